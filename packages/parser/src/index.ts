@@ -1,0 +1,32 @@
+export type * from './types.js';
+export { LINE_EVENT_KINDS, PARSE_ISSUE_CODES, ISSUE_TEXT_LIMIT } from './types.js';
+export { parseLine, scanPrefix } from './parse-line.js';
+export { parseResult } from './result.js';
+export {
+  SECONDS_PER_DAY,
+  compareTimestamps,
+  formatTimestamp,
+  secondsBetween,
+  toSeconds,
+} from './timestamps.js';
+export { LineSplitter, DEFAULT_MAX_LINE_BYTES } from './lines.js';
+export type { LineSink, TooLongSink } from './lines.js';
+export { TraceLineParser } from './line-parser.js';
+export {
+  ChunkParser,
+  READ_CHUNK_BYTES,
+  isGzipFile,
+  openTraceFile,
+  parseChunks,
+  parseChunksSync,
+  parseFile,
+  parseFileSync,
+  parseText,
+} from './read.js';
+export type { ReadOptions } from './read.js';
+export { Joiner, addSeconds, joinAll, joinArgs } from './join.js';
+export type { CallForm, JoinedEvent, PassThroughEvent, SyscallEvent } from './join.js';
+export { decodeArgs, decodeString, decodeValue, splitTopLevel } from './args.js';
+export type { ArgValue, DecodedArg, StructField } from './args.js';
+export { childPid, cloneFlags, createsThread, execInfo, fdArgs, pathArgs, prctlName } from './calls.js';
+export type { CallLike, ExecInfo } from './calls.js';

@@ -1,0 +1,284 @@
+/**
+ * Per-line events → joined events. An explicit state machine keyed by pid: each pid has at most
+ * one call in progress (`<unfinished ...>` seen, `<... NAME resumed>` not yet), so memory grows
+ * only with the number of live threads.
+ *
+ *   idle ──unfinished──▶ pending ──resumed (same name)──▶ idle   (emits one joined call)
+ *   idle ──resumed──▶ idle                                       (emits a `resumed-only` call)
+ *   pending ──exit/killed/another call/end of input──▶ idle      (emits a `never-resumed` call)
+ */
+import type {
+  ExitEvent,
+  KilledEvent,
+  LineEvent,
+  ParseIssue,
+  ParsedLine,
+  ResumedEvent,
+  SignalEvent,
+  StackFrameEvent,
+  StraceMessageEvent,
+  SummaryEvent,
+  DataDumpEvent,
+  SupersededEvent,
+  SyscallLineEvent,
+  SyscallResult,
+  Timestamp,
+  UnfinishedEvent,
+} from './types.js';
+
+/** How a joined call was assembled. */
+export type CallForm =
+  /** One line: `close(3) = 0`. */
+  | 'line'
+  /** `<unfinished ...>` + `<... NAME resumed>`. */
+  | 'joined'
+  /** An `<unfinished ...>` whose resumed half never came (process killed, trace cut, detach). */
+  | 'never-resumed'
+  /** A `<... NAME resumed>` with no unfinished half (trace started or attached mid-call). */
+  | 'resumed-only';
+
+/** One system call, whole. */
+export interface SyscallEvent {
+  readonly kind: 'syscall';
+  /** The calling thread; `null` only for unprefixed lines of a `-f` log whose pid is unknown. */
+  readonly pid: number | null;
+  readonly name: string;
+  /** The full argument text (both halves of a split call, joined). */
+  readonly args: string;
+  /** `null` for a `never-resumed` call. */
+  readonly result: SyscallResult | null;
+  /** When the call started (entry); `null` without timestamps or for a `resumed-only` call without `-T`. */
+  readonly start: Timestamp | null;
+  /** When it returned: start + `-T` duration, else the resumed line's time; `null` if unknown. */
+  readonly end: Timestamp | null;
+  /** `-T` seconds in the call; `null` when not printed. */
+  readonly duration: number | null;
+  /** `-r` delta of the first line (a global, not per-process, delta). */
+  readonly relative: number | null;
+  readonly form: CallForm;
+  /** Why a `never-resumed` call stopped: `unfinished`, `detached`, `pid-changed`; else `null`. */
+  readonly stop: UnfinishedEvent['stop'] | null;
+  readonly file: string;
+  /** Line of the first (or only) half. */
+  readonly line: number;
+  /** Line of the resumed half (same as `line` for a one-line call). */
+  readonly endLine: number;
+  /** Text of the first (or only) line. */
+  readonly text: string;
+}
+
+/** Events other than calls pass through the joiner unchanged (their pid filled in). */
+export type PassThroughEvent =
+  | SignalEvent
+  | ExitEvent
+  | KilledEvent
+  | SupersededEvent
+  | StraceMessageEvent
+  | StackFrameEvent
+  | DataDumpEvent
+  | SummaryEvent;
+
+/** What the joiner emits. */
+export type JoinedEvent = SyscallEvent | PassThroughEvent;
+
+/** Adds `seconds` to a timestamp without losing integer precision. */
+export function addSeconds(t: Timestamp, seconds: number): Timestamp {
+  const total = t.nsec + Math.round(seconds * 1e9);
+  const carry = Math.floor(total / 1e9);
+  return { sec: t.sec + carry, nsec: total - carry * 1e9, digits: t.digits < 6 ? 6 : t.digits, clock: t.clock };
+}
+
+/** Joins both halves' argument text: `3,` + `"abc", 1024` → `3, "abc", 1024`. */
+export function joinArgs(first: string, second: string): string {
+  if (first === '') return second;
+  if (second === '') return first;
+  return `${first} ${second}`;
+}
+
+function fromLine(ev: SyscallLineEvent, pid: number | null): SyscallEvent {
+  return {
+    kind: 'syscall',
+    pid,
+    name: ev.name,
+    args: ev.args,
+    result: ev.result,
+    start: ev.time,
+    end: ev.time && ev.duration !== null ? addSeconds(ev.time, ev.duration) : ev.time,
+    duration: ev.duration,
+    relative: ev.relative,
+    form: 'line',
+    stop: null,
+    file: ev.file,
+    line: ev.line,
+    endLine: ev.line,
+    text: ev.text,
+  };
+}
+
+function fromPair(u: UnfinishedEvent, r: ResumedEvent, pid: number | null): SyscallEvent {
+  return {
+    kind: 'syscall',
+    pid,
+    name: r.name,
+    args: joinArgs(u.args, r.args),
+    result: r.result,
+    start: u.time,
+    end: u.time && r.duration !== null ? addSeconds(u.time, r.duration) : r.time,
+    duration: r.duration,
+    relative: u.relative,
+    form: 'joined',
+    stop: null,
+    file: u.file,
+    line: u.line,
+    endLine: r.line,
+    text: u.text,
+  };
+}
+
+function fromUnfinished(u: UnfinishedEvent, pid: number | null): SyscallEvent {
+  return {
+    kind: 'syscall',
+    pid,
+    name: u.name,
+    args: u.args,
+    result: null,
+    start: u.time,
+    end: null,
+    duration: null,
+    relative: u.relative,
+    form: 'never-resumed',
+    stop: u.stop,
+    file: u.file,
+    line: u.line,
+    endLine: u.line,
+    text: u.text,
+  };
+}
+
+function fromResumed(r: ResumedEvent, pid: number | null): SyscallEvent {
+  return {
+    kind: 'syscall',
+    pid,
+    name: r.name,
+    args: r.args,
+    result: r.result,
+    start: r.time && r.duration !== null ? addSeconds(r.time, -r.duration) : null,
+    end: r.time,
+    duration: r.duration,
+    relative: r.relative,
+    form: 'resumed-only',
+    stop: null,
+    file: r.file,
+    line: r.line,
+    endLine: r.line,
+    text: r.text,
+  };
+}
+
+/**
+ * Joins the events of one ordered stream (one `-f` file, or one `-ff` file). Unprefixed lines
+ * belong to `defaultPid` (the pid in a `-ff` file's name), or to `null` when there is none.
+ */
+export class Joiner {
+  private readonly pending = new Map<number | null, UnfinishedEvent>();
+
+  constructor(private readonly defaultPid: number | null = null) {}
+
+  /** Feeds one parsed line; returns the events it completes (usually one, sometimes none or two). */
+  push(ev: ParsedLine): JoinedEvent[] {
+    if (ev.kind === 'issue') return [];
+    const pid = ev.pid ?? this.defaultPid;
+    switch (ev.kind) {
+      case 'syscall': {
+        const out = this.flush(pid);
+        out.push(fromLine(ev, pid));
+        return out;
+      }
+      case 'unfinished': {
+        const out = this.flush(pid);
+        if (ev.stop === 'unfinished' || ev.stop === 'pid-changed') {
+          // A thread's execve resumes in the leader: wait for it under the new pid.
+          this.pending.set(ev.stop === 'pid-changed' ? ev.newPid : pid, ev);
+        } else {
+          out.push(fromUnfinished(ev, pid));
+        }
+        return out;
+      }
+      case 'resumed': {
+        const u = this.pending.get(pid);
+        if (u !== undefined && u.name === ev.name) {
+          this.pending.delete(pid);
+          return [fromPair(u, ev, pid)];
+        }
+        const out = this.flush(pid);
+        out.push(fromResumed(ev, pid));
+        return out;
+      }
+      case 'superseded': {
+        // "+++ superseded by execve in pid 6858 +++": 6858's pending execve resumes in this pid.
+        if (ev.execPid !== null && pid !== null) {
+          const u = this.pending.get(ev.execPid);
+          if (u !== undefined && u.name.startsWith('execve')) {
+            this.pending.delete(ev.execPid);
+            const out = this.flush(pid);
+            this.pending.set(pid, u);
+            out.push(withPid(ev, pid));
+            return out;
+          }
+        }
+        return [withPid(ev, pid)];
+      }
+      case 'exit':
+      case 'killed': {
+        const out = this.flush(pid);
+        out.push(withPid(ev, pid));
+        return out;
+      }
+      default:
+        return [withPid(ev, pid)];
+    }
+  }
+
+  /** Ends the stream: calls still in progress are emitted as `never-resumed`. */
+  end(): SyscallEvent[] {
+    const out: SyscallEvent[] = [];
+    for (const [pid, u] of this.pending) out.push(fromUnfinished(u, pid));
+    this.pending.clear();
+    return out;
+  }
+
+  /** Calls in progress right now (one per thread at most). */
+  get inProgress(): number {
+    return this.pending.size;
+  }
+
+  private flush(pid: number | null): JoinedEvent[] {
+    const u = this.pending.get(pid);
+    if (u === undefined) return [];
+    this.pending.delete(pid);
+    return [fromUnfinished(u, pid)];
+  }
+}
+
+function withPid<T extends Exclude<LineEvent, SyscallLineEvent | UnfinishedEvent | ResumedEvent>>(
+  ev: T,
+  pid: number | null,
+): T {
+  return ev.pid === pid ? ev : { ...ev, pid };
+}
+
+/** Joins a whole list of parsed lines (tests, small inputs); issues are returned separately. */
+export function joinAll(
+  parsed: readonly ParsedLine[],
+  defaultPid: number | null = null,
+): { events: JoinedEvent[]; issues: ParseIssue[] } {
+  const j = new Joiner(defaultPid);
+  const events: JoinedEvent[] = [];
+  const issues: ParseIssue[] = [];
+  for (const p of parsed) {
+    if (p.kind === 'issue') issues.push(p);
+    else for (const e of j.push(p)) events.push(e);
+  }
+  for (const e of j.end()) events.push(e);
+  return { events, issues };
+}

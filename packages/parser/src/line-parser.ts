@@ -1,0 +1,60 @@
+import { parseLine, straceMessageStart } from './parse-line.js';
+import type { ParsedLine } from './types.js';
+
+const MESSAGE = 'strace: Process ';
+
+/**
+ * Parses the lines of one input in order. It adds to {@link parseLine} the one piece of cross-line
+ * state the line grammar needs: with output on stderr, strace can print its own message in the
+ * middle of a call line and finish the call on the next line:
+ *
+ *     07:36:19.618289 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|SIGCHLDstrace: Process 6910 attached
+ *     , child_tidptr=0x7f50dc9c0a10) = 6910 <0.000559>
+ *
+ * The first line yields the message; the cut call is carried and parsed together with the next
+ * line, reported at the line where it began. Every line still yields exactly one result.
+ */
+export class TraceLineParser {
+  private carried: { text: string; line: number } | null = null;
+
+  constructor(readonly file: string) {}
+
+  /** Parses line number `line` (1-based). */
+  parse(text: string, line: number): ParsedLine {
+    if (this.carried !== null) {
+      const head = this.carried;
+      this.carried = null;
+      const joined = head.text + text;
+      const split = this.splitSplice(joined, head.line);
+      if (split !== null) return split;
+      return parseLine(joined, this.file, head.line);
+    }
+    return this.splitSplice(text, line) ?? parseLine(text, this.file, line);
+  }
+
+  private splitSplice(text: string, line: number): ParsedLine | null {
+    const at = messageIndex(text);
+    if (at <= 0) return null;
+    // Only a message glued to the end of a cut call line: "NAME(…" + "strace: Process N attached".
+    const head = text.slice(0, at);
+    if (!head.includes('(') || straceMessageStart(text, 0) >= 0) return null;
+    const msg = parseLine(text.slice(at), this.file, line);
+    if (msg.kind !== 'strace-message') return null;
+    this.carried = { text: head, line };
+    return { ...msg, cutCall: head, text };
+  }
+}
+
+/**
+ * Index where a `[/path/]strace: Process N attached|detached` message starts in `text`, or -1.
+ * strace names itself by argv[0], so a path may come first: `…SIGCHLD/usr/bin/strace: Process …`.
+ */
+function messageIndex(text: string): number {
+  const at = text.indexOf(MESSAGE);
+  // The message runs to the end of the line; inside a quoted argument it would be followed by `"`.
+  if (at < 0 || !/^\d+ (?:attached|detached)[^"]*$/.test(text.slice(at + MESSAGE.length))) return -1;
+  let start = at;
+  while (start > 0 && text.charCodeAt(start - 1) !== 32) start--;
+  const slash = text.indexOf('/', start);
+  return slash >= 0 && slash < at ? slash : at;
+}

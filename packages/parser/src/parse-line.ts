@@ -1,0 +1,368 @@
+/**
+ * The pure core: one strace output line → one event or one parse issue. No I/O, no state.
+ *
+ * A line is `[PREFIX] BODY [-T DURATION]`, where PREFIX is, in order and each optional:
+ *   pid        `[pid  4242] ` (output to a terminal/stderr) or `4242  ` (`-f -o FILE`)
+ *   timestamp  `11:01:35`, `11:01:35.040609`, `1745377295.040609123` (`-t`/`-tt`/`-ttt`/`--timestamps`)
+ *   delta      `(+     0.000021) ` after a timestamp, or `     0.000021 ` alone (`-r`)
+ *   ip         `[00007f1c2e0a1b3e] ` (`-i`)
+ *   scno       `[ 59] ` (`-n`)
+ * See docs/strace-format.md for every body form.
+ */
+import {
+  EPOCH_MIN,
+  PID_MAX,
+  epochTimestamp,
+  scanDecimal,
+  scanDigits,
+  scanTimeOfDay,
+} from './timestamps.js';
+import { parseResult } from './result.js';
+import {
+  ISSUE_TEXT_LIMIT,
+  type LineEvent,
+  type LinePrefix,
+  type ParseIssue,
+  type ParseIssueCode,
+  type ParsedLine,
+  type SyscallResult,
+  type Timestamp,
+} from './types.js';
+
+const UNFINISHED = '<unfinished ...>';
+const DETACHED = '<detached ...>';
+const RESUMED_OPEN = '<... ';
+const RESUMED_CLOSE = ' resumed>';
+
+const SPACE = 32;
+
+/** Parses one line (without its line ending) read from `file` at 1-based `line`. */
+export function parseLine(text: string, file: string, line: number): ParsedLine {
+  let i = 0;
+  while (i < text.length && text.charCodeAt(i) === SPACE) i++;
+  if (i === text.length || text.trim() === '') return issue('blank-line', 'blank line', text, file, line);
+
+  // `-c`/`-C` table rows start with numbers like a `-r` delta, so they are told apart first.
+  if (isSummaryRow(text)) {
+    return { kind: 'summary', row: text, ...NO_PREFIX, text, file, line };
+  }
+
+  const prefix = scanPrefix(text);
+  let b = prefix.end;
+  while (b < text.length && text.charCodeAt(b) === SPACE) b++;
+  if (b === text.length) return issue('truncated', 'the line ends after its prefix', text, file, line);
+  const base = { pid: prefix.pid, time: prefix.time, relative: prefix.relative, ip: prefix.ip,
+    syscallNumber: prefix.syscallNumber, text, file, line };
+  const c = text.charCodeAt(b);
+
+  if (c === 43 /* + */ && text.startsWith('+++ ', b)) return parseExitLine(text, b, base);
+  if (c === 45 /* - */ && text.startsWith('--- ', b)) return parseSignalLine(text, b, base);
+  if (c === 60 /* < */ && text.startsWith(RESUMED_OPEN, b)) return parseResumedLine(text, b, base);
+  if (c === 62 /* > */ && (text.length === b + 1 || text.charCodeAt(b + 1) === SPACE)) {
+    // ` > /usr/lib/x86_64-linux-gnu/libc.so.6(__write+0x14) [0xf4e14]` (-k)
+    return { kind: 'stack-frame', frame: text.slice(b + 2), ...base };
+  }
+  if (c === 124 /* | */ && text.charCodeAt(b + 1) === SPACE) {
+    // ` | 00000  68 69 0a                                         hi.              |` (-e read=/write=)
+    return { kind: 'data-dump', row: text.slice(b), ...base };
+  }
+  const message = straceMessageStart(text, b);
+  if (message >= 0) return parseStraceMessage(text.slice(message), base);
+  if (c === 91 /* [ */ && text.startsWith('[ Process PID=', b)) {
+    // `[ Process PID=4242 runs in 32 bit mode. ]`: a personality switch, printed into the trace.
+    return { kind: 'strace-message', message: 'other', subject: Number(/\d+/.exec(text.slice(b))?.[0]),
+      body: text.slice(b), ...base };
+  }
+  return parseCallLine(text, b, base);
+}
+
+type Base = LinePrefix & { text: string; file: string; line: number };
+
+const NO_PREFIX: LinePrefix = { pid: null, time: null, relative: null, ip: null, syscallNumber: null };
+
+function issue(code: ParseIssueCode, reason: string, text: string, file: string, line: number): ParseIssue {
+  return { kind: 'issue', code, reason, text: text.length > ISSUE_TEXT_LIMIT ? text.slice(0, ISSUE_TEXT_LIMIT) : text, file, line };
+}
+
+function issueAt(code: ParseIssueCode, reason: string, base: Base): ParseIssue {
+  return issue(code, reason, base.text, base.file, base.line);
+}
+
+// ---------------------------------------------------------------------------------------- prefix
+
+interface ScannedPrefix extends LinePrefix {
+  /** Index of the first character after the prefix. */
+  readonly end: number;
+}
+
+/** Reads the pid, timestamp, `-r` delta, `-i` and `-n` fields; each may be absent. */
+export function scanPrefix(text: string): ScannedPrefix {
+  let i = 0;
+  let pid: number | null = null;
+  let time: Timestamp | null = null;
+  let relative: number | null = null;
+  let ip: string | null = null;
+  let syscallNumber: number | null = null;
+
+  // "[pid  4242] " — strace pads the pid to five columns.
+  if (text.startsWith('[pid ', 0)) {
+    let j = 5;
+    while (text.charCodeAt(j) === SPACE) j++;
+    const end = scanDigits(text, j);
+    if (end > j && text.charCodeAt(end) === 93 /* ] */) {
+      pid = Number(text.slice(j, end));
+      i = end + 1;
+    }
+  } else {
+    // "4242  " — a bare pid, left-justified in five columns. A number followed by '.' or ':' is a
+    // timestamp; one above PID_MAX is a `--timestamps=unix,s` timestamp.
+    const end = scanDigits(text, 0);
+    if (end > 0 && text.charCodeAt(end) === SPACE) {
+      const n = Number(text.slice(0, end));
+      if (n <= PID_MAX && !isFollowedByDelta(text, end)) {
+        pid = n;
+        i = end;
+      }
+    }
+  }
+  i = skipSpaces(text, i);
+
+  // "11:01:35.040609 " / "1745377295.040609 " / "1745377295 "
+  const tod = scanTimeOfDay(text, i);
+  if (tod && text.charCodeAt(tod.end) === SPACE) {
+    time = tod.value;
+    i = tod.end + 1;
+  } else {
+    const dec = scanDecimal(text, i);
+    if (dec && text.charCodeAt(dec.end) === SPACE) {
+      if (dec.value.sec >= EPOCH_MIN) {
+        time = epochTimestamp(dec.value);
+        i = dec.end + 1;
+      } else if (dec.value.digits >= 6) {
+        // "     0.000021 " — `-r` without `-t`: a delta printed alone, right-aligned.
+        relative = dec.value.sec + dec.value.nsec / 1e9;
+        i = dec.end + 1;
+      }
+    }
+  }
+
+  // "(+     0.000021) " — `-r` together with a timestamp.
+  if (time !== null && text.startsWith('(+', i)) {
+    const j = skipSpaces(text, i + 2);
+    const dec = scanDecimal(text, j);
+    if (dec && text.charCodeAt(dec.end) === 41 /* ) */ && text.charCodeAt(dec.end + 1) === SPACE) {
+      relative = dec.value.sec + dec.value.nsec / 1e9;
+      i = dec.end + 2;
+    }
+  }
+
+  // "[00007f1c2e0a1b3e] " (-i) and then "[ 59] " (-n).
+  if (text.charCodeAt(i) === 91 /* [ */) {
+    const close = text.indexOf('] ', i);
+    if (close > i) {
+      const inner = text.slice(i + 1, close);
+      if ((inner.length === 16 || inner.length === 8) && /^[0-9a-f]+$/.test(inner)) {
+        ip = inner;
+        i = close + 2;
+      }
+    }
+  }
+  if (text.charCodeAt(i) === 91 /* [ */) {
+    const close = text.indexOf('] ', i);
+    if (close > i && /^ *\d+$/.test(text.slice(i + 1, close))) {
+      syscallNumber = Number(text.slice(i + 1, close).trim());
+      i = close + 2;
+    }
+  }
+  return { pid, time, relative, ip, syscallNumber, end: i };
+}
+
+/**
+ * A pid is followed by a timestamp or the body, never by `(+`: a bare number before `(+ 0.000021)`
+ * is a whole-second timestamp (`--timestamps=unix,s -r`) that happens to be small.
+ */
+function isFollowedByDelta(text: string, end: number): boolean {
+  return text.startsWith('(+', skipSpaces(text, end));
+}
+
+function skipSpaces(text: string, i: number): number {
+  while (text.charCodeAt(i) === SPACE) i++;
+  return i;
+}
+
+// ------------------------------------------------------------------------------------ body forms
+
+/** `+++ exited with 0 +++`, `+++ killed by SIGSEGV (core dumped) +++`, `+++ superseded by execve +++` */
+function parseExitLine(text: string, b: number, base: Base): ParsedLine {
+  if (!text.endsWith(' +++')) return issueAt('truncated', 'a "+++" line without its closing "+++"', base);
+  const inner = text.slice(b + 4, text.length - 4);
+  if (inner.startsWith('exited with ')) {
+    const code = Number(inner.slice(12));
+    if (Number.isInteger(code)) return { kind: 'exit', code, ...base };
+  } else if (inner.startsWith('killed by ')) {
+    const rest = inner.slice(10);
+    const coreDumped = rest.endsWith(' (core dumped)');
+    const signal = coreDumped ? rest.slice(0, -14) : rest;
+    if (/^\S+$/.test(signal)) return { kind: 'killed', signal, coreDumped, ...base };
+  } else if (inner.startsWith('superseded by execve')) {
+    // "superseded by execve in pid 6858" (strace ≥ 6) or "superseded by execve"
+    const m = /^superseded by execve(?: in pid (\d+))?$/.exec(inner);
+    if (m) return { kind: 'superseded', execPid: m[1] === undefined ? null : Number(m[1]), ...base };
+  }
+  return issueAt('unrecognized', 'an unknown "+++" process-end line', base);
+}
+
+/** `--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, …} ---`, `--- stopped by SIGSTOP ---` */
+function parseSignalLine(text: string, b: number, base: Base): ParsedLine {
+  if (!text.endsWith(' ---')) return issueAt('truncated', 'a "---" signal line without its closing "---"', base);
+  const inner = text.slice(b + 4, text.length - 4);
+  if (inner.startsWith('stopped by ')) {
+    return { kind: 'signal', signal: inner.slice(11), info: null, stopped: true, ...base };
+  }
+  const space = inner.indexOf(' ');
+  const signal = space < 0 ? inner : inner.slice(0, space);
+  if (signal === '') return issueAt('unrecognized', 'a "---" line that names no signal', base);
+  return { kind: 'signal', signal, info: space < 0 ? null : inner.slice(space + 1), stopped: false, ...base };
+}
+
+/**
+ * strace names itself by its argv[0]: `strace: …`, `/usr/bin/strace: …`. Returns the index of the
+ * message after `NAME: `, or -1. A call body never has `: ` before its `(`.
+ */
+export function straceMessageStart(text: string, b: number): number {
+  const colon = text.indexOf(': ', b);
+  if (colon < b + 6) return -1;
+  const name = text.slice(b, colon);
+  if (!name.endsWith('strace') || name.includes(' ') || name.includes('(')) return -1;
+  return colon + 2;
+}
+
+/** `strace: Process 4242 attached`, `strace: Process 4242 detached`, any other `strace: …` */
+function parseStraceMessage(body: string, base: Base): LineEvent {
+  const m = /^Process (\d+) (attached|detached)\b/.exec(body);
+  if (m) return { kind: 'strace-message', message: m[2] as 'attached' | 'detached', subject: Number(m[1]), body, ...base };
+  const p = /^Process (\d+)\b/.exec(body);
+  return { kind: 'strace-message', message: 'other', subject: p ? Number(p[1]) : null, body, ...base };
+}
+
+/** `<... read resumed>"abc", 1024) = 3 <0.000021>` (strace < 5.3 put a space after `>`). */
+function parseResumedLine(text: string, b: number, base: Base): ParsedLine {
+  const close = text.indexOf(RESUMED_CLOSE, b + RESUMED_OPEN.length);
+  if (close < 0) return issueAt('truncated', 'a "<... NAME resumed>" line cut before "resumed>"', base);
+  const name = text.slice(b + RESUMED_OPEN.length, close);
+  if (!isSyscallName(name)) return issueAt('unrecognized', `"${name}" is not a syscall name`, base);
+  const restStart = close + RESUMED_CLOSE.length;
+  const tail = splitResult(text, restStart);
+  if (tail === null) return issueAt('truncated', 'no ") = RESULT" after the resumed arguments', base);
+  return {
+    kind: 'resumed',
+    name,
+    args: text.slice(restStart, tail.argsEnd).trimStart(),
+    result: tail.result,
+    duration: tail.duration,
+    ...base,
+  };
+}
+
+/** `openat(AT_FDCWD, "/etc/ld.so.cache", O_RDONLY|O_CLOEXEC) = 3 <0.000012>` or `read(3,  <unfinished ...>` */
+function parseCallLine(text: string, b: number, base: Base): ParsedLine {
+  const open = text.indexOf('(', b);
+  if (open < 0) return issueAt('unrecognized', 'not a strace line: no "NAME(" call, signal, exit or message', base);
+  const name = text.slice(b, open);
+  if (!isSyscallName(name)) {
+    return issueAt('unrecognized', 'not a strace line: no "NAME(" call, signal, exit or message', base);
+  }
+  if (text.charCodeAt(text.length - 1) === 62 /* > */) {
+    const stop = scanStopMarker(text, open + 1);
+    if (stop !== null) {
+      return { kind: 'unfinished', name, args: text.slice(open + 1, stop.at).trimEnd(), stop: stop.stop,
+        newPid: stop.newPid, ...base };
+    }
+  }
+  const tail = splitResult(text, open + 1);
+  if (tail === null) return issueAt('truncated', `${name}(…) has no ") = RESULT": the line is cut short`, base);
+  return {
+    kind: 'syscall',
+    name,
+    args: text.slice(open + 1, tail.argsEnd),
+    result: tail.result,
+    duration: tail.duration,
+    ...base,
+  };
+}
+
+/**
+ * The marker that ends a call line before its result: `<unfinished ...>`, `<detached ...>`,
+ * `<pid changed to 6904 ...>`.
+ */
+function scanStopMarker(
+  text: string,
+  from: number,
+): { at: number; stop: 'unfinished' | 'detached' | 'pid-changed'; newPid: number | null } | null {
+  if (text.endsWith(UNFINISHED)) return { at: text.length - UNFINISHED.length, stop: 'unfinished', newPid: null };
+  if (text.endsWith(DETACHED)) return { at: text.length - DETACHED.length, stop: 'detached', newPid: null };
+  const m = /<pid changed to (\d+) \.\.\.>$/.exec(text);
+  if (m && m.index >= from) return { at: m.index, stop: 'pid-changed', newPid: Number(m[1]) };
+  return null;
+}
+
+/** Syscall names: `read`, `_llseek`, `syscall_0x1b6`, and `????` for a call strace cannot name. */
+function isSyscallName(name: string): boolean {
+  if (name.length === 0 || name.length > 64) return false;
+  for (let k = 0; k < name.length; k++) {
+    const c = name.charCodeAt(k);
+    const ok = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 63 || (c >= 65 && c <= 90);
+    if (!ok) return false;
+  }
+  return true;
+}
+
+interface ResultSplit {
+  /** Index of the `)` that closes the argument list. */
+  readonly argsEnd: number;
+  readonly result: SyscallResult;
+  readonly duration: number | null;
+}
+
+/**
+ * Splits `ARGS) = RESULT [<DURATION>]` from the right: strings in the arguments may hold `) = `
+ * (`write(1, "x) = 5", 6) = 6`), but strace escapes nothing after the result, so the last `) = `
+ * is the separator. strace pads short calls so that ` = ` lands in column 40:
+ * `close(3)                                = 0`.
+ */
+function splitResult(text: string, argsStart: number): ResultSplit | null {
+  let end = text.length;
+  let duration: number | null = null;
+  // "<0.000012>" — `-T`; "<unavailable>" is part of the result, not a duration.
+  if (text.charCodeAt(end - 1) === 62 /* > */) {
+    const lt = text.lastIndexOf(' <', end - 1);
+    if (lt >= argsStart) {
+      const d = text.slice(lt + 2, end - 1);
+      if (/^\d+\.\d+$/.test(d)) {
+        duration = Number(d);
+        end = lt;
+      }
+    }
+  }
+  let eq = text.lastIndexOf(' = ', end - 1);
+  while (eq >= argsStart) {
+    let p = eq;
+    while (p > argsStart && text.charCodeAt(p - 1) === SPACE) p--;
+    if (p > argsStart - 1 && text.charCodeAt(p - 1) === 41 /* ) */ && p - 1 >= argsStart) {
+      const result = parseResult(text.slice(eq + 3, end));
+      if (result !== null) return { argsEnd: p - 1, result, duration };
+    }
+    eq = text.lastIndexOf(' = ', eq - 1);
+  }
+  return null;
+}
+
+/** `-c` table: header, separators, rows and the total row. */
+function isSummaryRow(text: string): boolean {
+  const c = text.charCodeAt(0);
+  if (c === 37 /* % */) return text.startsWith('% time');
+  if (c === 45 /* - */) return /^-{6}[- ]*$/.test(text);
+  if (c !== SPACE && !(c >= 48 && c <= 57)) return false;
+  // " 45.00    0.000123          12        10         1 read" / "100.00    0.000300  …  25  2 total"
+  return /^ *\d+\.\d+ +\d+\.\d+ +(?:\d+ +){1,6}[A-Za-z_][\w]*$/.test(text);
+}

@@ -1,0 +1,62 @@
+import type { SyscallResult } from './types.js';
+
+/**
+ * Parses the text after ` = ` (without the `-T` duration):
+ *   `3`, `-1 ENOENT (No such file or directory)`, `? ERESTARTSYS (To be restarted if SA_RESTART is set)`,
+ *   `0x7f0c2a5e1000`, `0x8002 (flags O_RDWR|O_LARGEFILE)`, `0 (Timeout)`, `? <unavailable>`,
+ *   `3</etc/passwd>` (`-y`), `3<TCP:[127.0.0.1:41234->127.0.0.1:80]>` (`-yy`), `022` (octal, `umask`).
+ * Returns `null` when there is no value token at all.
+ */
+export function parseResult(raw: string): SyscallResult | null {
+  const text = raw.trim();
+  if (text === '') return null;
+  let tokenEnd = 0;
+  while (tokenEnd < text.length && text.charCodeAt(tokenEnd) !== 32 && text.charCodeAt(tokenEnd) !== 60 /* < */) {
+    tokenEnd++;
+  }
+  const valueText = text.slice(0, tokenEnd);
+  const value = parseValue(valueText);
+  // A value must be numeric or `?`; anything else means we split at a ` = ` inside the arguments.
+  if (value === undefined) return null;
+
+  let fdPath: string | null = null;
+  let rest = tokenEnd;
+  if (text.charCodeAt(tokenEnd) === 60 /* < */ && value !== null) {
+    // `3</path>`: the annotation ends at a `>` that ends the text or is followed by a space; an
+    // inner `->` (TCP peers) is not the end.
+    let gt = text.indexOf('>', tokenEnd + 1);
+    while (gt >= 0 && gt + 1 < text.length && text.charCodeAt(gt + 1) !== 32) gt = text.indexOf('>', gt + 1);
+    if (gt < 0) return null;
+    fdPath = text.slice(tokenEnd + 1, gt);
+    rest = gt + 1;
+  }
+  let tail = text.slice(rest).trimStart();
+
+  let errno: string | null = null;
+  let errnoText: string | null = null;
+  // "ENOENT (No such file or directory)" — errno names all start with E (ERESTARTSYS, ERRNO_528).
+  const m = /^(E[A-Z0-9_]+) \(([^)]*)\)/.exec(tail);
+  if (m && (value === null || value < 0)) {
+    errno = m[1] ?? null;
+    errnoText = m[2] ?? null;
+    tail = tail.slice(m[0].length).trimStart();
+  } else if (/^E[A-Z0-9_]+$/.test(tail) && (value === null || value < 0)) {
+    errno = tail;
+    tail = '';
+  }
+  return { raw: text, value, valueText, errno, errnoText, aux: tail === '' ? null : tail, fdPath };
+}
+
+/**
+ * `?` → null; decimal, hex (`0x…`) and octal (`0644`) numbers → number; anything else → undefined.
+ */
+function parseValue(t: string): number | null | undefined {
+  if (t === '?') return null;
+  if (/^-?\d+$/.test(t)) {
+    // strace prints octal returns (umask) with a leading 0: "022".
+    if (t.length > 1 && t.charCodeAt(0) === 48 /* 0 */) return /^[0-7]+$/.test(t) ? parseInt(t, 8) : undefined;
+    return Number(t);
+  }
+  if (/^0x[0-9a-fA-F]+$/.test(t)) return Number(t);
+  return undefined;
+}

@@ -1,0 +1,129 @@
+import type { ClockKind, Timestamp } from './types.js';
+
+/** Seconds in a day: time-of-day clocks roll over at this value. */
+export const SECONDS_PER_DAY = 86_400;
+
+/**
+ * Largest pid Linux hands out (`PID_MAX_LIMIT` on 64-bit is 2^22). A bare integer above it at the
+ * start of a line is a `--timestamps=unix,s` timestamp, not a pid prefix.
+ */
+export const PID_MAX = 4_194_304;
+
+/**
+ * A bare decimal at the start of a line at or above this value is an epoch timestamp (`-ttt`); below
+ * it, a `-r` delta printed alone (`     0.000123 `). 10^8 s is March 1973: no trace is older, and no
+ * sane `-r` delta is longer than three years.
+ */
+export const EPOCH_MIN = 100_000_000;
+
+const POW10 = [1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 100, 10, 1] as const;
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Reads the run of digits at `pos`; returns its end. */
+export function scanDigits(s: string, pos: number): number {
+  let i = pos;
+  while (i < s.length && isDigit(s.charCodeAt(i))) i++;
+  return i;
+}
+
+/** Nanoseconds of a fraction printed with `digits` digits: `"040609"` → 40 609 000. */
+function fractionToNanos(s: string, start: number, end: number): number {
+  const digits = end - start;
+  if (digits === 0) return 0;
+  const used = Math.min(digits, 9);
+  const value = Number(s.slice(start, start + used));
+  return value * (POW10[used] ?? 1);
+}
+
+/** The printed precision strace uses, or `null` for a fraction of some other length. */
+function precisionOf(digits: number): Timestamp['digits'] | null {
+  return digits === 0 || digits === 3 || digits === 6 || digits === 9 ? digits : null;
+}
+
+/** A parsed field and the index just past it. */
+export interface Scanned<T> {
+  readonly value: T;
+  readonly end: number;
+}
+
+/**
+ * Reads a `-t`/`-tt`/`--timestamps=time,…` timestamp at `pos`: `11:01:35`, `11:01:35.040`,
+ * `11:01:35.040609`, `11:01:35.040609123`.
+ */
+export function scanTimeOfDay(s: string, pos: number): Scanned<Timestamp> | null {
+  // "11:01:35.040609": fixed two-digit fields, so check the colons by position.
+  if (s.length < pos + 8 || s.charCodeAt(pos + 2) !== 58 || s.charCodeAt(pos + 5) !== 58) return null;
+  for (const k of [0, 1, 3, 4, 6, 7]) if (!isDigit(s.charCodeAt(pos + k))) return null;
+  const h = Number(s.slice(pos, pos + 2));
+  const m = Number(s.slice(pos + 3, pos + 5));
+  const sec = Number(s.slice(pos + 6, pos + 8));
+  if (h > 23 || m > 59 || sec > 60) return null;
+  let end = pos + 8;
+  let nsec = 0;
+  let digits: Timestamp['digits'] = 0;
+  if (s.charCodeAt(end) === 46 /* . */) {
+    const fracEnd = scanDigits(s, end + 1);
+    const d = precisionOf(fracEnd - end - 1);
+    if (d === null || d === 0) return null;
+    nsec = fractionToNanos(s, end + 1, fracEnd);
+    digits = d;
+    end = fracEnd;
+  }
+  return { value: { sec: h * 3600 + m * 60 + sec, nsec, digits, clock: 'time-of-day' }, end };
+}
+
+/**
+ * Reads a decimal `SECONDS[.FRACTION]` at `pos` (an epoch timestamp or a `-r` delta); returns whole
+ * seconds, nanoseconds and digits, or `null` if there is no number there.
+ */
+export function scanDecimal(
+  s: string,
+  pos: number,
+): Scanned<{ sec: number; nsec: number; digits: Timestamp['digits'] }> | null {
+  const intEnd = scanDigits(s, pos);
+  if (intEnd === pos) return null;
+  const sec = Number(s.slice(pos, intEnd));
+  if (s.charCodeAt(intEnd) !== 46 /* . */) return { value: { sec, nsec: 0, digits: 0 }, end: intEnd };
+  const fracEnd = scanDigits(s, intEnd + 1);
+  const digits = precisionOf(fracEnd - intEnd - 1);
+  if (digits === null || digits === 0) return null;
+  return { value: { sec, nsec: fractionToNanos(s, intEnd + 1, fracEnd), digits }, end: fracEnd };
+}
+
+/** Builds an epoch timestamp from a scanned decimal. */
+export function epochTimestamp(d: { sec: number; nsec: number; digits: Timestamp['digits'] }): Timestamp {
+  return { sec: d.sec, nsec: d.nsec, digits: d.digits, clock: 'epoch' };
+}
+
+/** Seconds as a double: exact enough for differences, not for printing epoch nanoseconds. */
+export function toSeconds(t: Timestamp): number {
+  return t.sec + t.nsec / 1e9;
+}
+
+/** `b - a` in seconds, computed on the integer parts first so epoch values keep their precision. */
+export function secondsBetween(a: Timestamp, b: Timestamp): number {
+  return b.sec - a.sec + (b.nsec - a.nsec) / 1e9;
+}
+
+/** Orders two timestamps of the same clock. */
+export function compareTimestamps(a: Timestamp, b: Timestamp): number {
+  return a.sec !== b.sec ? a.sec - b.sec : a.nsec - b.nsec;
+}
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
+}
+
+/** Prints a timestamp the way strace did: `11:01:35.040609` or `1745377295.040609`. */
+export function formatTimestamp(t: Timestamp): string {
+  const frac = t.digits === 0 ? '' : '.' + pad(Math.floor(t.nsec / (POW10[t.digits] ?? 1)), t.digits);
+  if (t.clock === 'epoch') return String(t.sec) + frac;
+  const s = ((t.sec % SECONDS_PER_DAY) + SECONDS_PER_DAY) % SECONDS_PER_DAY;
+  return `${pad(Math.floor(s / 3600), 2)}:${pad(Math.floor((s % 3600) / 60), 2)}:${pad(s % 60, 2)}${frac}`;
+}
+
+/** The clock names in one table, for renderers. */
+export const CLOCK_KINDS = ['time-of-day', 'epoch'] as const satisfies readonly ClockKind[];
