@@ -1,2 +1,4 @@
 #!/usr/bin/env node
-export {};
+import { processIo, run } from './run.js';
+
+process.exitCode = await run(process.argv.slice(2), processIo());

@@ -1,1 +1,10 @@
-export {};
+export { run, parseOptions, processIo } from './run.js';
+export type { CliIo } from './run.js';
+export { COMMAND, OPTIONS } from './args.js';
+export type { CliOptions } from './args.js';
+export { CliError, EXIT } from './errors.js';
+export { resolveInputs, compareTracePaths } from './inputs.js';
+export type { Input } from './inputs.js';
+export { renderJson } from './render/json.js';
+export { renderText } from './render/text.js';
+export { safeText } from './render/safe.js';

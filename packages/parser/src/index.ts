@@ -30,3 +30,5 @@ export { decodeArgs, decodeString, decodeValue, splitTopLevel } from './args.js'
 export type { ArgValue, DecodedArg, StructField } from './args.js';
 export { childPid, cloneFlags, createsThread, execInfo, fdArgs, pathArgs, prctlName } from './calls.js';
 export type { CallLike, ExecInfo } from './calls.js';
+export { SummaryBuilder, pidFromFileName, summarize } from './summary.js';
+export type { InputSummary } from './summary.js';

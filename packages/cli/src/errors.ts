@@ -1,0 +1,26 @@
+/** Exit codes, documented in docs/cli.md. */
+export const EXIT = {
+  /** A report was produced. */
+  ok: 0,
+  /** Usage or input error: bad option, no matching file, unreadable file. */
+  usage: 2,
+} as const;
+
+/** What went wrong, where, and what to do: printed as one line, without a stack. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly where: string | null,
+    readonly hint: string,
+    readonly exitCode: number = EXIT.usage,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'CliError';
+  }
+
+  /** `strace-gaps: <what> (<where>) — <what to do>` */
+  format(): string {
+    return `strace-gaps: ${this.message}${this.where === null ? '' : ` (${this.where})`} — ${this.hint}`;
+  }
+}

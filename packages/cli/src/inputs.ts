@@ -1,0 +1,59 @@
+/**
+ * Command-line operands → the inputs to read: files as given, quoted globs expanded with
+ * fast-glob, `-` for stdin. Sorted so `-ff` files come grouped by prefix in pid order.
+ */
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import fg from 'fast-glob';
+import { pidFromFileName } from '@strace-gaps/parser';
+import { CliError } from './errors.js';
+
+/** One input: a file path, or standard input. */
+export type Input = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'stdin'; readonly path: '-' };
+
+const GLOB_CHARS = /[*?[\]{}]/;
+
+/** Orders `s6.out.9` before `s6.out.10`: by the name without its pid, then by pid. */
+export function compareTracePaths(a: string, b: string): number {
+  const pa = pidFromFileName(a);
+  const pb = pidFromFileName(b);
+  const sa = pa === null ? a : a.replace(/\.\d+(\.gz)?$/, '');
+  const sb = pb === null ? b : b.replace(/\.\d+(\.gz)?$/, '');
+  if (sa !== sb) return sa < sb ? -1 : 1;
+  if (pa !== null && pb !== null && pa !== pb) return pa - pb;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Resolves operands; throws a {@link CliError} for anything that cannot be read as a file. */
+export function resolveInputs(operands: readonly string[], cwd: string): Input[] {
+  const files = new Set<string>();
+  let stdin = false;
+  for (const op of operands) {
+    if (op === '-') {
+      stdin = true;
+      continue;
+    }
+    const st = statOrNull(op, cwd);
+    if (st === null && GLOB_CHARS.test(op)) {
+      const matches = fg.sync(op, { cwd, onlyFiles: true, dot: true, absolute: false });
+      if (matches.length === 0) {
+        throw new CliError(`no file matches ${JSON.stringify(op)}`, null, 'check the pattern and the directory you run from');
+      }
+      for (const m of matches) files.add(m);
+      continue;
+    }
+    if (st === null) throw new CliError('no such file', op, 'check the path');
+    if (st.isDirectory()) throw new CliError('is a directory, not a trace file', op, `pass the files inside it, e.g. '${op}/*'`);
+    files.add(op);
+  }
+  const sorted = [...files].sort(compareTracePaths).map((path): Input => ({ kind: 'file', path }));
+  return stdin ? [...sorted, { kind: 'stdin', path: '-' }] : sorted;
+}
+
+function statOrNull(path: string, cwd: string) {
+  try {
+    return statSync(resolve(cwd, path));
+  } catch {
+    return null;
+  }
+}

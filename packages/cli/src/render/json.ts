@@ -1,0 +1,6 @@
+import type { InputReport } from '@strace-gaps/phases';
+
+/** The report as one JSON document (a trailing newline, two-space indent). */
+export function renderJson(report: InputReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
