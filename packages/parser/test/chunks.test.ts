@@ -1,0 +1,80 @@
+/**
+ * Chunk-boundary invariance: the same results whether a file is read whole, byte by byte, or split
+ * at random points (inside multi-byte characters, between \r and \n).
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { parseChunksSync, type ParsedLine } from '@strace-gaps/parser';
+import { countLines, fixtureSets, traceBytes } from './helpers/fixtures.js';
+
+function splitAt(bytes: Buffer, points: readonly number[]): Buffer[] {
+  const cuts = [...new Set(points.map((p) => p % (bytes.length + 1)))].sort((a, b) => a - b);
+  const parts: Buffer[] = [];
+  let prev = 0;
+  for (const c of cuts) {
+    parts.push(bytes.subarray(prev, c));
+    prev = c;
+  }
+  parts.push(bytes.subarray(prev));
+  return parts;
+}
+
+function* byteByByte(bytes: Buffer): Generator<Buffer> {
+  for (let i = 0; i < bytes.length; i++) yield bytes.subarray(i, i + 1);
+}
+
+const files = fixtureSets().flatMap((s) => s.files.map((f) => ({ set: s.name, file: f })));
+
+describe.each(files)('$set: $file', ({ file }) => {
+  const bytes = traceBytes(file);
+  const whole = parseChunksSync([bytes], 'x');
+
+  it('accounts for every line: results = wc -l', () => {
+    expect(whole).toHaveLength(countLines(bytes));
+  });
+
+  it('gives the same results at random split points', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { maxLength: 40 }), (points) => {
+        expect(parseChunksSync(splitAt(bytes, points), 'x')).toEqual(whole);
+      }),
+      { numRuns: bytes.length > 1_000_000 ? 3 : 15 },
+    );
+  });
+
+  it('gives the same results byte by byte (first 64 KiB)', () => {
+    const head = bytes.subarray(0, 65_536);
+    expect(parseChunksSync(byteByByte(head), 'x')).toEqual(parseChunksSync([head], 'x'));
+  });
+
+  it('gives the same results with CRLF line ends', () => {
+    const crlf = Buffer.from(bytes.toString('latin1').replace(/\n/g, '\r\n'), 'latin1');
+    const strip = (r: ParsedLine[]) => r.map((x) => x.kind);
+    const got = parseChunksSync(splitAt(crlf, [1, 777, 4096, crlf.indexOf(13) + 1]), 'x');
+    expect(strip(got)).toEqual(strip(whole));
+    expect(got).toEqual(whole);
+  });
+});
+
+describe('line splitting', () => {
+  it('splits inside a multi-byte character without harm', () => {
+    const bytes = Buffer.from('1 write(1, "h\u00e9llo \u20ac", 9) = 9\n2 exit_group(0) = ?\n', 'utf8');
+    const whole = parseChunksSync([bytes], 'x');
+    for (let i = 0; i <= bytes.length; i++) expect(parseChunksSync([bytes.subarray(0, i), bytes.subarray(i)], 'x')).toEqual(whole);
+  });
+
+  it('parses a last line without a newline', () => {
+    expect(parseChunksSync([Buffer.from('1 getpid() = 1\n1 exit_group(0) = ?')], 'x').map((r) => r.kind)).toEqual(['syscall', 'syscall']);
+  });
+
+  it('reports a line over the limit and keeps only its head, then goes on', () => {
+    const long = `1 write(1, "${'a'.repeat(5000)}", 5000) = 5000`;
+    const r = parseChunksSync([Buffer.from(`${long}\n1 getpid() = 1\n`)], 'x', { maxLineBytes: 1000 });
+    expect(r.map((x) => x.kind)).toEqual(['issue', 'syscall']);
+    expect(r[0]).toMatchObject({ code: 'line-too-long', line: 1 });
+    expect(r[0]?.kind === 'issue' && r[0].text.length).toBeLessThanOrEqual(200);
+    expect(r[1]).toMatchObject({ line: 2 });
+    const bytes = Buffer.from(`${long}\n1 getpid() = 1\n`);
+    expect(parseChunksSync(byteByByte(bytes), 'x', { maxLineBytes: 1000 })).toEqual(r);
+  });
+});

@@ -1,0 +1,83 @@
+/** "Never throws, every line accounted for", on mutated real lines and on random input. */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { joinAll, parseChunksSync, parseLine } from '@strace-gaps/parser';
+import { fixtureSets, traceBytes } from './helpers/fixtures.js';
+
+// A sample of real lines of every form, from every fixture set.
+const real: string[] = [];
+for (const set of fixtureSets()) {
+  for (const f of set.files.slice(0, 3)) {
+    const lines = traceBytes(f).toString('utf8').split('\n');
+    for (let i = 0; i < lines.length; i += Math.max(1, Math.floor(lines.length / 40))) real.push(lines[i] as string);
+  }
+}
+
+describe('parseLine never throws', () => {
+  it('on every cut of real lines', () => {
+    for (const line of real.slice(0, 300)) {
+      for (let k = 0; k <= Math.min(line.length, 400); k++) {
+        const r = parseLine(line.slice(0, k), 'f', 1);
+        expect(r.line).toBe(1);
+      }
+    }
+  });
+
+  it('on real lines with flipped characters and spliced pieces', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...real),
+        fc.constantFrom(...real),
+        fc.nat(),
+        fc.nat(),
+        fc.string({ maxLength: 8, unit: 'binary' }),
+        (a, b, i, j, junk) => {
+          const at = i % (a.length + 1);
+          const mutated = a.slice(0, at) + junk + b.slice(j % (b.length + 1)) ;
+          const r = parseLine(mutated, 'f', 9);
+          expect(r.file).toBe('f');
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('on random bytes, with every line accounted for and joinable', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 2000 }), (bytes) => {
+        const buf = Buffer.from(bytes);
+        const r = parseChunksSync([buf], 'r');
+        let lines = 0;
+        for (let k = 0; k < buf.length; k++) if (buf[k] === 10) lines++;
+        if (buf.length > 0 && buf[buf.length - 1] !== 10) lines++;
+        expect(r).toHaveLength(lines);
+        joinAll(r);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('on random valid-looking lines from a grammar', () => {
+    const pid = fc.oneof(fc.constant(''), fc.integer({ min: 1, max: 4_194_304 }).map((n) => `${n}  `), fc.integer({ min: 1, max: 99999 }).map((n) => `[pid ${String(n).padStart(5)}] `));
+    const time = fc.oneof(fc.constant(''), fc.constant('11:01:35 '), fc.constant('11:01:35.040609 '), fc.constant('1795765288.569073375 '));
+    const rel = fc.oneof(fc.constant(''), fc.constant('(+     0.000021) '));
+    const str = fc.string({ maxLength: 12 }).map((s) => JSON.stringify(s));
+    const args = fc.array(fc.oneof(str, fc.integer().map(String), fc.constant('NULL'), fc.constant('{a=1, b=[2]}')), { maxLength: 4 }).map((a) => a.join(', '));
+    const ret = fc.oneof(fc.integer().map(String), fc.constant('? ERESTARTSYS (To be restarted if SA_RESTART is set)'), fc.constant('-1 ENOENT (No such file or directory)'));
+    const body = fc.oneof(
+      fc.tuple(fc.constantFrom('read', 'openat', 'futex'), args, ret).map(([n, a, r]) => `${n}(${a}) = ${r}`),
+      fc.tuple(fc.constantFrom('read', 'wait4'), args).map(([n, a]) => `${n}(${a} <unfinished ...>`),
+      fc.tuple(fc.constantFrom('read', 'wait4'), args, ret).map(([n, a, r]) => `<... ${n} resumed>${a}) = ${r}`),
+      fc.constantFrom('+++ exited with 0 +++', '+++ killed by SIGKILL +++', '--- SIGCHLD {si_signo=SIGCHLD} ---'),
+    );
+    const dur = fc.oneof(fc.constant(''), fc.constant(' <0.000012>'));
+    fc.assert(
+      fc.property(pid, time, rel, body, dur, (p, t, r, b, d) => {
+        const line = `${p}${t}${t === '' ? '' : r}${b}${b.startsWith('+') || b.startsWith('-') || b.endsWith('...>') ? '' : d}`;
+        const out = parseLine(line, 'g', 1);
+        expect(out.kind, line).not.toBe('issue');
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

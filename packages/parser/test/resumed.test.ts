@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { joinAll, parseText, type SyscallEvent } from '@strace-gaps/parser';
+
+function join(text: string, defaultPid: number | null = null) {
+  return joinAll(parseText(text), defaultPid);
+}
+const calls = (events: ReturnType<typeof join>['events']) => events.filter((e): e is SyscallEvent => e.kind === 'syscall');
+
+describe('joining unfinished and resumed halves', () => {
+  it('joins halves across other pids (real lines, -f)', () => {
+    const { events, issues } = join(
+      [
+        '6840  07:36:18.490576 clone3({flags=CLONE_VM|CLONE_THREAD, exit_signal=0} <unfinished ...>',
+        '6841  07:36:18.490700 set_robust_list(0x7fec6f9599a0, 24) = 0 <0.000010>',
+        '6840  07:36:18.490863 <... clone3 resumed> => {parent_tid=[6841]}, 88) = 6841 <0.000258>',
+      ].join('\n'),
+    );
+    expect(issues).toEqual([]);
+    const c = calls(events);
+    expect(c.map((e) => [e.pid, e.name, e.form])).toEqual([
+      [6841, 'set_robust_list', 'line'],
+      [6840, 'clone3', 'joined'],
+    ]);
+    const clone = c[1] as SyscallEvent;
+    expect(clone.args).toBe('{flags=CLONE_VM|CLONE_THREAD, exit_signal=0} => {parent_tid=[6841]}, 88');
+    expect(clone.result?.value).toBe(6841);
+    expect(clone).toMatchObject({ line: 1, endLine: 3, duration: 0.000258 });
+    // start is the unfinished line's time; end is start + -T.
+    expect(clone.start).toMatchObject({ sec: 7 * 3600 + 36 * 60 + 18, nsec: 490_576_000 });
+    expect(clone.end).toMatchObject({ nsec: 490_834_000 });
+  });
+
+  it('joins "read(3, " with its resumed args into one argument list', () => {
+    const { events } = join(['1  10:00:00.000001 read(3,  <unfinished ...>', '1  10:00:00.000101 <... read resumed>"abc", 1024) = 3'].join('\n'));
+    expect(calls(events)[0]).toMatchObject({ args: '3, "abc", 1024', form: 'joined' });
+    // Without -T the end is the resumed line's time.
+    expect(calls(events)[0]?.end).toMatchObject({ nsec: 101_000 });
+  });
+
+  it('keeps and flags a resumed half with no unfinished partner', () => {
+    const { events } = join('7  10:00:00.500000 <... wait4 resumed>[{WIFEXITED(s) && WEXITSTATUS(s) == 0}], 0, NULL) = 8 <0.250000>');
+    expect(calls(events)[0]).toMatchObject({ form: 'resumed-only', pid: 7, name: 'wait4', start: { nsec: 250_000_000 }, end: { nsec: 500_000_000 } });
+  });
+
+  it('keeps and flags an unfinished call never resumed (the process was killed)', () => {
+    const { events } = join(['5  10:00:00.000001 pause( <unfinished ...>', '5  10:00:01.000000 +++ killed by SIGKILL +++'].join('\n'));
+    expect(events.map((e) => e.kind)).toEqual(['syscall', 'killed']);
+    expect(calls(events)[0]).toMatchObject({ form: 'never-resumed', stop: 'unfinished', name: 'pause', result: null, end: null });
+  });
+
+  it('flushes calls still pending at the end of the input', () => {
+    const { events } = join('5  10:00:00.000001 futex(0x1, FUTEX_WAIT, 0, NULL <unfinished ...>');
+    expect(calls(events)[0]).toMatchObject({ form: 'never-resumed', pid: 5 });
+  });
+
+  it('flags a detached call', () => {
+    const { events } = join('[pid  7232] 07:36:26.033533 wait4(7287,  <detached ...>');
+    expect(calls(events)[0]).toMatchObject({ form: 'never-resumed', stop: 'detached' });
+  });
+
+  it('moves a thread\'s execve to the leader that it supersedes (real, -f)', () => {
+    const { events } = join(
+      [
+        '6858  07:36:18.666302 execve("/bin/echo", ["echo"], 0x7ffd2f313918 /* 3 vars */ <unfinished ...>',
+        '6856  07:36:18.668149 <... futex resumed>) = ?',
+        '6856  07:36:18.669357 +++ superseded by execve in pid 6858 +++',
+        '6856  07:36:18.669564 <... execve resumed>) = 0 <0.001847>',
+      ].join('\n'),
+    );
+    const c = calls(events);
+    expect(c.map((e) => [e.pid, e.name, e.form])).toEqual([
+      [6856, 'futex', 'resumed-only'],
+      [6856, 'execve', 'joined'],
+    ]);
+    expect(c[1]).toMatchObject({ line: 1, endLine: 4, result: { value: 0 } });
+  });
+
+  it('gives unprefixed lines of a -ff file the pid from its name', () => {
+    const { events } = join('10:00:00.000001 getpid() = 42\n10:00:00.000002 +++ exited with 0 +++', 42);
+    expect(events.map((e) => e.pid)).toEqual([42, 42]);
+  });
+
+  it('accounts for every line: joined events + issues cover all lines', () => {
+    const text = ['1 read(3,  <unfinished ...>', 'garbage', '', '1 <... read resumed>"", 1) = 0'].join('\n');
+    const parsed = parseText(text);
+    expect(parsed).toHaveLength(4);
+    const { events, issues } = joinAll(parsed);
+    expect(issues.map((i) => i.code)).toEqual(['unrecognized', 'blank-line']);
+    expect(calls(events)).toHaveLength(1);
+  });
+});
