@@ -177,17 +177,44 @@ function fromResumed(r: ResumedEvent, pid: number | null): SyscallEvent {
 
 /**
  * Joins the events of one ordered stream (one `-f` file, or one `-ff` file). Unprefixed lines
- * belong to `defaultPid` (the pid in a `-ff` file's name), or to `null` when there is none.
+ * belong to `defaultPid` (the pid in a `-ff` file's name). Without one (a `-f` log written to
+ * stderr), strace drops the `[pid N]` prefix whenever only one process is traced, so an unprefixed
+ * line belongs to the only process still alive; before any prefix is seen its pid is `null`.
  */
 export class Joiner {
   private readonly pending = new Map<number | null, UnfinishedEvent>();
+  /** Pids seen in prefixes and not yet exited. */
+  private readonly live = new Set<number>();
+  private lastCallPid: number | null = null;
 
   constructor(private readonly defaultPid: number | null = null) {}
+
+  private pidOf(ev: LineEvent): number | null {
+    if (ev.pid !== null) {
+      // `exit_group(0) = ?` also ends a process: with -qq strace prints no "+++ exited" line.
+      if (ev.kind === 'exit' || ev.kind === 'killed' || isExitCall(ev)) this.live.delete(ev.pid);
+      else this.live.add(ev.pid);
+      return ev.pid;
+    }
+    if (this.defaultPid !== null) return this.defaultPid;
+    if (this.live.size === 1) {
+      const only = this.live.values().next().value as number;
+      if (ev.kind === 'exit' || ev.kind === 'killed') this.live.delete(only);
+      return only;
+    }
+    return null;
+  }
 
   /** Feeds one parsed line; returns the events it completes (usually one, sometimes none or two). */
   push(ev: ParsedLine): JoinedEvent[] {
     if (ev.kind === 'issue') return [];
-    const pid = ev.pid ?? this.defaultPid;
+    // strace's own messages and tables belong to no process; `-k` frames never carry a prefix
+    // and belong to the call printed just before them.
+    let pid: number | null;
+    if (ev.kind === 'strace-message' || ev.kind === 'summary') pid = ev.pid ?? this.defaultPid;
+    else if (ev.kind === 'stack-frame') pid = ev.pid ?? this.defaultPid ?? this.lastCallPid;
+    else pid = this.pidOf(ev);
+    if (ev.kind === 'syscall' || ev.kind === 'unfinished' || ev.kind === 'resumed') this.lastCallPid = pid;
     switch (ev.kind) {
       case 'syscall': {
         const out = this.flush(pid);
@@ -258,6 +285,10 @@ export class Joiner {
     this.pending.delete(pid);
     return [fromUnfinished(u, pid)];
   }
+}
+
+function isExitCall(ev: LineEvent): boolean {
+  return (ev.kind === 'syscall' || ev.kind === 'resumed') && (ev.name === 'exit_group' || ev.name === 'exit') && ev.result.value === null;
 }
 
 function withPid<T extends Exclude<LineEvent, SyscallLineEvent | UnfinishedEvent | ResumedEvent>>(

@@ -89,3 +89,31 @@ describe('joining unfinished and resumed halves', () => {
     expect(calls(events)).toHaveLength(1);
   });
 });
+
+describe('pids of unprefixed lines in a -f log on stderr', () => {
+  it('gives them to the only live process once prefixes have been seen (real shape)', () => {
+    const { events } = join(
+      [
+        '07:36:20.317000 clone(child_stack=NULL, flags=SIGCHLD) = 6930',
+        '[pid  6909] 07:36:20.317817 wait4(6930,  <unfinished ...>',
+        '[pid  6930] 07:36:20.318000 exit_group(0) = ?',
+        '[pid  6930] 07:36:20.318100 +++ exited with 0 +++',
+        '07:36:20.318200 <... wait4 resumed>NULL, 0, NULL) = 6930 <0.000383>',
+        '07:36:20.318300 --- SIGCHLD {si_signo=SIGCHLD} ---',
+      ].join('\n'),
+    );
+    expect(events.map((e) => [e.kind, e.pid])).toEqual([
+      ['syscall', null],
+      ['syscall', 6930],
+      ['exit', 6930],
+      ['syscall', 6909],
+      ['signal', 6909],
+    ]);
+    expect(calls(events)[2]).toMatchObject({ name: 'wait4', form: 'joined', args: '6930, NULL, 0, NULL' });
+  });
+
+  it('gives -k stack frames the pid of the call before them', () => {
+    const { events } = join(['4242  10:00:00.000001 getpid() = 4242', ' > /lib/libc.so.6(getpid+0x7) [0xe7]'].join('\n'));
+    expect(events.map((e) => e.pid)).toEqual([4242, 4242]);
+  });
+});
