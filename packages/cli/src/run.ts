@@ -2,6 +2,7 @@
  * The CLI's wiring: parse options, resolve inputs, read them, render, and map failures to exit
  * codes. `run` never calls `process.exit`, so tests call it in-process.
  */
+import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import { resolve } from 'node:path';
 import yargs from 'yargs';
@@ -12,6 +13,9 @@ import { CliError, EXIT } from './errors.js';
 import { resolveInputs, type Input } from './inputs.js';
 import { renderJson } from './render/json.js';
 import { renderText } from './render/text.js';
+
+// Both src/ and the bundled dist/ sit one level below the package root.
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
 /** Where the CLI reads and writes; `process` in the bin, buffers in tests. */
 export interface CliIo {
@@ -31,7 +35,7 @@ export async function parseOptions(argv: readonly string[], io: CliIo): Promise<
     .example(COMMAND.examples.map(([cmd, what]) => [cmd, what] as [string, string]))
     .strictOptions()
     .help()
-    .version()
+    .version(version)
     .exitProcess(false)
     .wrap(Math.min(100, process.stdout.columns || 100))
     .fail((msg: string | null, err: Error | undefined) => {
