@@ -104,26 +104,34 @@ export function scanPrefix(text: string): ScannedPrefix {
   let ip: string | null = null;
   let syscallNumber: number | null = null;
 
-  // "[pid  4242] " — strace pads the pid to five columns.
+  // "[pid  4242] " — strace pads the pid to five columns; with -Y: "[pid 4242<sh>] ".
   if (text.startsWith('[pid ', 0)) {
     let j = 5;
     while (text.charCodeAt(j) === SPACE) j++;
     const end = scanDigits(text, j);
-    if (end > j && text.charCodeAt(end) === 93 /* ] */) {
+    const close = end > j ? skipComm(text, end) : -1;
+    if (close >= 0 && text.charCodeAt(close) === 93 /* ] */) {
       pid = Number(text.slice(j, end));
-      i = end + 1;
+      i = close + 1;
     }
   } else {
-    // "4242  " — a bare pid, left-justified in five columns. A number followed by '.' or ':' is a
-    // timestamp; one above PID_MAX is a `--timestamps=unix,s` timestamp.
+    // "4242  " — a bare pid, left-justified in five columns ("18077<sh> " with -Y). A number
+    // followed by '.' or ':' is a timestamp; one above PID_MAX is a `--timestamps=unix,s` timestamp.
     const end = scanDigits(text, 0);
-    if (end > 0 && text.charCodeAt(end) === SPACE) {
+    const after = end > 0 ? skipComm(text, end) : -1;
+    if (after >= 0 && text.charCodeAt(after) === SPACE) {
       const n = Number(text.slice(0, end));
-      if (n <= PID_MAX && !isFollowedByDelta(text, end)) {
+      if (n <= PID_MAX && !isFollowedByDelta(text, after)) {
         pid = n;
-        i = end;
+        i = after;
       }
     }
+  }
+  i = skipSpaces(text, i);
+  // "[unconfined_u:unconfined_r:unconfined_t:s0] " — --secontext, after the pid.
+  if (text.charCodeAt(i) === 91 /* [ */ && !text.startsWith('[ Process', i)) {
+    const close = text.indexOf('] ', i);
+    if (close > i && /^[\w.-]+:[\w.:,-]+$/.test(text.slice(i + 1, close))) i = close + 2;
   }
   i = skipSpaces(text, i);
 
@@ -156,23 +164,22 @@ export function scanPrefix(text: string): ScannedPrefix {
     }
   }
 
-  // "[00007f1c2e0a1b3e] " (-i) and then "[ 59] " (-n).
-  if (text.charCodeAt(i) === 91 /* [ */) {
+  // "[ 59] " (-n) and "[00007f1c2e0a1b3e] " (-i), in that order since strace 5.x, each once.
+  for (let k = 0; k < 2 && text.charCodeAt(i) === 91 /* [ */; k++) {
     const close = text.indexOf('] ', i);
-    if (close > i) {
-      const inner = text.slice(i + 1, close);
-      if ((inner.length === 16 || inner.length === 8) && /^[0-9a-f]+$/.test(inner)) {
-        ip = inner;
-        i = close + 2;
-      }
+    if (close < 0) break;
+    const inner = text.slice(i + 1, close);
+    if (ip === null && (inner.length === 16 || inner.length === 8) && /^(?:[0-9a-f]+|\?+)$/.test(inner)) {
+      // "[????????????????]" when strace could not read the register.
+      ip = inner;
+    } else if (/^ *(?:\d+|\?+)$/.test(inner)) {
+      // "[???] " when the number is unknown.
+      const n = inner.trim();
+      syscallNumber = n.startsWith('?') ? null : Number(n);
+    } else {
+      break;
     }
-  }
-  if (text.charCodeAt(i) === 91 /* [ */) {
-    const close = text.indexOf('] ', i);
-    if (close > i && /^ *\d+$/.test(text.slice(i + 1, close))) {
-      syscallNumber = Number(text.slice(i + 1, close).trim());
-      i = close + 2;
-    }
+    i = close + 2;
   }
   return { pid, time, relative, ip, syscallNumber, end: i };
 }
@@ -183,6 +190,13 @@ export function scanPrefix(text: string): ScannedPrefix {
  */
 function isFollowedByDelta(text: string, end: number): boolean {
   return text.startsWith('(+', skipSpaces(text, end));
+}
+
+/** After a pid: skips a `-Y` `<comm>` (`18077<sh>`); returns the index after it, or `i` if none. */
+function skipComm(text: string, i: number): number {
+  if (text.charCodeAt(i) !== 60 /* < */) return i;
+  const gt = text.indexOf('>', i + 1);
+  return gt > i && gt - i <= 64 ? gt + 1 : -1;
 }
 
 function skipSpaces(text: string, i: number): number {

@@ -147,6 +147,16 @@ describe('syscall lines', () => {
     expect(r).toMatchObject({ pid: 7140, name: 'restart_syscall', args: '<... resuming interrupted read ...>' });
   });
 
+  it('reads a -Y pid annotation on the result (observed 6.1)', () => {
+    expect(call('17999<sh> getppid() = 17999<strace>').result).toMatchObject({ value: 17999, fdPath: 'strace' });
+  });
+
+  it('reads an injected error: -1 EIO (Input/output error) (INJECTED)', () => {
+    expect(call('1 read(3, 0x7ffd, 1) = -1 EIO (Input/output error) (INJECTED) <0.000012>').result).toMatchObject({
+      errno: 'EIO', aux: '(INJECTED)',
+    });
+  });
+
   it('reads unknown syscalls and the ???? name', () => {
     expect(call('10:00:00 syscall_0x1b6(0x1, 0x2) = -1 ENOSYS (Function not implemented)').name).toBe('syscall_0x1b6');
   });
@@ -281,6 +291,11 @@ describe('prefixes and timestamps', () => {
     ['-i', `[00007f1c2e0a1b3e] ${body}`, { ip: '00007f1c2e0a1b3e' }],
     ['-n', `[ 12] ${body}`, { syscallNumber: 12 }],
     ['-tt -i -n', `07:42:06.123456 [00007f1c2e0a1b3e] [ 12] ${body}`, { ip: '00007f1c2e0a1b3e', syscallNumber: 12 }],
+    ['-i -n unknown', `[????????????????] [???] ${body}`, { ip: '????????????????', syscallNumber: null }],
+    ['-n before -i (strace ≥ 5)', `10:00:00.000001 [ 12] [00007f1c2e0a1b3e] ${body}`, { ip: '00007f1c2e0a1b3e', syscallNumber: 12 }],
+    ['-Y bare pid', `18077<sh> ${body}`, { pid: 18077 }],
+    ['-Y [pid N<comm>]', `[pid 17777<thr>] ${body}`, { pid: 17777 }],
+    ['--secontext', `4242  [unconfined_u:unconfined_r:unconfined_t:s0] 10:00:00.000001 ${body}`, { pid: 4242, time: { sec: 36000 } }],
   ])('%s', (_name, line, expected) => {
     const r = call(line);
     expect(r).toMatchObject(expected);
