@@ -1,0 +1,58 @@
+// pnpm bench: parse throughput against a newline-counting baseline, on large real traces.
+// Traces come from shared/bench/make-big-traces.sh (made on first run into $TMPDIR/strace-gaps-bench-traces, the
+// ~100 MB sets only; set BENCH_TRACES to a directory with the 1 GB sets too).
+import { execFileSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+// Outside the repository: the workload's scripts must not inherit our package.json's "type": "module".
+const traces = process.env.BENCH_TRACES ?? join(tmpdir(), 'strace-gaps-bench-traces');
+if (!existsSync(join(traces, 'MANIFEST.tsv'))) {
+  const script = join(root, '../shared/bench/make-big-traces.sh');
+  console.error(`making ~100 MB traces in ${traces} with ${script} (about 2 minutes)…`);
+  execFileSync('bash', [script, traces, '0', '6'], { stdio: 'inherit' });
+}
+const sets = ['ff-100m', 'f-100m', 'ff-1g', 'f-1g'].filter((s) => existsSync(join(traces, s)));
+const modes = ['count-sync', 'count-stream', 'parse', 'parse-join'];
+const rows = [];
+for (const set of sets) {
+  const results = {};
+  for (const mode of modes) {
+    const out = execFileSync(process.execPath, [join(root, 'bench/worker.mjs'), mode, join(traces, set)], { encoding: 'utf8' });
+    results[mode] = JSON.parse(out);
+    console.error(`${set} ${mode}: ${(results[mode].bytes / 1e6 / (results[mode].ms / 1e3)).toFixed(0)} MB/s`);
+  }
+  const base = Math.min(results['count-sync'].ms, results['count-stream'].ms);
+  for (const mode of modes) {
+    const r = results[mode];
+    rows.push({ set, mode, mb: r.bytes / 1e6, s: r.ms / 1e3, mbs: r.bytes / 1e6 / (r.ms / 1e3), lps: r.lines / (r.ms / 1e3), rss: r.maxRssMB, ratio: base / r.ms });
+  }
+}
+const fmt = (x, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+const table = [
+  '| set | mode | MB | s | MB/s | lines/s | peak RSS MB | × baseline |',
+  '|---|---|---:|---:|---:|---:|---:|---:|',
+  ...rows.map((r) => `| ${r.set} | ${r.mode} | ${fmt(r.mb)} | ${fmt(r.s, 2)} | ${fmt(r.mbs)} | ${fmt(r.lps)} | ${fmt(r.rss)} | ${fmt(r.ratio * 100)}% |`),
+].join('\n');
+console.log(table);
+const doc = `# Performance
+
+Measured by \`pnpm bench\` (bench/parse-bench.mjs) on ${new Date().toISOString().slice(0, 10)}, Node ${process.version},
+${(await import('node:os')).cpus().length} cores. Each row runs in a fresh process (peak RSS is its own).
+
+- **count-sync / count-stream**: Node reading the files in 1 MiB chunks (synchronous reads / a read
+  stream) and counting newline bytes — the floor for any Node parser. The faster is *the baseline*.
+- **parse**: bytes → lines → parsed events (\`ChunkParser\`), nothing kept.
+- **parse-join**: the same plus unfinished/resumed joining (\`Joiner\`).
+
+${table}
+
+Traces: \`shared/bench/make-big-traces.sh\` (\`ff-*\`: \`strace -ff -tt -T -r -s 256\`, many files;
+\`f-*\`: \`strace -f -tt -T -s 256\`, one file). The 1 GB sets appear when \`BENCH_TRACES\` points at a
+directory that holds them.
+`;
+writeFileSync(join(root, 'docs/performance.md'), doc);
+console.error('wrote docs/performance.md');
