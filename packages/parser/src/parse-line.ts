@@ -40,7 +40,7 @@ const SPACE = 32;
 export function parseLine(text: string, file: string, line: number): ParsedLine {
   let i = 0;
   while (i < text.length && text.charCodeAt(i) === SPACE) i++;
-  if (i === text.length || text.trim() === '') return issue('blank-line', 'blank line', text, file, line);
+  if (i === text.length || (text.charCodeAt(i) < 32 && text.trim() === '')) return issue('blank-line', 'blank line', text, file, line);
 
   // `-c`/`-C` table rows start with numbers like a `-r` delta, so they are told apart first.
   if (isSummaryRow(text)) {
