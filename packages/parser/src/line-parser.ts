@@ -1,5 +1,5 @@
 import { parseLine, straceMessageStart } from './parse-line.js';
-import type { ParsedLine } from './types.js';
+import type { ParsedLine, ResumedEvent, UnfinishedEvent } from './types.js';
 
 const MESSAGE = 'strace: Process ';
 
@@ -16,11 +16,21 @@ const MESSAGE = 'strace: Process ';
  */
 export class TraceLineParser {
   private carried: { text: string; line: number } | null = null;
+  /** The previous result, when it was a call cut by `<unfinished ...>`. */
+  private unfinished: UnfinishedEvent | null = null;
 
   constructor(readonly file: string) {}
 
   /** Parses line number `line` (1-based). */
   parse(text: string, line: number): ParsedLine {
+    const r = this.parseOne(text, line);
+    const previous = this.unfinished;
+    this.unfinished = r.kind === 'unfinished' && r.stop === 'unfinished' ? r : null;
+    if (r.kind === 'issue' && r.code === 'unrecognized' && previous !== null) return this.bareResume(previous, text, line) ?? r;
+    return r;
+  }
+
+  private parseOne(text: string, line: number): ParsedLine {
     if (this.carried !== null) {
       const head = this.carried;
       this.carried = null;
@@ -30,6 +40,21 @@ export class TraceLineParser {
       return parseLine(joined, this.file, head.line);
     }
     return this.splitSplice(text, line) ?? parseLine(text, this.file, line);
+  }
+
+  /**
+   * With `-z`/`-Z`/`--status`, strace prints a held call's second half on the next line with no
+   * prefix and no `<... NAME resumed>` marker:
+   *
+   *     24623 07:54:24.056186 newfstatat(AT_FDCWD, "/root/.pyenv/shims/sleep",  <unfinished ...>
+   *     0x7ffc6c428820, 0)                      = -1 ENOENT (No such file or directory)
+   *
+   * Read such a line right after an unfinished call as that call's resumed half.
+   */
+  private bareResume(u: UnfinishedEvent, text: string, line: number): ResumedEvent | null {
+    const r = parseLine(`<... ${u.name} resumed>${text}`, this.file, line);
+    if (r.kind !== 'resumed') return null;
+    return { ...r, pid: u.pid, text };
   }
 
   private splitSplice(text: string, line: number): ParsedLine | null {

@@ -117,3 +117,28 @@ describe('pids of unprefixed lines in a -f log on stderr', () => {
     expect(events.map((e) => e.pid)).toEqual([4242, 4242]);
   });
 });
+
+describe('-z/-Z/--status output', () => {
+  it('reads a bare continuation line after an unfinished call as its resumed half (observed 6.1)', () => {
+    const parsed = parseText(
+      [
+        '24623 07:54:24.056186 newfstatat(AT_FDCWD, "/root/.pyenv/shims/sleep",  <unfinished ...>',
+        '0x7ffc6c428820, 0)                      = -1 ENOENT (No such file or directory)',
+        '24316 rt_sigaction(SIGQUIT, {sa_handler=SIG_DFL, sa_mask=[]},  <unfinished ...>',
+        '{sa_handler=SIG_DFL, sa_mask=[], sa_flags=SA_RESTORER}, 8) = 0',
+      ].join('\n'),
+    );
+    expect(parsed.map((p) => p.kind)).toEqual(['unfinished', 'resumed', 'unfinished', 'resumed']);
+    const { events } = joinAll(parsed);
+    expect(calls(events).map((c) => [c.pid, c.name, c.form, c.result?.errno ?? null])).toEqual([
+      [24623, 'newfstatat', 'joined', 'ENOENT'],
+      [24316, 'rt_sigaction', 'joined', null],
+    ]);
+    expect(calls(events)[0]?.args).toBe('AT_FDCWD, "/root/.pyenv/shims/sleep", 0x7ffc6c428820, 0');
+  });
+
+  it('does not read garbage after an unfinished call as a resumed half', () => {
+    const parsed = parseText(['1 read(3,  <unfinished ...>', 'hello world'].join('\n'));
+    expect(parsed.map((p) => p.kind)).toEqual(['unfinished', 'issue']);
+  });
+});
