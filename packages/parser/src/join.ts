@@ -8,18 +8,10 @@
  *   pending ──exit/killed/another call/end of input──▶ idle      (emits a `never-resumed` call)
  */
 import type {
-  ExitEvent,
-  KilledEvent,
   LineEvent,
   ParseIssue,
   ParsedLine,
   ResumedEvent,
-  SignalEvent,
-  StackFrameEvent,
-  StraceMessageEvent,
-  SummaryEvent,
-  DataDumpEvent,
-  SupersededEvent,
   SyscallLineEvent,
   SyscallResult,
   Timestamp,
@@ -68,15 +60,7 @@ export interface SyscallEvent {
 }
 
 /** Events other than calls pass through the joiner unchanged (their pid filled in). */
-export type PassThroughEvent =
-  | SignalEvent
-  | ExitEvent
-  | KilledEvent
-  | SupersededEvent
-  | StraceMessageEvent
-  | StackFrameEvent
-  | DataDumpEvent
-  | SummaryEvent;
+export type PassThroughEvent = Exclude<LineEvent, SyscallLineEvent | UnfinishedEvent | ResumedEvent>;
 
 /** What the joiner emits. */
 export type JoinedEvent = SyscallEvent | PassThroughEvent;
@@ -291,7 +275,7 @@ function isExitCall(ev: LineEvent): boolean {
   return (ev.kind === 'syscall' || ev.kind === 'resumed') && (ev.name === 'exit_group' || ev.name === 'exit') && ev.result.value === null;
 }
 
-function withPid<T extends Exclude<LineEvent, SyscallLineEvent | UnfinishedEvent | ResumedEvent>>(
+function withPid<T extends PassThroughEvent>(
   ev: T,
   pid: number | null,
 ): T {
