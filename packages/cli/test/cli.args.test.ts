@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -20,21 +20,11 @@ describe('usage and input errors: one line on stderr, exit code 2', () => {
     expect(r.stderr).toMatch(message);
   });
 
-  it('reports an unreadable file (EACCES) as an input error', async () => {
-    if (process.getuid?.() === 0) {
-      // root reads anything; prove the mapping with a file that vanishes instead (same path).
-      const dir = mkdtempSync(join(tmpdir(), 'sg-'));
-      const r = await runCli([join(dir, 'gone.log')]);
-      expect(r.code).toBe(2);
-      return;
-    }
+  it('reports a missing absolute path as an input error', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sg-'));
-    const f = join(dir, 'locked.log');
-    writeFileSync(f, '1 getpid() = 1\n');
-    chmodSync(f, 0);
-    const r = await runCli([f]);
+    const r = await runCli([join(dir, 'gone.log')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/permission denied/);
+    expect(r.stderr).toBe(`strace-gaps: no such file (${join(dir, 'gone.log')}) — check the path\n`);
   });
 
   it('reports a truncated .gz as an input error', async () => {

@@ -1,7 +1,9 @@
 /** The built bin, run as a user runs it (needs `pnpm build` first; the test script builds). */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './helpers.js';
 
@@ -24,5 +26,25 @@ describe.skipIf(!existsSync(join(ROOT, 'packages/cli/dist/bin.js')))('the built 
     const r = spawnSync(BIN, ['--json', '-'], { cwd: ROOT, encoding: 'utf8', input: '07:00:00.000001 close(3) = 0\n' });
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).input.events).toBe(1);
+  });
+});
+
+describe.skipIf(!existsSync(join(ROOT, 'packages/cli/dist/bin.js')))('an unreadable file (EACCES)', () => {
+  it('is one line on stderr and exit code 2, for plain and gzip files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sg-eacces-'));
+    chmodSync(dir, 0o755);
+    for (const name of ['locked.log', 'locked.log.gz']) {
+      const f = join(dir, name);
+      writeFileSync(f, name.endsWith('.gz') ? gzipSync('1 getpid() = 1\n') : '1 getpid() = 1\n');
+      chmodSync(f, 0o600);
+      // As root every file is readable, so run the bin as an unprivileged user.
+      const asRoot = process.getuid?.() === 0;
+      if (asRoot) chownSync(f, 0, 0);
+      const r = asRoot
+        ? spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, join(ROOT, 'packages/cli/bin/strace-gaps.js'), f], { encoding: 'utf8' })
+        : (chmodSync(f, 0), spawnSync(process.execPath, [join(ROOT, 'packages/cli/bin/strace-gaps.js'), f], { encoding: 'utf8' }));
+      expect(r.stderr).toBe(`strace-gaps: permission denied (${f}) — run as a user who can read it, or copy it\n`);
+      expect(r.status).toBe(2);
+    }
   });
 });

@@ -113,8 +113,14 @@ export function isGzipFile(path: string): boolean {
 
 /** The bytes of a file, decompressed if it is gzip, as a stream of large chunks. */
 export function openTraceFile(path: string): AsyncIterable<Uint8Array> {
+  // Sniff first: it throws (ENOENT, EACCES, EISDIR) before any stream exists to emit an error.
+  const gzip = isGzipFile(path);
   const raw = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
-  return isGzipFile(path) ? raw.pipe(createGunzip({ chunkSize: READ_CHUNK_BYTES })) : raw;
+  if (!gzip) return raw;
+  const gunzip = createGunzip({ chunkSize: READ_CHUNK_BYTES });
+  // pipe() does not forward errors: a read error must end the iteration, not go unhandled.
+  raw.on('error', (err) => gunzip.destroy(err));
+  return raw.pipe(gunzip);
 }
 
 /** Parses a file (plain or gzip), yielding one batch of results per chunk read. */
