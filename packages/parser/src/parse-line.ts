@@ -70,7 +70,8 @@ export function parseLine(text: string, file: string, line: number): ParsedLine 
   if (message >= 0) return parseStraceMessage(text.slice(message), base);
   if (c === 91 /* [ */ && text.startsWith('[ Process PID=', b)) {
     // `[ Process PID=4242 runs in 32 bit mode. ]`: a personality switch, printed into the trace.
-    return { kind: 'strace-message', message: 'other', subject: Number(/\d+/.exec(text.slice(b))?.[0]),
+    const pidText = /^\[ Process PID=(\d+)/.exec(text.slice(b))?.[1];
+    return { kind: 'strace-message', message: 'other', subject: pidText === undefined ? null : Number(pidText),
       body: text.slice(b), ...base };
   }
   return parseCallLine(text, b, base);

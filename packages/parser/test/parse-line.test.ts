@@ -241,6 +241,7 @@ describe('signals, exits, messages', () => {
 
   it('reads a personality line printed into the trace', () => {
     expect(p('[ Process PID=4242 runs in 32 bit mode. ]')).toMatchObject({ kind: 'strace-message', subject: 4242 });
+    expect(p('[ Process PID=? runs in x32 mode. ]')).toMatchObject({ kind: 'strace-message', subject: null });
   });
 });
 
