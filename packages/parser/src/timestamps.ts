@@ -1,4 +1,4 @@
-import type { ClockKind, Timestamp } from './types.js';
+import type { Timestamp } from './types.js';
 
 /** Seconds in a day: time-of-day clocks roll over at this value. */
 export const SECONDS_PER_DAY = 86_400;
@@ -124,6 +124,3 @@ export function formatTimestamp(t: Timestamp): string {
   const s = ((t.sec % SECONDS_PER_DAY) + SECONDS_PER_DAY) % SECONDS_PER_DAY;
   return `${pad(Math.floor(s / 3600), 2)}:${pad(Math.floor((s % 3600) / 60), 2)}:${pad(s % 60, 2)}${frac}`;
 }
-
-/** The clock names in one table, for renderers. */
-export const CLOCK_KINDS = ['time-of-day', 'epoch'] as const satisfies readonly ClockKind[];
