@@ -6,9 +6,9 @@ import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import { resolve } from 'node:path';
 import yargs from 'yargs';
-import { parseChunks, openTraceFile, summarize, type InputSummary } from '@strace-gaps/parser';
-import { buildInputReport } from '@strace-gaps/phases';
-import { COMMAND, OPTIONS, type CliOptions } from './args.js';
+import { SummaryBuilder, openTraceFile, parseChunks, pidFromFileName, type InputSummary } from '@strace-gaps/parser';
+import { ClockMismatchError, TraceSetAnalyzer, buildGapReport, buildInputReport } from '@strace-gaps/phases';
+import { COMMAND, OPTIONS, parseDuration, type CliOptions } from './args.js';
 import { CliError, EXIT } from './errors.js';
 import { resolveInputs, type Input } from './inputs.js';
 import { renderJson } from './render/json.js';
@@ -56,14 +56,41 @@ export async function parseOptions(argv: readonly string[], io: CliIo): Promise<
   if (!Number.isInteger(maxIssues) || maxIssues < 0) {
     throw new CliError(`--max-issues must be a whole number ≥ 0, not ${String(maxIssues)}`, null, 'e.g. --max-issues 50');
   }
-  return { files, json: args.json, maxIssues, debug: args.debug };
+  const top = args.top;
+  if (!Number.isInteger(top) || top < 0) {
+    throw new CliError(`--top must be a whole number ≥ 0, not ${String(top)}`, null, 'e.g. --top 5');
+  }
+  const minGap = parseDuration(args['min-gap']);
+  if (minGap === null) {
+    throw new CliError(`--min-gap must be a duration, not ${JSON.stringify(args['min-gap'])}`, null, 'e.g. --min-gap 100ms, --min-gap 2s or --min-gap 0.5');
+  }
+  const pids = (args.pid ?? []).map(Number);
+  const bad = pids.find((p) => !Number.isInteger(p) || p <= 0);
+  if (bad !== undefined) {
+    throw new CliError(`--pid must be a process id, not ${String(bad)}`, null, 'e.g. --pid 1234 (repeat for more)');
+  }
+  return { files, json: args.json, top, minGap, pids, maxIssues, debug: args.debug };
 }
 
-async function readInput(input: Input, io: CliIo, keepIssues: number): Promise<InputSummary> {
-  if (input.kind === 'stdin') return summarize('-', parseChunks(io.stdin, '-'), keepIssues);
+/** Reads one input into its summary and the analysis. */
+async function readInput(input: Input, io: CliIo, keepIssues: number, analyzer: TraceSetAnalyzer): Promise<InputSummary> {
+  const summary = new SummaryBuilder(input.path, keepIssues);
+  const feed = async (source: AsyncIterable<Uint8Array>) => {
+    analyzer.beginInput(input.path, input.kind === 'stdin' ? null : pidFromFileName(input.path));
+    for await (const batch of parseChunks(source, input.path)) {
+      summary.add(batch);
+      analyzer.push(batch);
+    }
+    analyzer.endInput();
+  };
+  if (input.kind === 'stdin') {
+    await feed(io.stdin);
+    return summary.finish();
+  }
   const path = resolve(io.cwd, input.path);
   try {
-    return await summarize(input.path, parseChunks(openTraceFile(path), input.path), keepIssues);
+    await feed(openTraceFile(path));
+    return summary.finish();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EACCES' || code === 'EPERM') {
@@ -82,6 +109,18 @@ async function readInput(input: Input, io: CliIo, keepIssues: number): Promise<I
   }
 }
 
+function clockError(err: ClockMismatchError): CliError {
+  const first = err.expected === 'none' ? 'no timestamps' : `${err.expected} timestamps`;
+  const found = err.found === 'none' ? 'no timestamps' : `${err.found} timestamps`;
+  return new CliError(
+    `the inputs mix clocks: this line has ${found}, the lines before had ${first}`,
+    `${err.file}:${err.line}`,
+    'a set must come from one capture with one timestamp option (-t/-tt, -ttt or -r); analyse the others separately',
+    EXIT.usage,
+    { cause: err },
+  );
+}
+
 /** Runs the CLI; resolves to the exit code. */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   let debug = argv.includes('--debug');
@@ -90,10 +129,16 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     if (options === 'exit') return EXIT.ok;
     debug = options.debug;
     const inputs = resolveInputs(options.files, io.cwd);
+    const analyzer = new TraceSetAnalyzer({ top: options.top, minGap: options.minGap, pids: options.pids });
     const summaries: InputSummary[] = [];
-    for (const input of inputs) summaries.push(await readInput(input, io, options.maxIssues));
-    const report = buildInputReport(summaries, options.maxIssues);
-    io.stdout.write(options.json ? renderJson(report) : renderText(report));
+    try {
+      for (const input of inputs) summaries.push(await readInput(input, io, options.maxIssues, analyzer));
+    } catch (err) {
+      if (err instanceof ClockMismatchError) throw clockError(err);
+      throw err;
+    }
+    const report = buildGapReport(buildInputReport(summaries, options.maxIssues), analyzer.finish(), { pids: options.pids });
+    io.stdout.write(options.json ? renderJson(report) : renderText(report, { top: options.top }));
     return EXIT.ok;
   } catch (err) {
     if (err instanceof CliError) {

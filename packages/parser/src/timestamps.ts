@@ -117,10 +117,10 @@ function pad(n: number, width: number): string {
   return String(n).padStart(width, '0');
 }
 
-/** Prints a timestamp the way strace did: `11:01:35.040609` or `1745377295.040609`. */
+/** Prints a timestamp the way strace did: `11:01:35.040609` or `1745377295.040609` (`relative`: `12.5`). */
 export function formatTimestamp(t: Timestamp): string {
   const frac = t.digits === 0 ? '' : '.' + pad(Math.floor(t.nsec / (POW10[t.digits] ?? 1)), t.digits);
-  if (t.clock === 'epoch') return String(t.sec) + frac;
+  if (t.clock !== 'time-of-day') return String(t.sec) + frac;
   const s = ((t.sec % SECONDS_PER_DAY) + SECONDS_PER_DAY) % SECONDS_PER_DAY;
   return `${pad(Math.floor(s / 3600), 2)}:${pad(Math.floor((s % 3600) / 60), 2)}:${pad(s % 60, 2)}${frac}`;
 }

@@ -8,7 +8,12 @@ export type ClockKind =
   /** `-t`, `-tt`, `--timestamps=time,…`: seconds since local midnight; rolls over at 24 h. */
   | 'time-of-day'
   /** `-ttt`, `--timestamps=unix,…`: seconds since the Unix epoch. */
-  | 'epoch';
+  | 'epoch'
+  /**
+   * Never printed by strace: seconds since the first line of a stream, summed from `-r` deltas.
+   * The analysis builds these for traces that carry `-r` and no absolute time.
+   */
+  | 'relative';
 
 /**
  * An absolute timestamp as strace printed it, kept exact: whole seconds and nanoseconds are

@@ -1,2 +1,17 @@
 export { buildInputReport } from './input-report.js';
 export type { InputReport, ReportFile, ReportIssue } from './input-report.js';
+export { TraceSetAnalyzer, analyzeInputs, DEFAULT_MIN_GAP, DEFAULT_TOP } from './analyze.js';
+export type { Analysis, AnalysisOptions, ClockInfo, Span } from './analyze.js';
+export { ClockMismatchError, SetClock, StreamClock } from './clock.js';
+export type { SetClockKind } from './clock.js';
+export type { DetectorContext, PhaseDetector, SetView, TaskWatcher } from './detector.js';
+export { builtinDetectors, envDump, execPhases, isServiceLink, repeatedFiles, runtimeInit, supervisorStart } from './detectors/index.js';
+export { diagnose } from './diagnoses.js';
+export { formatCount, formatSeconds, formatShare } from './format.js';
+export type * from './model.js';
+export { FdTable, basename, dirname } from './paths.js';
+export type { Opened } from './paths.js';
+export { Task, nameOfPid } from './task.js';
+export { TopK } from './top-k.js';
+export { buildGapReport, clockText } from './report.js';
+export type { GapReport, ReportGap, ReportLine, ReportOptions, ReportPhase, ReportProcess } from './report.js';

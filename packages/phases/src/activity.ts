@@ -1,0 +1,134 @@
+/**
+ * When each task was busy issuing syscalls, kept as a bounded list of segments: calls closer than
+ * the merge distance share a segment, and a segment counts what its calls did (`openat under DIR`,
+ * `write`, …). Blame ("who was busy while pid 1 waited?") and whole-set idle windows are answered
+ * from these segments after the whole set is read, without keeping events.
+ */
+import { bisector } from 'd3-array';
+
+/** Segments per task before they are coarsened (merge distance ×4). */
+const MAX_SEGMENTS = 1024;
+/** Distinct actions counted per segment (the most frequent, estimated as below). */
+const MAX_ACTIONS = 64;
+/** Calls closer than this share a segment (until a task needs coarsening). */
+export const DEFAULT_MERGE_SECONDS = 0.01;
+
+export interface Segment {
+  start: number;
+  end: number;
+  calls: number;
+  actions: Map<string, number>;
+}
+
+/**
+ * Counts an action in a bounded map with the space-saving rule (Metwally et al.): a new action
+ * replaces the least counted one and inherits its count. The most frequent actions are kept and
+ * their counts overestimate by at most the smallest count.
+ */
+function addAction(actions: Map<string, number>, what: string, n: number): void {
+  const had = actions.get(what);
+  if (had !== undefined) {
+    actions.set(what, had + n);
+    return;
+  }
+  if (actions.size < MAX_ACTIONS) {
+    actions.set(what, n);
+    return;
+  }
+  let minKey = '';
+  let min = Infinity;
+  for (const [k, v] of actions) {
+    if (v < min) {
+      min = v;
+      minKey = k;
+    }
+  }
+  actions.delete(minKey);
+  actions.set(what, min + n);
+}
+
+const byStart = bisector((s: Segment) => s.start);
+
+/** One task's busy segments, in time order. */
+export class Activity {
+  readonly segments: Segment[] = [];
+  private merge = DEFAULT_MERGE_SECONDS;
+
+  /**
+   * Records a call busy from `start` to `end` (for a blocking call, only its entry: the task was
+   * waiting, not working, for the rest).
+   */
+  add(start: number, end: number, what: string): void {
+    const last = this.segments[this.segments.length - 1];
+    if (last !== undefined && start - last.end <= this.merge && start >= last.start) {
+      if (end > last.end) last.end = end;
+      last.calls++;
+      addAction(last.actions, what, 1);
+      return;
+    }
+    this.segments.push({ start, end, calls: 1, actions: new Map([[what, 1]]) });
+    if (this.segments.length > MAX_SEGMENTS) this.coarsen();
+  }
+
+  /** Merges segments closer than four times the current distance, until under the cap. */
+  private coarsen(): void {
+    while (this.segments.length > MAX_SEGMENTS / 2) {
+      this.merge *= 4;
+      const out: Segment[] = [];
+      for (const s of this.segments) {
+        const last = out[out.length - 1];
+        if (last !== undefined && s.start - last.end <= this.merge) {
+          if (s.end > last.end) last.end = s.end;
+          last.calls += s.calls;
+          for (const [w, n] of s.actions) addAction(last.actions, w, n);
+        } else out.push(s);
+      }
+      this.segments.length = 0;
+      this.segments.push(...out);
+    }
+  }
+
+  /** Seconds busy within [a, b], calls there (pro rata for partly overlapping segments), actions, and when most happened. */
+  within(a: number, b: number): { busy: number; calls: number; actions: Map<string, number>; peak: number } {
+    let busy = 0;
+    let calls = 0;
+    /** The middle of the overlap where most calls were made: the task's name there describes it. */
+    let peak = a;
+    let peakCalls = -1;
+    const actions = new Map<string, number>();
+    // Segments are ordered and disjoint, so the first that can overlap is just before `a`.
+    let k = Math.max(0, byStart.right(this.segments, a) - 1);
+    for (; k < this.segments.length; k++) {
+      const s = this.segments[k] as Segment;
+      if (s.start > b) break;
+      const lo = Math.max(a, s.start);
+      const hi = Math.min(b, s.end);
+      if (hi < lo || (hi === lo && s.end > s.start)) continue;
+      const length = s.end - s.start;
+      const share = length > 0 ? (hi - lo) / length : 1;
+      busy += hi - lo;
+      calls += s.calls * share;
+      if (s.calls * share > peakCalls) {
+        peakCalls = s.calls * share;
+        peak = (lo + hi) / 2;
+      }
+      for (const [w, n] of s.actions) actions.set(w, (actions.get(w) ?? 0) + n * share);
+    }
+    return { busy, calls: Math.round(calls), actions, peak };
+  }
+}
+
+/** Windows of at least `min` seconds in [from, to] covered by no task's busy segment. */
+export function idleWindows(all: readonly Activity[], from: number, to: number, min: number): { start: number; end: number }[] {
+  const segs: Segment[] = [];
+  for (const a of all) for (const s of a.segments) segs.push(s);
+  segs.sort((x, y) => x.start - y.start);
+  const out: { start: number; end: number }[] = [];
+  let covered = from;
+  for (const s of segs) {
+    if (s.start - covered >= min) out.push({ start: covered, end: s.start });
+    if (s.end > covered) covered = s.end;
+  }
+  if (to - covered >= min) out.push({ start: covered, end: to });
+  return out;
+}

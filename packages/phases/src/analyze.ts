@@ -1,0 +1,512 @@
+/**
+ * The analysis of a trace set, streamed: inputs are read one after another, each input's lines are
+ * joined per pid and fed to per-task aggregates, gap trackers and detectors. Only aggregates and
+ * top-k lists are kept, so memory follows the number of tasks, not the number of lines.
+ *
+ *   ParsedLine ─▶ StreamClock ─▶ Joiner ─▶ Task (stats, fds, activity) ─▶ GapTracker ─▶ detectors
+ *                                                                         finish(): tree, blame,
+ *                                                                         idle windows, diagnoses
+ */
+import {
+  Joiner,
+  childPid,
+  createsThread,
+  formatTimestamp,
+  secondsBetween,
+  type JoinedEvent,
+  type ParsedLine,
+  type SyscallEvent,
+} from '@strace-gaps/parser';
+import { DEFAULT_MERGE_SECONDS, idleWindows } from './activity.js';
+import { SetClock, type SetClockKind, type StreamClock } from './clock.js';
+import type { DetectorContext, PhaseDetector, TaskWatcher } from './detector.js';
+import { builtinDetectors } from './detectors/index.js';
+import { diagnose } from './diagnoses.js';
+import { formatCount, formatSeconds } from './format.js';
+import { GapCollector, GapTracker } from './gaps.js';
+import type { Blame, Call, Diagnosis, Finding, Gap, IdleWindow, LineRef, Phase, Warning } from './model.js';
+import { dirname } from './paths.js';
+import { Task, nameOfPid, refOf } from './task.js';
+
+export interface AnalysisOptions {
+  /** How many gaps of each kind (waiting, userspace) to keep, largest first. Default 10. */
+  readonly top?: number;
+  /** Gaps shorter than this many seconds are not reported. Default 0.001. */
+  readonly minGap?: number;
+  /** Report gaps only for these pids (or threads of these processes); default all. */
+  readonly pids?: readonly number[] | null;
+  /** Phase detectors; default {@link builtinDetectors}. */
+  readonly detectors?: readonly PhaseDetector[];
+}
+
+export const DEFAULT_TOP = 10;
+export const DEFAULT_MIN_GAP = 0.001;
+/** Blocking calls at least this long become `wait` phases. */
+const WAIT_PHASE_SECONDS = 0.1;
+/** Processes named in a gap's blame. */
+const BLAME_TASKS = 3;
+/** A child whose pid no `clone` returned (it was made inside a pid namespace) is matched by time. */
+const CLONE_MATCH_SECONDS = 1;
+
+export interface ClockInfo {
+  readonly kind: SetClockKind;
+  /** Fraction digits of the timestamps (0, 3, 6, 9). */
+  readonly digits: number;
+  /** Can times of different inputs be compared? (Not for `-r`-only `-ff` files.) */
+  readonly aligned: boolean;
+  /** Did the trace cross midnight (time-of-day clock)? */
+  readonly rolledOver: boolean;
+}
+
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+  readonly seconds: number;
+  readonly startRef: LineRef | null;
+  readonly endRef: LineRef | null;
+}
+
+/** Everything the analysis found. Times are on the set's clock; see {@link Analysis.absolute}. */
+export interface Analysis {
+  readonly clock: ClockInfo;
+  readonly span: Span | null;
+  readonly tasks: readonly Task[];
+  readonly phases: readonly Phase[];
+  readonly findings: readonly Finding[];
+  readonly gaps: readonly Gap[];
+  readonly idle: readonly IdleWindow[];
+  readonly diagnoses: readonly Diagnosis[];
+  readonly warnings: readonly Warning[];
+  /** A time of this analysis as seconds on the trace's own clock (since midnight, or the epoch). */
+  absolute(t: number): number;
+}
+
+interface Stream {
+  readonly file: string;
+  readonly defaultPid: number | null;
+  readonly clock: StreamClock;
+  readonly joiner: Joiner;
+  /** The current task of each pid in this input. */
+  readonly tasks: Map<number, Task>;
+  first: number | null;
+  last: number | null;
+  unattributed: number;
+  firstUnattributed: number | null;
+}
+
+interface TaskState {
+  readonly gaps: GapTracker;
+  readonly watchers: TaskWatcher[];
+}
+
+/** Reads a set of inputs in turn: `beginInput`, `push` batches, `endInput`; then `finish`. */
+export class TraceSetAnalyzer {
+  private readonly clock = new SetClock();
+  private readonly tasks: Task[] = [];
+  private readonly state = new Map<Task, TaskState>();
+  private readonly phases: Phase[] = [];
+  private readonly findings: Finding[] = [];
+  private readonly warnings: Warning[] = [];
+  private readonly gaps: GapCollector;
+  private readonly detectors: readonly PhaseDetector[];
+  private readonly ctx: DetectorContext;
+  private readonly top: number;
+  private stream: Stream | null = null;
+  private readonly ranges: { file: string; first: number; last: number }[] = [];
+  private inputs = 0;
+
+  constructor(options: AnalysisOptions = {}) {
+    this.top = options.top ?? DEFAULT_TOP;
+    const pids = options.pids && options.pids.length > 0 ? new Set(options.pids) : null;
+    this.gaps = new GapCollector(Math.max(this.top, 1), options.minGap ?? DEFAULT_MIN_GAP, pids);
+    this.detectors = options.detectors ?? builtinDetectors();
+    this.ctx = {
+      phase: (p) => this.phases.push(p),
+      finding: (f) => this.findings.push(f),
+      ref: (call) => this.ref(call.ev),
+    };
+  }
+
+  private ref(ev: SyscallEvent): LineRef {
+    return refOf(ev, ev.start === null ? null : formatTimestamp(ev.start));
+  }
+
+  /** Starts an input; `pid` is the pid a `-ff` file's name carries (unprefixed lines belong to it). */
+  beginInput(file: string, pid: number | null): void {
+    if (this.stream !== null) this.endInput();
+    this.inputs++;
+    this.stream = {
+      file,
+      defaultPid: pid,
+      clock: this.clock.stream(file),
+      joiner: new Joiner(pid),
+      tasks: new Map(),
+      first: null,
+      last: null,
+      unattributed: 0,
+      firstUnattributed: null,
+    };
+  }
+
+  /** Feeds parsed lines of the current input, in order. */
+  push(batch: readonly ParsedLine[]): void {
+    const s = this.stream;
+    if (s === null) throw new Error('push() before beginInput()');
+    for (const raw of batch) {
+      if (raw.kind === 'issue') continue;
+      const line = s.clock.normalize(raw);
+      for (const ev of s.joiner.push(line)) this.dispatch(s, ev);
+    }
+  }
+
+  /** Ends the current input: calls still open are closed and its tasks end. */
+  endInput(): void {
+    const s = this.stream;
+    if (s === null) return;
+    for (const ev of s.joiner.end()) this.dispatch(s, ev);
+    for (const task of s.tasks.values()) this.endTask(task, null, null);
+    if (s.first !== null && s.last !== null) this.ranges.push({ file: s.file, first: s.first, last: s.last });
+    if (s.unattributed > 0) {
+      this.warnings.push({
+        code: 'unattributed-lines',
+        message: `${formatCount(s.unattributed)} lines carry no pid and could not be given to a process (a -f log written to stderr before strace printed any [pid N] prefix)`,
+        file: s.file,
+        line: s.firstUnattributed,
+      });
+    }
+    this.stream = null;
+  }
+
+  private taskFor(s: Stream, pid: number, ev: JoinedEvent): Task {
+    let task = s.tasks.get(pid);
+    if (task !== undefined && task.ended && ev.kind !== 'exit' && ev.kind !== 'killed' && ev.kind !== 'strace-message') {
+      this.warnings.push({
+        code: 'pid-reuse',
+        message: `pid ${pid} appears again after it ended: a second process with the same pid, analysed separately`,
+        file: ev.file,
+        line: ev.line,
+      });
+      const next = this.newTask(s, pid, task.lifetime + 1);
+      return next;
+    }
+    if (task === undefined) task = this.newTask(s, pid, 1);
+    return task;
+  }
+
+  private newTask(s: Stream, pid: number, lifetime: number): Task {
+    const task = new Task(this.tasks.length, pid, s.file, lifetime);
+    this.tasks.push(task);
+    s.tasks.set(pid, task);
+    const watchers: TaskWatcher[] = [];
+    for (const d of this.detectors) {
+      const w = d.watch(task, this.ctx);
+      if (w !== null) watchers.push(w);
+    }
+    this.state.set(task, {
+      gaps: new GapTracker(pid, () => task.tgid, this.gaps, (c) => this.ref(c.ev)),
+      watchers,
+    });
+    return task;
+  }
+
+  private dispatch(s: Stream, ev: JoinedEvent): void {
+    const pid = ev.pid;
+    if (pid === null) {
+      if (ev.kind === 'syscall' || ev.kind === 'signal' || ev.kind === 'exit' || ev.kind === 'killed') {
+        if (s.unattributed++ === 0) s.firstUnattributed = ev.line;
+      }
+      return;
+    }
+    if (ev.kind === 'syscall') {
+      this.call(s, this.taskFor(s, pid, ev), ev);
+      return;
+    }
+    if (ev.kind !== 'exit' && ev.kind !== 'killed' && ev.kind !== 'signal') return;
+    const task = this.taskFor(s, pid, ev);
+    const t = ev.time === null ? null : s.clock.toNumber(ev.time);
+    this.seen(s, task, t, null);
+    if (task.first === null) task.first = refOf(ev, ev.time === null ? null : formatTimestamp(ev.time));
+    if (ev.kind === 'signal') {
+      task.signals++;
+      return;
+    }
+    task.exit =
+      ev.kind === 'exit'
+        ? { code: ev.code, signal: null, coreDumped: false }
+        : { code: null, signal: ev.signal, coreDumped: ev.coreDumped };
+    const ref = refOf(ev, ev.time === null ? null : formatTimestamp(ev.time));
+    this.endTask(task, t, ref);
+  }
+
+  /** Extends the task's and the input's time range. */
+  private seen(s: Stream, task: Task, t0: number | null, t1: number | null): void {
+    if (t0 === null) return;
+    const end = t1 ?? t0;
+    if (task.start === null || t0 < task.start) task.start = t0;
+    if (task.last === null || end > task.last) task.last = end;
+    if (s.first === null || t0 < s.first) s.first = t0;
+    if (s.last === null || end > s.last) s.last = end;
+  }
+
+  private call(s: Stream, task: Task, ev: SyscallEvent): void {
+    const clock = s.clock;
+    const t0 = ev.start === null ? null : clock.toNumber(ev.start);
+    let t1: number | null = null;
+    if (ev.end !== null) t1 = t0 !== null && ev.start !== null ? t0 + secondsBetween(ev.start, ev.end) : clock.toNumber(ev.end);
+    const seconds = ev.duration ?? (ev.form === 'joined' && t0 !== null && t1 !== null ? t1 - t0 : null);
+    const opened = task.fds.observe(ev);
+    const call: Call = { ev, pid: task.pid, t0, t1, seconds, opened };
+    if (task.first === null) task.first = this.ref(ev);
+    this.seen(s, task, t0, t1);
+    task.record(call);
+    const child = childPid(ev);
+    // The entry time: the child often runs (and prints) before the parent's clone returns.
+    if (child !== null) task.children.push({ pid: child, thread: createsThread(ev), at: t0 ?? t1 });
+    const st = this.state.get(task) as TaskState;
+    st.gaps.call(call);
+    if (t0 !== null) {
+      // A blocking call is busy only at its entry: the rest of it the task waited.
+      const busyEnd = seconds !== null && seconds > DEFAULT_MERGE_SECONDS ? t0 : (t1 ?? t0);
+      task.activity.add(t0, busyEnd, this.action(task, call));
+    }
+    for (const w of st.watchers) w.call(call);
+  }
+
+  /** What a call did, for blame: `openat under DIR`, `write under DIR`, or its name. */
+  private action(task: Task, call: Call): string {
+    if (call.opened !== null) return `${call.ev.name} under ${call.opened.dir}`;
+    const fd = task.fds.fdOf(call.ev);
+    const path = fd === null ? null : task.fds.get(fd);
+    return path === null || !path.startsWith('/') ? call.ev.name : `${call.ev.name} under ${dirname(path)}`;
+  }
+
+  private endTask(task: Task, t: number | null, ref: LineRef | null): void {
+    if (task.ended) return;
+    task.ended = true;
+    task.end = t ?? task.last;
+    const st = this.state.get(task);
+    if (st === undefined) return;
+    st.gaps.end(t, ref === null ? null : () => ref);
+    for (const w of st.watchers) w.end?.();
+    // Nothing more comes for this task: drop what only the stream needed.
+    this.state.delete(task);
+  }
+
+  /** Ends the analysis. */
+  finish(): Analysis {
+    if (this.stream !== null) this.endInput();
+    const clock = this.clock;
+    const kind: SetClockKind = clock.kind ?? 'none';
+    const aligned = kind === 'time-of-day' || kind === 'epoch' || (kind === 'relative' && this.inputs <= 1);
+    const clockInfo: ClockInfo = { kind, digits: clock.digits, aligned, rolledOver: clock.rolledOver };
+    this.linkTree(aligned);
+    const span = this.span();
+    const set = { tasks: this.tasks };
+    for (const d of this.detectors) d.finish?.(set, this.ctx);
+    const gaps = this.gaps.merged();
+    if (aligned) for (const g of gaps) g.blame = this.blame(g);
+    this.waitPhases();
+    this.phases.sort((a, b) => a.start - b.start || a.end - b.end);
+    const idle = aligned && span !== null ? this.idle(span) : [];
+    this.setWarnings(kind);
+    const analysis = {
+      clock: clockInfo,
+      span,
+      tasks: this.tasks,
+      phases: this.phases,
+      findings: this.findings,
+      gaps,
+      idle,
+      diagnoses: [] as Diagnosis[],
+      warnings: this.warnings,
+      absolute: (t: number) => clock.absolute(t),
+    };
+    analysis.diagnoses = diagnose(analysis, (pid, t) => this.nameOf(pid, t));
+    return analysis;
+  }
+
+  /**
+   * Long waits as phases. Threads of one process often wait through the same window (a Go
+   * runtime's threads all park while the child works): one phase per process and window.
+   */
+  private waitPhases(): void {
+    const tgid = new Map(this.tasks.map((t) => [t.pid, t.tgid]));
+    const kept: Gap[] = [];
+    for (const g of this.gaps.waiting.values()) {
+      if (g.seconds < WAIT_PHASE_SECONDS) continue;
+      const same = kept.find((k) => tgid.get(k.pid) === tgid.get(g.pid) && Math.min(k.end, g.end) - Math.max(k.start, g.start) >= 0.5 * g.seconds);
+      if (same !== undefined) continue;
+      kept.push(g);
+      this.phases.push(waitPhase(g, this.nameOf(g.pid, g.start)));
+    }
+  }
+
+  private nameOf(pid: number, t: number | null): string {
+    return nameOfPid(this.tasks, pid, t);
+  }
+
+  /** Parents from `clone`/`fork` results; names inherited at fork. */
+  private linkTree(aligned: boolean): void {
+    const byPid = new Map<number, Task[]>();
+    for (const t of this.tasks) {
+      const list = byPid.get(t.pid);
+      if (list === undefined) byPid.set(t.pid, [t]);
+      else list.push(t);
+    }
+    const unmatched: { parent: Task; thread: boolean; at: number }[] = [];
+    for (const parent of this.tasks) {
+      for (const c of parent.children) {
+        const candidates = byPid.get(c.pid);
+        const child = candidates?.find((t) => t !== parent && t.ppid === null && (c.at === null || t.start === null || t.start >= c.at - 1));
+        if (child === undefined) {
+          if (c.at !== null) unmatched.push({ parent, thread: c.thread, at: c.at });
+          continue;
+        }
+        this.adopt(parent, child, c.thread, c.at, false);
+      }
+    }
+    if (!aligned || unmatched.length === 0) return;
+    // Inside a pid namespace clone() returns the namespace's pid, not the one in the file name:
+    // give each orphan the closest earlier unmatched clone.
+    unmatched.sort((a, b) => a.at - b.at);
+    const first = this.tasks.reduce<Task | null>((m, t) => (t.start !== null && (m === null || (m.start as number) > t.start) ? t : m), null);
+    const orphans = this.tasks.filter((t) => t.ppid === null && t !== first && t.start !== null).sort((a, b) => (a.start as number) - (b.start as number));
+    const used = new Set<number>();
+    for (const o of orphans) {
+      let pick = -1;
+      for (let k = 0; k < unmatched.length; k++) {
+        const u = unmatched[k] as (typeof unmatched)[number];
+        if (u.at > (o.start as number)) break;
+        if (!used.has(k) && u.parent !== o && (o.start as number) - u.at <= CLONE_MATCH_SECONDS) pick = k;
+      }
+      if (pick < 0) continue;
+      used.add(pick);
+      const u = unmatched[pick] as (typeof unmatched)[number];
+      this.adopt(u.parent, o, u.thread, u.at, true);
+    }
+  }
+
+  private adopt(parent: Task, child: Task, thread: boolean, at: number | null, guessed: boolean): void {
+    child.ppid = parent.pid;
+    child.ppidGuessed = guessed;
+    child.thread = thread;
+    child.tgid = thread ? parent.tgid : child.pid;
+    const firstName = child.names[0];
+    if (firstName === undefined || firstName.source !== 'execve' || (at !== null && firstName.at !== null && firstName.at > at + 0.0005)) {
+      child.names.unshift({ source: 'fork', name: parent.nameAt(at), at: child.start });
+    }
+  }
+
+  private span(): Span | null {
+    let start: Task | null = null;
+    let end: Task | null = null;
+    for (const t of this.tasks) {
+      if (t.start !== null && (start === null || t.start < (start.start as number))) start = t;
+      const e = t.end ?? t.last;
+      if (e !== null && (end === null || e > ((end.end ?? end.last) as number))) end = t;
+    }
+    if (start === null || end === null) return null;
+    const s = start.start as number;
+    const e = (end.end ?? end.last) as number;
+    return { start: s, end: e, seconds: e - s, startRef: start.first, endRef: null };
+  }
+
+  /** Who was busy while a gap lasted. */
+  private blame(g: Gap): Blame[] {
+    const out: Blame[] = [];
+    for (const t of this.tasks) {
+      if (t.pid === g.pid || t.start === null || (t.end ?? t.last ?? -Infinity) < g.start || t.start > g.end) continue;
+      const w = t.activity.within(g.start, g.end);
+      if (w.busy <= 0 && w.calls === 0) continue;
+      const top = [...w.actions]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 3)
+        .map(([what, n]) => ({ what, count: Math.round(n) }));
+      out.push({ pid: t.pid, name: t.nameAt(w.peak), busySeconds: w.busy, calls: w.calls, top });
+    }
+    return out.sort((a, b) => b.busySeconds - a.busySeconds || b.calls - a.calls).slice(0, BLAME_TASKS);
+  }
+
+  private idle(span: Span): IdleWindow[] {
+    const min = Math.max(this.gaps.minSeconds, DEFAULT_MERGE_SECONDS);
+    const windows = idleWindows(this.tasks.map((t) => t.activity), span.start, span.end, min);
+    windows.sort((a, b) => b.end - b.start - (a.end - a.start));
+    return windows.slice(0, this.top).map((w) => ({ start: w.start, end: w.end, seconds: w.end - w.start, waiting: [] }));
+  }
+
+  private setWarnings(kind: SetClockKind): void {
+    if (kind === 'relative' && this.inputs > 1) {
+      this.warnings.push({
+        code: 'relative-only',
+        message:
+          'the trace has only -r deltas and several files: -r is a delta since the previous line of any process, so ' +
+          'files cannot be aligned. Each file starts at 0 and its times are lower bounds; re-capture with -tt or -ttt',
+        file: null,
+        line: null,
+      });
+    }
+    if (kind === 'none' && this.tasks.length > 0) {
+      this.warnings.push({
+        code: 'no-timestamps',
+        message: 'the trace has no timestamps: counts only, no timeline or gaps; re-capture with -tt -T',
+        file: null,
+        line: null,
+      });
+    }
+    // Files of one capture overlap in time (a parent outlives the clone of its child); a hole
+    // between groups of files means more than one capture.
+    if (kind !== 'relative' && this.ranges.length > 1) {
+      const sorted = [...this.ranges].sort((a, b) => a.first - b.first);
+      let reach = (sorted[0] as (typeof sorted)[number]).last;
+      for (const r of sorted.slice(1)) {
+        if (r.first - reach > 1) {
+          this.warnings.push({
+            code: 'mixed-captures',
+            message: `${r.file} starts ${formatSeconds(r.first - reach)} after every earlier file ended: files from another capture are mixed in; analyse each capture on its own`,
+            file: r.file,
+            line: null,
+          });
+          break;
+        }
+        if (r.last > reach) reach = r.last;
+      }
+    }
+    const unfinished = this.tasks.reduce((n, t) => n + t.unfinished, 0);
+    if (unfinished > 0) {
+      this.warnings.push({
+        code: 'unfinished-calls',
+        message: `${formatCount(unfinished)} calls never returned in the trace (the process was killed in them, or the trace was cut)`,
+        file: null,
+        line: null,
+      });
+    }
+  }
+}
+
+function waitPhase(g: Gap, name: string): Phase {
+  return {
+    kind: 'wait',
+    pid: g.pid,
+    start: g.start,
+    end: g.end,
+    startRef: g.before,
+    endRef: g.after,
+    summary: `${name} waited ${formatSeconds(g.seconds)} in ${g.syscall ?? '?'}`,
+    evidence: [g.before, g.after],
+    extra: { syscall: g.syscall },
+  };
+}
+
+/** Analyses batches of parsed lines per input, in one call (tests, small inputs). */
+export function analyzeInputs(
+  inputs: Iterable<{ file: string; pid: number | null; lines: Iterable<readonly ParsedLine[]> }>,
+  options: AnalysisOptions = {},
+): Analysis {
+  const a = new TraceSetAnalyzer(options);
+  for (const input of inputs) {
+    a.beginInput(input.file, input.pid);
+    for (const batch of input.lines) a.push(batch);
+    a.endInput();
+  }
+  return a.finish();
+}

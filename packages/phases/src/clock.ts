@@ -1,0 +1,131 @@
+/**
+ * One clock for a whole trace set. strace prints time of day (`-t`, `-tt`), epoch time (`-ttt`),
+ * only `-r` deltas, or nothing; a set must use one of them. Times become plain numbers of seconds
+ * relative to a base second, so differences keep nanosecond precision even on epoch clocks.
+ */
+import type { ParsedLine, Timestamp } from '@strace-gaps/parser';
+
+/** The clock of a trace set. */
+export type SetClockKind =
+  /** `-t`/`-tt`: local time of day; crossing midnight rolls over. */
+  | 'time-of-day'
+  /** `-ttt`/`--timestamps=unix`: seconds since the epoch. */
+  | 'epoch'
+  /** Only `-r` deltas: seconds since the first line of each input, summed. */
+  | 'relative'
+  /** No timestamps at all: counts, no timeline. */
+  | 'none';
+
+const HALF_DAY = 43_200;
+const DAY = 86_400;
+
+/** Two inputs (or two parts of one input) carry different clocks; they cannot share a timeline. */
+export class ClockMismatchError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly expected: SetClockKind,
+    readonly found: SetClockKind,
+  ) {
+    super(`this line's clock is ${found}, but the set's is ${expected}`);
+    this.name = 'ClockMismatchError';
+  }
+}
+
+/** What carries time on a line: absolute time, a `-r` delta, or nothing. */
+function lineClock(ev: ParsedLine): SetClockKind | null {
+  if (ev.kind === 'issue' || ev.kind === 'strace-message' || ev.kind === 'stack-frame' || ev.kind === 'data-dump' || ev.kind === 'summary') {
+    return null;
+  }
+  if (ev.time !== null) return ev.time.clock === 'epoch' ? 'epoch' : ev.time.clock === 'relative' ? 'relative' : 'time-of-day';
+  return ev.relative !== null ? 'relative' : 'none';
+}
+
+/** The set's clock: its kind, base second and precision; hands out one {@link StreamClock} per input. */
+export class SetClock {
+  kind: SetClockKind | null = null;
+  /** Where the kind was decided (the first timed line of the set). */
+  decidedAt: { file: string; line: number } | null = null;
+  /** Numbers are seconds since this whole second (of the first timed line seen). */
+  baseSec: number | null = null;
+  /** Fraction digits printed: the finest seen. */
+  digits: Timestamp['digits'] = 0;
+  /** Did any input cross midnight (time-of-day clocks)? */
+  rolledOver = false;
+  /** Inputs that held relative-only times. */
+  relativeStreams = 0;
+
+  stream(file: string): StreamClock {
+    return new StreamClock(this, file);
+  }
+
+  /** A number on this set's clock back to seconds on the trace's own clock (since midnight or epoch). */
+  absolute(t: number): number {
+    const v = (this.baseSec ?? 0) + t;
+    const scale = 10 ** Math.max(this.digits, 6);
+    return Math.round(v * scale) / scale;
+  }
+
+  /** Checks a line's clock against the set's; the first timed line decides. */
+  check(found: SetClockKind, file: string, line: number): void {
+    if (this.kind === null) {
+      this.kind = found;
+      this.decidedAt = { file, line };
+    } else if (this.kind !== found) {
+      throw new ClockMismatchError(file, line, this.kind, found);
+    }
+  }
+}
+
+/**
+ * The clock of one input, read in order. For time-of-day it tracks midnight; for `-r`-only input it
+ * sums the deltas into `relative` timestamps, which the rest of the analysis treats like any other.
+ */
+export class StreamClock {
+  private dayOffset: number | null = null;
+  private last = -Infinity;
+  private relNs = 0;
+  private sawRelative = false;
+
+  constructor(
+    private readonly set: SetClock,
+    private readonly file: string,
+  ) {}
+
+  /** Checks the line's clock and, for `-r`-only input, gives it a summed `relative` timestamp. */
+  normalize(ev: ParsedLine): ParsedLine {
+    const found = lineClock(ev);
+    if (found === null) return ev;
+    this.set.check(found, this.file, ev.line);
+    if (ev.kind === 'issue' || found !== 'relative' || ev.time !== null || ev.relative === null) return ev;
+    if (!this.sawRelative) {
+      this.sawRelative = true;
+      this.set.relativeStreams++;
+    } else {
+      this.relNs += Math.round(ev.relative * 1e9);
+    }
+    const sec = Math.floor(this.relNs / 1e9);
+    const time: Timestamp = { sec, nsec: this.relNs - sec * 1e9, digits: 6, clock: 'relative' };
+    return { ...ev, time };
+  }
+
+  /** A timestamp as a number on the set's clock (seconds since the set's base second). */
+  toNumber(t: Timestamp): number {
+    const set = this.set;
+    if (set.baseSec === null) set.baseSec = t.sec;
+    if (t.digits > set.digits) set.digits = t.digits;
+    let v = t.sec - set.baseSec + t.nsec / 1e9;
+    if (t.clock === 'time-of-day') {
+      if (this.dayOffset === null) {
+        // A file of the set that starts on the other side of midnight from the base.
+        this.dayOffset = v < -HALF_DAY ? 1 : v > HALF_DAY ? -1 : 0;
+      } else if (v + this.dayOffset * DAY < this.last - HALF_DAY) {
+        this.dayOffset++;
+      }
+      if (this.dayOffset !== 0) set.rolledOver = true;
+      v += this.dayOffset * DAY;
+      if (v > this.last) this.last = v;
+    }
+    return v;
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * The detector API. A detector watches each task's calls as they stream past (one watcher per
+ * task, created when the task first appears) and may look at the whole set once it is read. It
+ * reports phases and findings through its context; it must keep only what it needs (counts, the
+ * first and last lines of a run), never the events themselves.
+ */
+import type { Call, Finding, LineRef, Phase } from './model.js';
+import type { Task } from './task.js';
+
+/** What a detector can do and ask. */
+export interface DetectorContext {
+  phase(p: Phase): void;
+  finding(f: Finding): void;
+  /** A call's first line, to cite as evidence. */
+  ref(call: Call): LineRef;
+}
+
+/** Watches one task. */
+export interface TaskWatcher {
+  /** Every call of the task, in order. */
+  call(call: Call): void;
+  /** The task ended (exited, was killed, or its input ended). */
+  end?(): void;
+}
+
+/** The whole set, once read. */
+export interface SetView {
+  readonly tasks: readonly Task[];
+}
+
+export interface PhaseDetector {
+  /** Names the detector; its phases carry their own `kind`. */
+  readonly id: string;
+  /** A watcher for this task, or `null` when the detector does not need to see it. */
+  watch(task: Task, ctx: DetectorContext): TaskWatcher | null;
+  /** Called once after every input is read. */
+  finish?(set: SetView, ctx: DetectorContext): void;
+}

@@ -1,0 +1,14 @@
+import type { PhaseDetector } from '../detector.js';
+import { envDump } from './env-dump.js';
+import { execPhases } from './exec.js';
+import { repeatedFiles } from './repeat.js';
+import { runtimeInit } from './runtime-init.js';
+import { supervisorStart } from './supervisor-start.js';
+
+export { envDump, execPhases, repeatedFiles, runtimeInit, supervisorStart };
+export { isServiceLink } from './service-links.js';
+
+/** The detectors every analysis runs (fresh instances: detectors keep per-set state). */
+export function builtinDetectors(): PhaseDetector[] {
+  return [runtimeInit(), envDump(), supervisorStart(), execPhases(), repeatedFiles()];
+}

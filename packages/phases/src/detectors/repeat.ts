@@ -1,0 +1,105 @@
+/**
+ * `repeat`: one task opening file after file in the same directory, doing the same few calls on
+ * each (`openat+write+close`), collapsed into one phase: "4,013× openat+fcntl+fcntl+write+close
+ * under /run/s6/… in 5.8 s". Any directory, not only s6's.
+ */
+import type { DetectorContext, PhaseDetector, TaskWatcher } from '../detector.js';
+import { formatCount, formatSeconds } from '../format.js';
+import type { Call, LineRef, Phase } from '../model.js';
+import type { Task } from '../task.js';
+import { TopK } from '../top-k.js';
+
+/** Fewer files than this in a row is not a pattern worth a phase. */
+export const MIN_REPEAT = 16;
+/** Calls per file recorded in its pattern. */
+const MAX_PATTERN = 12;
+/** Distinct patterns counted per run. */
+const MAX_PATTERNS = 8;
+/** Repeat phases kept for the set (the longest). */
+const KEEP = 50;
+
+interface Run {
+  readonly dir: string;
+  files: number;
+  readonly first: Call;
+  readonly firstRef: LineRef;
+  last: Call;
+  /** The current file's fd and the calls made on it so far. */
+  fd: number | null;
+  calls: string[];
+  readonly patterns: Map<string, number>;
+}
+
+function leadingFd(args: string): number | null {
+  const m = /^\s*(\d+)/.exec(args);
+  return m ? Number(m[1]) : null;
+}
+
+export function repeatedFiles(): PhaseDetector {
+  const kept = new TopK<Phase>(KEEP, (p) => p.end - p.start);
+  return {
+    id: 'repeat',
+    watch(task: Task, ctx: DetectorContext): TaskWatcher {
+      let run: Run | null = null;
+      const endFile = (r: Run) => {
+        if (r.calls.length === 0) return;
+        const key = r.calls.join('+');
+        if (r.patterns.has(key) || r.patterns.size < MAX_PATTERNS) r.patterns.set(key, (r.patterns.get(key) ?? 0) + 1);
+        r.calls = [];
+        r.fd = null;
+      };
+      const closeRun = () => {
+        const r = run;
+        run = null;
+        if (r === null) return;
+        endFile(r);
+        if (r.files < MIN_REPEAT || r.first.t0 === null) return;
+        const end = r.last.t1 ?? r.last.t0 ?? r.first.t0;
+        const pattern = [...r.patterns].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '?';
+        const endRef = ctx.ref(r.last);
+        const seconds = end - r.first.t0;
+        kept.push({
+          kind: 'repeat',
+          pid: task.pid,
+          start: r.first.t0,
+          end,
+          startRef: r.firstRef,
+          endRef,
+          summary: `${formatCount(r.files)}× ${pattern} under ${r.dir} in ${formatSeconds(seconds)}`,
+          evidence: [r.firstRef, endRef],
+          extra: { dir: r.dir, files: r.files, pattern, perFileSeconds: seconds / r.files },
+        });
+      };
+      return {
+        call(call: Call) {
+          const o = call.opened;
+          if (o !== null && o.fd !== null) {
+            if (run !== null && run.dir === o.dir) {
+              endFile(run);
+              run.files++;
+            } else {
+              closeRun();
+              run = { dir: o.dir, files: 1, first: call, firstRef: ctx.ref(call), last: call, fd: null, calls: [], patterns: new Map() };
+            }
+            run.fd = o.fd;
+            run.calls.push(call.ev.name);
+            run.last = call;
+            return;
+          }
+          if (run === null) return;
+          if (run.fd !== null && leadingFd(call.ev.args) === run.fd) {
+            if (run.calls.length < MAX_PATTERN) run.calls.push(call.ev.name);
+            run.last = call;
+            if (call.ev.name === 'close') endFile(run);
+            return;
+          }
+          closeRun();
+        },
+        end: closeRun,
+      };
+    },
+    finish(_set, ctx) {
+      for (const p of kept.values()) ctx.phase(p);
+    },
+  };
+}

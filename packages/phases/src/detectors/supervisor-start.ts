@@ -1,0 +1,71 @@
+/**
+ * `supervisor-start`: from the `execve` of s6's scanner (`s6-svscan`) to the first `execve` of a
+ * supervisor (`s6-supervise`), with the number of supervisors started. The two are different
+ * processes, so the phase is decided once the whole set is read.
+ */
+import { execInfo } from '@strace-gaps/parser';
+import type { DetectorContext, PhaseDetector, TaskWatcher } from '../detector.js';
+import { formatCount, formatSeconds } from '../format.js';
+import type { Call, LineRef } from '../model.js';
+import { basename } from '../paths.js';
+import type { Task } from '../task.js';
+
+interface Exec {
+  readonly pid: number;
+  readonly t0: number;
+  readonly ref: LineRef;
+  readonly argv: readonly string[];
+}
+
+/** Service names kept for the phase. */
+const MAX_SERVICES = 50;
+
+export function supervisorStart(): PhaseDetector {
+  let scanner: Exec | null = null;
+  const supervisors: Exec[] = [];
+  let supervisorCount = 0;
+  return {
+    id: 'supervisor-start',
+    watch(task: Task, ctx: DetectorContext): TaskWatcher {
+      return {
+        call(call: Call) {
+          const ev = call.ev;
+          if ((ev.name !== 'execve' && ev.name !== 'execveat') || ev.result?.value !== 0 || call.t0 === null) return;
+          const info = execInfo(ev);
+          if (info === null) return;
+          const program = basename(info.path);
+          const exec = { pid: task.pid, t0: call.t0, ref: ctx.ref(call), argv: info.argv };
+          if (program === 's6-svscan') {
+            if (scanner === null || call.t0 < scanner.t0) scanner = exec;
+          } else if (program === 's6-supervise') {
+            supervisorCount++;
+            if (supervisors.length < MAX_SERVICES) supervisors.push(exec);
+          }
+        },
+      };
+    },
+    finish(_set, ctx) {
+      const s = scanner;
+      if (s === null) return;
+      const after = supervisors.filter((x) => x.t0 >= s.t0).sort((a, b) => a.t0 - b.t0);
+      const first = after[0];
+      if (first === undefined) return;
+      const seconds = first.t0 - s.t0;
+      ctx.phase({
+        kind: 'supervisor-start',
+        pid: s.pid,
+        start: s.t0,
+        end: first.t0,
+        startRef: s.ref,
+        endRef: first.ref,
+        summary: `s6-svscan started its first supervisor (${first.argv[1] ?? '?'}) ${formatSeconds(seconds)} after it was exec'd; ${formatCount(supervisorCount)} supervisors in all`,
+        evidence: [s.ref, first.ref],
+        extra: {
+          supervisors: supervisorCount,
+          firstSupervisorPid: first.pid,
+          services: after.map((x) => x.argv[1] ?? '?'),
+        },
+      });
+    },
+  };
+}

@@ -1,0 +1,27 @@
+/** Numbers for people: durations with a unit that fits, counts with separators. */
+
+/** Three significant digits without trailing zeros: 412, 12.3, 1.5. */
+function sig3(x: number): string {
+  const s = x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
+  return s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
+}
+
+/** `5.78 s`, `412 ms`, `38 µs`. */
+export function formatSeconds(s: number): string {
+  const a = Math.abs(s);
+  const sign = s < 0 ? '-' : '';
+  if (a === 0) return '0 s';
+  if (a >= 0.9995) return `${sign}${a >= 100 ? a.toFixed(0) : a.toFixed(2)} s`;
+  if (a >= 0.0009995) return `${sign}${sig3(a * 1e3)} ms`;
+  return `${sign}${sig3(a * 1e6)} µs`;
+}
+
+/** `4,013`. */
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** `73%`. */
+export function formatShare(part: number, whole: number): string {
+  return whole > 0 ? `${Math.round((100 * part) / whole)}%` : '-';
+}

@@ -1,0 +1,118 @@
+/**
+ * Gaps: time a task spent without a syscall returning. Between two calls the task ran user code
+ * (or waited for a CPU, or made calls the trace filtered out); inside one call it waited. Each
+ * task's stream of calls is scanned once; only the largest gaps of the set are kept.
+ */
+import type { Call, Gap, GapKind, LineRef } from './model.js';
+import { TopK } from './top-k.js';
+
+/** The set's largest gaps, per kind, limited to the pids asked for. */
+export class GapCollector {
+  readonly userspace: TopK<Gap>;
+  readonly waiting: TopK<Gap>;
+
+  constructor(
+    k: number,
+    /** Gaps shorter than this are not candidates. */
+    readonly minSeconds: number,
+    private readonly pids: ReadonlySet<number> | null,
+  ) {
+    this.userspace = new TopK<Gap>(k, (g) => g.seconds);
+    this.waiting = new TopK<Gap>(k, (g) => g.seconds);
+  }
+
+  wants(pid: number, tgid: number, kind: GapKind, seconds: number): boolean {
+    if (seconds < this.minSeconds) return false;
+    if (this.pids !== null && !this.pids.has(pid) && !this.pids.has(tgid)) return false;
+    return (kind === 'userspace' ? this.userspace : this.waiting).accepts(seconds);
+  }
+
+  add(g: Gap): void {
+    (g.kind === 'userspace' ? this.userspace : this.waiting).push(g);
+  }
+
+  /**
+   * The top `k` of each kind, largest first. Kept per kind so that long waits (often many threads
+   * of one runtime waiting for the same thing) cannot crowd out the silent gaps.
+   */
+  merged(): Gap[] {
+    return [...this.userspace.values(), ...this.waiting.values()].sort((a, b) => b.seconds - a.seconds);
+  }
+}
+
+/** A blocking call whose gap waits for the next line to say where it ended. */
+interface OpenWait {
+  readonly call: Call;
+  readonly before: LineRef;
+}
+
+/** Scans one task's calls for gaps. */
+export class GapTracker {
+  private prev: { call: Call; end: number } | null = null;
+  private wait: OpenWait | null = null;
+
+  constructor(
+    private readonly pid: number,
+    private readonly tgid: () => number,
+    private readonly out: GapCollector,
+    private readonly ref: (call: Call) => LineRef,
+  ) {}
+
+  /** The next call of the task. */
+  call(call: Call): void {
+    const t0 = call.t0;
+    if (t0 === null) return;
+    this.closeWait(t0, () => this.ref(call));
+    const prev = this.prev;
+    if (prev !== null) {
+      const seconds = t0 - prev.end;
+      if (this.out.wants(this.pid, this.tgid(), 'userspace', seconds)) {
+        this.out.add({
+          pid: this.pid,
+          kind: 'userspace',
+          start: prev.end,
+          end: t0,
+          seconds,
+          syscall: null,
+          before: this.ref(prev.call),
+          after: this.ref(call),
+          blame: [],
+        });
+      }
+    }
+    // A call that never returned blocks until whatever comes next.
+    if (call.t1 === null || (call.seconds !== null && this.out.wants(this.pid, this.tgid(), 'waiting', call.seconds))) {
+      this.wait = { call, before: this.ref(call) };
+    }
+    this.prev = { call, end: call.t1 ?? t0 };
+  }
+
+  /** The task ended at `t` (its exit line, or its last line when the input ended). */
+  end(t: number | null, after: (() => LineRef) | null): void {
+    if (t !== null && after !== null) this.closeWait(t, after);
+    else if (this.wait !== null && this.wait.call.t1 !== null) this.closeWait(this.wait.call.t1, () => this.wait!.before);
+    this.wait = null;
+    this.prev = null;
+  }
+
+  private closeWait(next: number, after: () => LineRef): void {
+    const w = this.wait;
+    if (w === null) return;
+    this.wait = null;
+    const start = w.call.t0 as number;
+    const end = w.call.t1 ?? next;
+    const seconds = end - start;
+    if (!this.out.wants(this.pid, this.tgid(), 'waiting', seconds)) return;
+    this.out.add({
+      pid: this.pid,
+      kind: 'waiting',
+      start,
+      end,
+      seconds,
+      syscall: w.call.ev.name,
+      before: w.before,
+      after: after(),
+      blame: [],
+    });
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * The data the analysis produces. Times are numbers of seconds on the set's clock, relative to its
+ * base second (see {@link SetClock}); the report turns them into seconds on the trace's own clock.
+ */
+import type { SyscallEvent } from '@strace-gaps/parser';
+import type { Opened } from './paths.js';
+
+/** A line of the trace, to show and to cite. */
+export interface LineRef {
+  readonly file: string;
+  readonly line: number;
+  readonly text: string;
+  /** The line's timestamp exactly as printed; `null` without absolute time. */
+  readonly time: string | null;
+}
+
+/** A joined call with its times on the set's clock; what detectors see. */
+export interface Call {
+  readonly ev: SyscallEvent;
+  /** The task (thread or process) that made the call. */
+  readonly pid: number;
+  /** Entry, on the set's clock; `null` without timestamps. */
+  readonly t0: number | null;
+  /** Return; `null` when unknown (never resumed, or no timestamps). */
+  readonly t1: number | null;
+  /** Seconds inside the call: `-T`, or the joined halves' difference; `null` when unknown. */
+  readonly seconds: number | null;
+  /** For `open*` calls: the file, resolved against the dirfd, and the fd it got. */
+  readonly opened: Opened | null;
+}
+
+/** A name a process had from some moment on. */
+export interface ProcessName {
+  /** What changed it: a successful `execve`, `prctl(PR_SET_NAME)`, or inherited at `clone`/`fork`. */
+  readonly source: 'execve' | 'prctl' | 'fork';
+  /** The name to show: argv joined (execve), the comm name (prctl). */
+  readonly name: string;
+  readonly at: number | null;
+  /** For execve: the program path and argv. */
+  readonly path?: string;
+  readonly argv?: readonly string[];
+}
+
+/** How a process ended. */
+export type ProcessExit =
+  | { readonly code: number; readonly signal: null; readonly coreDumped: false }
+  | { readonly code: null; readonly signal: string; readonly coreDumped: boolean };
+
+/** strace -c, per process. */
+export interface SyscallStat {
+  readonly name: string;
+  count: number;
+  /** Seconds inside the call, summed over the calls whose duration is known. */
+  seconds: number;
+  max: number;
+  errors: number;
+}
+
+/** Where time went without a syscall returning. */
+export type GapKind =
+  /**
+   * Between two syscalls of one thread: it ran user code, waited for a CPU, or made calls the
+   * trace did not show (filtered out with `-e`). strace cannot tell these apart.
+   */
+  | 'userspace'
+  /** Inside one blocking syscall (`ppoll`, `wait4`, `read` on a pipe, `futex`, …). */
+  | 'waiting';
+
+/** What another process did while a gap lasted. */
+export interface Blame {
+  readonly pid: number;
+  /** Its name during the window. */
+  readonly name: string;
+  /** Seconds of the window in which it was issuing syscalls. */
+  readonly busySeconds: number;
+  /** Its calls during the window (estimated where an activity segment only partly overlaps). */
+  readonly calls: number;
+  /** Its most frequent actions: `openat under /run/s6/…` or a syscall name. */
+  readonly top: readonly { readonly what: string; readonly count: number }[];
+}
+
+export interface Gap {
+  readonly pid: number;
+  readonly kind: GapKind;
+  readonly start: number;
+  readonly end: number;
+  readonly seconds: number;
+  /** The blocking call (`waiting` gaps). */
+  readonly syscall: string | null;
+  /** The line before the gap (the blocking call's own line for `waiting`). */
+  readonly before: LineRef;
+  /** The first line after it. */
+  readonly after: LineRef;
+  /** Filled in once the whole set is read. */
+  blame: readonly Blame[];
+}
+
+/** A window of the set in which no traced task issued a syscall. */
+export interface IdleWindow {
+  readonly start: number;
+  readonly end: number;
+  readonly seconds: number;
+  /** Tasks blocked in a syscall across the window (up to a few), the rest counted. */
+  readonly waiting: readonly { readonly pid: number; readonly syscall: string }[];
+}
+
+/** A stretch of time with a meaning. Detectors add fields of their own (`dir`, `vars`, …). */
+export interface Phase {
+  readonly kind: string;
+  readonly pid: number;
+  readonly start: number;
+  readonly end: number;
+  readonly startRef: LineRef;
+  readonly endRef: LineRef;
+  /** One line in words: `4,013× openat+write+close under /run/s6/… in 5.8 s`. */
+  readonly summary: string;
+  /** The lines that prove it (first and last at least). */
+  readonly evidence: readonly LineRef[];
+  /** Detector-specific facts; the report flattens them into the phase. */
+  readonly extra: Readonly<Record<string, unknown>>;
+}
+
+/** Something a detector noticed that is not a stretch of time. */
+export interface Finding {
+  readonly id: string;
+  readonly pid: number | null;
+  readonly summary: string;
+  readonly evidence: readonly LineRef[];
+}
+
+export type Severity = 'critical' | 'warning' | 'info';
+
+/** A cause and a fix, with the evidence for both. */
+export interface Diagnosis {
+  readonly id: string;
+  readonly severity: Severity;
+  readonly summary: string;
+  readonly fix: string;
+  /** Seconds the cause cost, when it can be said. */
+  readonly seconds: number | null;
+  readonly evidence: readonly LineRef[];
+}
+
+/** Something about the input that weakens what can be concluded. */
+export interface Warning {
+  readonly code:
+    | 'relative-only'
+    | 'no-timestamps'
+    | 'mixed-captures'
+    | 'pid-reuse'
+    | 'unattributed-lines'
+    | 'unfinished-calls';
+  readonly message: string;
+  readonly file: string | null;
+  readonly line: number | null;
+}

@@ -1,0 +1,143 @@
+/**
+ * Which file a call touches. `openat(3, "NAME", …)` names a file relative to fd 3, so a task's open
+ * fds are tracked (from `open*` results, `dup*`, `close`, and `-y` annotations when present) to say
+ * that NAME lives under `/run/s6/container_environment:envdump:kKJJPk`.
+ */
+import { decodeArgs, type ArgValue, type SyscallEvent } from '@strace-gaps/parser';
+
+/** Most tasks hold a few dozen fds; a cap keeps a leaking process from growing the table without end. */
+const MAX_FDS = 4096;
+
+const OPENS = new Set(['open', 'openat', 'openat2', 'creat']);
+
+/** The directory part of a path: `/a/b` → `/a`, `b` → `.`, `/b` → `/`. */
+export function dirname(path: string): string {
+  const stripped = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+  const k = stripped.lastIndexOf('/');
+  if (k < 0) return '.';
+  if (k === 0) return '/';
+  return stripped.slice(0, k);
+}
+
+/** The last component: `/a/b` → `b`. */
+export function basename(path: string): string {
+  const stripped = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+  return stripped.slice(stripped.lastIndexOf('/') + 1);
+}
+
+function join(dir: string, rel: string): string {
+  if (rel.startsWith('/')) return rel;
+  if (dir === '.' || dir === '') return rel;
+  return dir.endsWith('/') ? dir + rel : `${dir}/${rel}`;
+}
+
+function leadingInt(text: string): number | null {
+  const m = /^\s*(-?\d+)/.exec(text);
+  return m ? Number(m[1]) : null;
+}
+
+function stringValue(v: ArgValue | undefined): string | null {
+  return v?.type === 'string' ? v.value : null;
+}
+
+/** A file opened by a call: its resolved path and the fd it got. */
+export interface Opened {
+  readonly fd: number | null;
+  /** The path as resolved against the dirfd (absolute when the dirfd's path is known). */
+  readonly path: string;
+  readonly dir: string;
+  /** The open flags as printed: `O_WRONLY|O_CREAT|O_TRUNC`. */
+  readonly flags: string;
+}
+
+/** One task's view of its fds and working directory. */
+export class FdTable {
+  private readonly fds = new Map<number, string>();
+  private cwd: string | null = null;
+
+  /** The path behind an fd, if known. */
+  get(fd: number): string | null {
+    return this.fds.get(fd) ?? null;
+  }
+
+  private set(fd: number, path: string): void {
+    if (this.fds.size < MAX_FDS || this.fds.has(fd)) this.fds.set(fd, path);
+  }
+
+  /** Copies another table (a `fork` child inherits its parent's fds). */
+  inherit(from: FdTable): void {
+    for (const [fd, path] of from.fds) this.set(fd, path);
+    this.cwd = from.cwd;
+  }
+
+  /** Resolves a path argument against a dirfd argument (`AT_FDCWD`, `3`, `3</dir>`). */
+  resolve(dirfd: ArgValue | undefined, path: string): string {
+    if (path.startsWith('/')) return path;
+    if (dirfd === undefined || (dirfd.type === 'flags' && dirfd.flags[0] === 'AT_FDCWD') || dirfd.raw === 'AT_FDCWD') {
+      return this.cwd === null ? path : join(this.cwd, path);
+    }
+    if (dirfd.type === 'fd') return join(dirfd.path, path);
+    if (dirfd.type === 'number') {
+      const dir = this.fds.get(dirfd.value);
+      if (dir !== undefined) return join(dir, path);
+    }
+    return path;
+  }
+
+  /** Updates the table from a call; returns what it opened, if it is an `open*`. */
+  observe(ev: SyscallEvent): Opened | null {
+    const name = ev.name;
+    const ret = ev.result?.value ?? null;
+    if (OPENS.has(name)) {
+      const args = decodeArgs(ev.args);
+      const at = name === 'openat' || name === 'openat2' ? 1 : 0;
+      const rel = stringValue(args[at]?.value);
+      if (rel === null) return null;
+      const path = ev.result?.fdPath ?? this.resolve(at === 1 ? args[0]?.value : undefined, rel);
+      const fd = ret !== null && ret >= 0 ? ret : null;
+      if (fd !== null) this.set(fd, path);
+      const flagArg = args[at + 1]?.value;
+      return { fd, path, dir: dirname(path), flags: flagArg?.raw ?? '' };
+    }
+    switch (name) {
+      case 'close': {
+        const fd = leadingInt(ev.args);
+        if (fd !== null) this.fds.delete(fd);
+        return null;
+      }
+      case 'dup':
+      case 'dup2':
+      case 'dup3':
+      case 'fcntl':
+      case 'fcntl64': {
+        if (ret === null || ret < 0) return null;
+        if ((name === 'fcntl' || name === 'fcntl64') && !/^\S+,\s*F_DUPFD/.test(ev.args)) return null;
+        const from = leadingInt(ev.args);
+        const path = from === null ? undefined : this.fds.get(from);
+        if (path !== undefined) this.set(ret, path);
+        return null;
+      }
+      case 'chdir':
+        if (ret === 0) {
+          const p = stringValue(decodeArgs(ev.args)[0]?.value);
+          if (p !== null) this.cwd = this.cwd === null || p.startsWith('/') ? p : join(this.cwd, p);
+        }
+        return null;
+      case 'fchdir':
+        if (ret === 0) {
+          const fd = leadingInt(ev.args);
+          const p = fd === null ? undefined : this.fds.get(fd);
+          if (p !== undefined) this.cwd = p;
+        }
+        return null;
+      default:
+        return null;
+    }
+  }
+
+  /** The fd a call operates on (its first argument), if it is one of this table's. */
+  fdOf(ev: SyscallEvent): number | null {
+    const fd = leadingInt(ev.args);
+    return fd !== null && this.fds.has(fd) ? fd : null;
+  }
+}

@@ -1,0 +1,192 @@
+/**
+ * The gap report: the analysis as one JSON-ready document (`schemaVersion` 1, documented in
+ * docs/json-schema.md). Times are seconds on the trace's own clock (since midnight for
+ * time-of-day clocks, since the epoch for epoch clocks, since the first line for `-r`-only
+ * traces); `*Text` fields hold timestamps exactly as strace printed them.
+ */
+import type { Analysis, ClockInfo } from './analyze.js';
+import type { InputReport } from './input-report.js';
+import type { Blame, Diagnosis, LineRef, Warning } from './model.js';
+import { nameOfPid, type Task } from './task.js';
+
+export interface ReportLine {
+  readonly file: string;
+  readonly line: number;
+  readonly text: string;
+}
+
+export interface ReportProcess {
+  readonly pid: number;
+  readonly ppid: number | null;
+  /** The parent was matched by time (pid-namespace clones), not by the pid `clone` returned. */
+  readonly ppidGuessed: boolean;
+  readonly thread: boolean;
+  /** The process a thread belongs to (its own pid for a process). */
+  readonly tgid: number;
+  /** 2, 3, … when the pid was reused within the input. */
+  readonly lifetime: number;
+  readonly file: string;
+  readonly names: readonly {
+    readonly name: string;
+    readonly source: 'execve' | 'prctl' | 'fork';
+    readonly at: number | null;
+    readonly path?: string;
+    readonly argv?: readonly string[];
+  }[];
+  readonly start: number | null;
+  readonly end: number | null;
+  readonly seconds: number | null;
+  readonly syscalls: number;
+  readonly inSyscallSeconds: number;
+  readonly signals: number;
+  /** Calls that never returned in the trace. */
+  readonly unfinished: number;
+  readonly exit: { readonly code: number | null; readonly signal: string | null; readonly coreDumped: boolean } | null;
+  /** `strace -c` for this process: count, seconds inside, longest, errors; by seconds, then count. */
+  readonly syscallStats: readonly { name: string; count: number; seconds: number; max: number; errors: number }[];
+}
+
+export interface ReportPhase {
+  readonly kind: string;
+  readonly pid: number;
+  readonly start: number;
+  readonly end: number;
+  readonly seconds: number;
+  readonly startText: string | null;
+  readonly endText: string | null;
+  readonly summary: string;
+  readonly evidence: readonly ReportLine[];
+  readonly [extra: string]: unknown;
+}
+
+export interface ReportGap {
+  readonly pid: number;
+  /** The process's name when the gap began. */
+  readonly name: string;
+  readonly kind: 'userspace' | 'waiting';
+  readonly start: number;
+  readonly end: number;
+  readonly seconds: number;
+  readonly startText: string | null;
+  readonly syscall: string | null;
+  readonly before: ReportLine;
+  readonly after: ReportLine;
+  readonly blame: readonly Blame[];
+}
+
+export interface GapReport extends InputReport {
+  readonly clock: ClockInfo;
+  readonly span: { readonly start: number; readonly end: number; readonly seconds: number; readonly startText: string | null; readonly endText: string | null } | null;
+  readonly warnings: readonly Warning[];
+  readonly processes: readonly ReportProcess[];
+  readonly phases: readonly ReportPhase[];
+  readonly gaps: readonly ReportGap[];
+  readonly idle: readonly { readonly start: number; readonly end: number; readonly seconds: number; readonly startText: string | null }[];
+  readonly diagnoses: readonly (Omit<Diagnosis, 'evidence'> & { readonly evidence: readonly ReportLine[] })[];
+}
+
+export interface ReportOptions {
+  /** Only these pids (and their threads) in processes, phases and gaps. */
+  readonly pids?: readonly number[] | null;
+}
+
+/** Durations without float noise (nanoseconds are the finest strace prints). */
+function round9(x: number): number {
+  return Math.round(x * 1e9) / 1e9;
+}
+
+function line(r: LineRef): ReportLine {
+  return { file: r.file, line: r.line, text: r.text };
+}
+
+/** Prints a time on the set's clock the way strace would have. */
+export function clockText(abs: number, clock: ClockInfo): string | null {
+  if (clock.kind === 'none') return null;
+  const digits = clock.digits;
+  const whole = Math.floor(abs + 1e-10);
+  const frac = digits === 0 ? '' : `.${String(Math.round((abs - whole) * 10 ** digits)).padStart(digits, '0').slice(0, digits)}`;
+  if (clock.kind !== 'time-of-day') return `${whole}${frac}`;
+  const s = ((whole % 86_400) + 86_400) % 86_400;
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(Math.floor(s / 3600))}:${p(Math.floor((s % 3600) / 60))}:${p(s % 60)}${frac}`;
+}
+
+function processOf(t: Task, abs: (x: number) => number): ReportProcess {
+  const stats = [...t.stats.values()]
+    .sort((a, b) => b.seconds - a.seconds || b.count - a.count || (a.name < b.name ? -1 : 1))
+    .map((s) => ({ name: s.name, count: s.count, seconds: round9(s.seconds), max: round9(s.max), errors: s.errors }));
+  return {
+    pid: t.pid,
+    ppid: t.ppid,
+    ppidGuessed: t.ppidGuessed,
+    thread: t.thread,
+    tgid: t.tgid,
+    lifetime: t.lifetime,
+    file: t.file,
+    names: t.names.map((n) => ({ ...n, at: n.at === null ? null : abs(n.at) })),
+    start: t.start === null ? null : abs(t.start),
+    end: t.end === null ? null : abs(t.end),
+    seconds: t.start === null || t.end === null ? null : round9(t.end - t.start),
+    syscalls: t.syscalls,
+    inSyscallSeconds: round9(t.inSyscallSeconds),
+    signals: t.signals,
+    unfinished: t.unfinished,
+    exit: t.exit === null ? (t.exitCallCode === null ? null : { code: t.exitCallCode, signal: null, coreDumped: false }) : { ...t.exit },
+    syscallStats: stats,
+  };
+}
+
+/** Builds the report document from the input accounting and the analysis. */
+export function buildGapReport(input: InputReport, a: Analysis, options: ReportOptions = {}): GapReport {
+  const abs = (x: number) => a.absolute(x);
+  const text = (x: number) => clockText(abs(x), a.clock);
+  const wanted = options.pids && options.pids.length > 0 ? new Set(options.pids) : null;
+  const tgidOf = new Map(a.tasks.map((t) => [t.pid, t.tgid]));
+  const keep = (pid: number) => wanted === null || wanted.has(pid) || wanted.has(tgidOf.get(pid) ?? pid);
+  const span = a.span;
+  return {
+    ...input,
+    clock: a.clock,
+    span:
+      span === null
+        ? null
+        : { start: abs(span.start), end: abs(span.end), seconds: round9(span.seconds), startText: span.startRef?.time ?? text(span.start), endText: text(span.end) },
+    warnings: a.warnings,
+    processes: a.tasks.filter((t) => keep(t.pid)).map((t) => processOf(t, abs)),
+    phases: a.phases
+      .filter((p) => keep(p.pid))
+      .map((p) => ({
+        kind: p.kind,
+        pid: p.pid,
+        start: abs(p.start),
+        end: abs(p.end),
+        seconds: round9(p.end - p.start),
+        startText: p.startRef.time,
+        endText: p.endRef.time,
+        summary: p.summary,
+        evidence: p.evidence.map(line),
+        ...roundExtra(p.extra),
+      })),
+    gaps: a.gaps.map((g) => ({
+      pid: g.pid,
+      name: nameOfPid(a.tasks, g.pid, g.start),
+      kind: g.kind,
+      start: abs(g.start),
+      end: abs(g.end),
+      seconds: round9(g.seconds),
+      startText: text(g.start),
+      syscall: g.syscall,
+      before: line(g.before),
+      after: line(g.after),
+      blame: g.blame.map((b) => ({ ...b, busySeconds: round9(b.busySeconds) })),
+    })),
+    idle: a.idle.map((w) => ({ start: abs(w.start), end: abs(w.end), seconds: round9(w.seconds), startText: text(w.start) })),
+    diagnoses: a.diagnoses.map((d) => ({ ...d, seconds: d.seconds === null ? null : round9(d.seconds), evidence: d.evidence.map(line) })),
+  };
+}
+
+function roundExtra(extra: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(extra)) out[k] = typeof v === 'number' && !Number.isInteger(v) ? round9(v) : v;
+  return out;
+}

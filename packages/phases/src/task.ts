@@ -1,0 +1,138 @@
+/**
+ * One task (a process or a thread) over its life: names, start and end, how it ended, per-syscall
+ * statistics, busy segments, and its open fds. Everything here is an aggregate: memory grows with
+ * the number of tasks and distinct syscall names, not with the number of calls.
+ */
+import { execInfo, prctlName, type SyscallEvent } from '@strace-gaps/parser';
+import { Activity } from './activity.js';
+import type { TaskWatcher } from './detector.js';
+import type { Call, LineRef, ProcessExit, ProcessName, SyscallStat } from './model.js';
+import { FdTable } from './paths.js';
+
+/** Names kept per task; a process that execs more often keeps its first ones and its latest. */
+const MAX_NAMES = 32;
+
+/** A name to show for an exec: argv when it says more than the path. */
+export function execName(path: string, argv: readonly string[]): string {
+  const text = argv.length > 0 ? argv.join(' ') : path;
+  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+}
+
+export class Task {
+  /** Who created it (from the parent's `clone`/`fork` return value); set once the set is read. */
+  ppid: number | null = null;
+  /**
+   * The parent was matched by time, not by pid: inside a pid namespace `clone` returns the
+   * namespace's pid, which is not the pid strace names the child's file after.
+   */
+  ppidGuessed = false;
+  /** Created with CLONE_THREAD. */
+  thread = false;
+  /** The process it belongs to (itself unless a thread). */
+  tgid: number;
+  readonly names: ProcessName[] = [];
+  first: LineRef | null = null;
+  start: number | null = null;
+  /** Time of its last line. */
+  last: number | null = null;
+  /** When it ended: its `+++ exited` / `+++ killed` line, else its last line. */
+  end: number | null = null;
+  exit: ProcessExit | null = null;
+  /** `exit_group(N) = ?`: the code when strace printed no `+++ exited` line (`-qq`). */
+  exitCallCode: number | null = null;
+  ended = false;
+  syscalls = 0;
+  inSyscallSeconds = 0;
+  /** Calls whose result never came (killed or cut inside the call). */
+  unfinished = 0;
+  signals = 0;
+  readonly stats = new Map<string, SyscallStat>();
+  readonly fds = new FdTable();
+  readonly activity = new Activity();
+  readonly watchers: TaskWatcher[] = [];
+  /** The children it created: pid → thread?, and when. */
+  readonly children: { pid: number; thread: boolean; at: number | null }[] = [];
+
+  constructor(
+    /** Position among the set's tasks; unique even when a pid is reused. */
+    readonly index: number,
+    readonly pid: number,
+    /** The input it was read from. */
+    readonly file: string,
+    /** 1 for the first process with this pid in its input, 2 after pid reuse, … */
+    readonly lifetime: number,
+  ) {
+    this.tgid = pid;
+  }
+
+  /** Its name at time `t` (the latest execve/prctl name before it), or its first name. */
+  nameAt(t: number | null): string {
+    let name: string | null = null;
+    for (const n of this.names) {
+      if (t !== null && n.at !== null && n.at > t && name !== null) break;
+      name = n.name;
+    }
+    return name ?? '?';
+  }
+
+  /** Its current name. */
+  get name(): string {
+    return this.names.length === 0 ? '?' : (this.names[this.names.length - 1] as ProcessName).name;
+  }
+
+  addName(n: ProcessName): void {
+    if (this.names.length >= MAX_NAMES) this.names.splice(MAX_NAMES - 1, 1);
+    this.names.push(n);
+  }
+
+  /** Updates the aggregates (stats, names, exit code) with one call. */
+  record(call: Call): void {
+    const ev = call.ev;
+    this.syscalls++;
+    let st = this.stats.get(ev.name);
+    if (st === undefined) {
+      st = { name: ev.name, count: 0, seconds: 0, max: 0, errors: 0 };
+      this.stats.set(ev.name, st);
+    }
+    st.count++;
+    if (ev.result?.errno) st.errors++;
+    if (call.seconds !== null) {
+      st.seconds += call.seconds;
+      if (call.seconds > st.max) st.max = call.seconds;
+      this.inSyscallSeconds += call.seconds;
+    }
+    if (ev.form === 'never-resumed') this.unfinished++;
+    this.noteNames(call);
+  }
+
+  private noteNames(call: Call): void {
+    const ev = call.ev;
+    if ((ev.name === 'execve' || ev.name === 'execveat') && ev.result?.value === 0) {
+      const info = execInfo(ev);
+      if (info !== null) {
+        this.addName({ source: 'execve', name: execName(info.path, info.argv), at: call.t0, path: info.path, argv: info.argv });
+      }
+    } else if (ev.name === 'prctl' && ev.result?.value === 0) {
+      const name = prctlName(ev);
+      if (name !== null) this.addName({ source: 'prctl', name, at: call.t0 });
+    } else if ((ev.name === 'exit_group' || ev.name === 'exit') && ev.result?.value === null) {
+      const code = Number.parseInt(ev.args, 10);
+      if (Number.isFinite(code)) this.exitCallCode = code;
+    }
+  }
+}
+
+/** A call's first line as a citation. */
+export function refOf(ev: Pick<SyscallEvent, 'file' | 'line' | 'text'>, time: string | null): LineRef {
+  return { file: ev.file, line: ev.line, text: ev.text, time };
+}
+
+/** The name of the task with this pid at time `t` (the latest lifetime that had started by then). */
+export function nameOfPid(tasks: readonly Task[], pid: number, t: number | null): string {
+  let best: Task | undefined;
+  for (const task of tasks) {
+    if (task.pid !== pid) continue;
+    if (best === undefined || (t !== null && task.start !== null && task.start <= t)) best = task;
+  }
+  return best?.nameAt(t) ?? '?';
+}
