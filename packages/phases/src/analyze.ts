@@ -301,7 +301,7 @@ export class TraceSetAnalyzer {
     const clockInfo: ClockInfo = { kind, digits: clock.digits, aligned, rolledOver: clock.rolledOver };
     this.linkTree(aligned);
     const span = this.span();
-    const set = { tasks: this.tasks };
+    const set = { tasks: this.tasks, aligned };
     for (const d of this.detectors) d.finish?.(set, this.ctx);
     const gaps = this.gaps.merged();
     if (aligned) for (const g of gaps) g.blame = this.blame(g);
@@ -431,7 +431,7 @@ export class TraceSetAnalyzer {
     const min = Math.max(this.gaps.minSeconds, DEFAULT_MERGE_SECONDS);
     const windows = idleWindows(this.tasks.map((t) => t.activity), span.start, span.end, min);
     windows.sort((a, b) => b.end - b.start - (a.end - a.start));
-    return windows.slice(0, this.top).map((w) => ({ start: w.start, end: w.end, seconds: w.end - w.start, waiting: [] }));
+    return windows.slice(0, this.top).map((w) => ({ start: w.start, end: w.end, seconds: w.end - w.start }));
   }
 
   private setWarnings(kind: SetClockKind): void {
@@ -491,6 +491,7 @@ function waitPhase(g: Gap, name: string): Phase {
     end: g.end,
     startRef: g.before,
     endRef: g.after,
+    endComputed: true,
     summary: `${name} waited ${formatSeconds(g.seconds)} in ${g.syscall ?? '?'}`,
     evidence: [g.before, g.after],
     extra: { syscall: g.syscall },

@@ -38,7 +38,9 @@ function lineClock(ev: ParsedLine): SetClockKind | null {
     return null;
   }
   if (ev.time !== null) return ev.time.clock === 'epoch' ? 'epoch' : ev.time.clock === 'relative' ? 'relative' : 'time-of-day';
-  return ev.relative !== null ? 'relative' : 'none';
+  if (ev.relative !== null) return 'relative';
+  // `-z`/`-Z` print a call's result on a bare continuation line, with no prefix at all.
+  return ev.kind === 'resumed' ? null : 'none';
 }
 
 /** The set's clock: its kind, base second and precision; hands out one {@link StreamClock} per input. */

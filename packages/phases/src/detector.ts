@@ -26,6 +26,11 @@ export interface TaskWatcher {
 /** The whole set, once read. */
 export interface SetView {
   readonly tasks: readonly Task[];
+  /**
+   * Can times of different inputs be compared? Not for `-r`-only `-ff` files, where each file's
+   * clock starts at 0: a detector must then not relate the times of two processes.
+   */
+  readonly aligned: boolean;
 }
 
 export interface PhaseDetector {

@@ -47,10 +47,11 @@ function serviceLinks(p: Phase, span: Span | null, clock: ClockInfo): Diagnosis 
   // A dump that was a small part of the start did not make the start slow.
   if (span !== null && clock.aligned && seconds < DOMINANT_MIN_SHARE * span.seconds) return null;
   const services = num(p.extra.services);
-  const share = span === null ? '' : ` (${formatShare(seconds, span.seconds)} of the trace)`;
+  const timed = span !== null && clock.aligned;
+  const share = timed ? ` (${formatShare(seconds, span.seconds)} of the trace)` : '';
   return {
     id: 'k8s-service-links',
-    severity: span !== null && seconds >= 0.25 * span.seconds ? 'critical' : 'warning',
+    severity: timed && seconds >= 0.25 * span.seconds ? 'critical' : 'warning',
     summary:
       `s6 wrote ${formatCount(vars)} environment variables one file each into ${String(p.extra.dir)} before starting ` +
       `s6-svscan, and ${formatCount(links)} of them are Kubernetes service links` +

@@ -100,8 +100,6 @@ export interface IdleWindow {
   readonly start: number;
   readonly end: number;
   readonly seconds: number;
-  /** Tasks blocked in a syscall across the window (up to a few), the rest counted. */
-  readonly waiting: readonly { readonly pid: number; readonly syscall: string }[];
 }
 
 /** A stretch of time with a meaning. Detectors add fields of their own (`dir`, `vars`, …). */
@@ -112,6 +110,11 @@ export interface Phase {
   readonly end: number;
   readonly startRef: LineRef;
   readonly endRef: LineRef;
+  /**
+   * `true` when `end` is not the printed time of `endRef` (a wait ends when its call returns, which
+   * strace prints only as a duration); the report then formats `end` instead of citing the line.
+   */
+  readonly endComputed?: boolean;
   /** One line in words: `4,013× openat+write+close under /run/s6/… in 5.8 s`. */
   readonly summary: string;
   /** The lines that prove it (first and last at least). */

@@ -68,6 +68,7 @@ export interface ReportGap {
   readonly end: number;
   readonly seconds: number;
   readonly startText: string | null;
+  readonly endText: string | null;
   readonly syscall: string | null;
   readonly before: ReportLine;
   readonly after: ReportLine;
@@ -81,7 +82,7 @@ export interface GapReport extends InputReport {
   readonly processes: readonly ReportProcess[];
   readonly phases: readonly ReportPhase[];
   readonly gaps: readonly ReportGap[];
-  readonly idle: readonly { readonly start: number; readonly end: number; readonly seconds: number; readonly startText: string | null }[];
+  readonly idle: readonly { readonly start: number; readonly end: number; readonly seconds: number; readonly startText: string | null; readonly endText: string | null }[];
   readonly diagnoses: readonly (Omit<Diagnosis, 'evidence'> & { readonly evidence: readonly ReportLine[] })[];
 }
 
@@ -162,7 +163,7 @@ export function buildGapReport(input: InputReport, a: Analysis, options: ReportO
         end: abs(p.end),
         seconds: round9(p.end - p.start),
         startText: p.startRef.time,
-        endText: p.endRef.time,
+        endText: p.endComputed === true ? text(p.end) : p.endRef.time,
         summary: p.summary,
         evidence: p.evidence.map(line),
         ...roundExtra(p.extra),
@@ -175,12 +176,13 @@ export function buildGapReport(input: InputReport, a: Analysis, options: ReportO
       end: abs(g.end),
       seconds: round9(g.seconds),
       startText: text(g.start),
+      endText: text(g.end),
       syscall: g.syscall,
       before: line(g.before),
       after: line(g.after),
       blame: g.blame.map((b) => ({ ...b, busySeconds: round9(b.busySeconds) })),
     })),
-    idle: a.idle.map((w) => ({ start: abs(w.start), end: abs(w.end), seconds: round9(w.seconds), startText: text(w.start) })),
+    idle: a.idle.map((w) => ({ start: abs(w.start), end: abs(w.end), seconds: round9(w.seconds), startText: text(w.start), endText: text(w.end) })),
     diagnoses: a.diagnoses.map((d) => ({ ...d, seconds: d.seconds === null ? null : round9(d.seconds), evidence: d.evidence.map(line) })),
   };
 }

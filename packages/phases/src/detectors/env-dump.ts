@@ -36,6 +36,8 @@ interface Dump {
   lastRef: LineRef | null;
   /** End of the last call on a variable's file. */
   lastVarEnd: number | null;
+  /** Start of the last variable's `openat` (where a dump without a rename ends). */
+  lastVarStart: number | null;
   varFd: number | null;
   readonly sample: string[];
   readonly serviceLinkSample: string[];
@@ -61,6 +63,7 @@ export function envDump(): PhaseDetector {
         firstRef: null,
         lastRef: null,
         lastVarEnd: null,
+        lastVarStart: null,
         varFd: null,
         sample: [],
         serviceLinkSample: [],
@@ -68,7 +71,8 @@ export function envDump(): PhaseDetector {
       const emit = (d: Dump, endCall: Call | null, dir: string) => {
         if (!d.known) return;
         if (d.vars === 0 || d.first === null || d.first.t0 === null || d.firstRef === null) return;
-        const end = endCall?.t0 ?? d.lastVarEnd ?? d.first.t0;
+        // Phases end at the timestamp printed on their last line: the rename, else the last variable's openat.
+        const end = endCall?.t0 ?? d.lastVarStart ?? d.first.t0;
         const endRef = endCall !== null ? ctx.ref(endCall) : (d.lastRef as LineRef);
         const seconds = end - d.first.t0;
         const firstToLast = (d.lastVarEnd ?? d.first.t0) - d.first.t0;
@@ -129,6 +133,7 @@ export function envDump(): PhaseDetector {
               dump.firstRef = ctx.ref(call);
             }
             dump.lastRef = ctx.ref(call);
+            dump.lastVarStart = call.t0;
             dump.lastVarEnd = call.t1 ?? call.t0;
             dump.varFd = o.fd;
             return;

@@ -30,12 +30,14 @@ export function execPhases(): PhaseDetector {
     id: 'exec',
     watch(task: Task, ctx: DetectorContext): TaskWatcher {
       let running: Running | null = null;
-      let loader: { start: number; startRef: LineRef; last: Call; libraries: number } | null = null;
+      /** After an execve: the loader's run of calls, from the first call after the execve. */
+      let loader: { start: number | null; startRef: LineRef | null; last: Call | null; libraries: number } | null = null;
       const closeLoader = () => {
         const l = loader;
         loader = null;
-        if (l === null || l.libraries === 0) return;
-        const end = l.last.t1 ?? l.last.t0 ?? l.start;
+        if (l === null || l.libraries === 0 || l.last === null || l.start === null || l.startRef === null) return;
+        // Phases end at the timestamp printed on their last line.
+        const end = l.last.t0 ?? l.start;
         const endRef = ctx.ref(l.last);
         ctx.phase({
           kind: 'loader',
@@ -71,6 +73,10 @@ export function execPhases(): PhaseDetector {
           const ev = call.ev;
           if (loader !== null) {
             if (LOADER_CALLS.has(ev.name)) {
+              if (loader.start === null && call.t0 !== null) {
+                loader.start = call.t0;
+                loader.startRef = ctx.ref(call);
+              }
               loader.last = call;
               if (call.opened !== null && call.opened.fd !== null && LIBRARY.test(call.opened.path)) loader.libraries++;
             } else closeLoader();
@@ -82,7 +88,7 @@ export function execPhases(): PhaseDetector {
               const ref = ctx.ref(call);
               closeExec(call.t0, ref);
               running = { call, ref, path: info.path, argv: info.argv };
-              loader = { start: call.t1 ?? call.t0, startRef: ref, last: call, libraries: 0 };
+              loader = { start: null, startRef: null, last: null, libraries: 0 };
             }
           }
           last = call;
@@ -90,7 +96,8 @@ export function execPhases(): PhaseDetector {
         end() {
           closeLoader();
           if (running !== null && last !== null) {
-            closeExec(task.end ?? last.t1 ?? last.t0 ?? (running.call.t0 as number), ctx.ref(last));
+            // Phases end at the timestamp printed on their last line.
+            closeExec(last.t0 ?? (running.call.t0 as number), ctx.ref(last));
           }
         },
       };

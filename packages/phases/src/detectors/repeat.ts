@@ -54,7 +54,8 @@ export function repeatedFiles(): PhaseDetector {
         if (r === null) return;
         endFile(r);
         if (r.files < MIN_REPEAT || r.first.t0 === null) return;
-        const end = r.last.t1 ?? r.last.t0 ?? r.first.t0;
+        // Phases end at the timestamp printed on their last line.
+        const end = r.last.t0 ?? r.first.t0;
         const pattern = [...r.patterns].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '?';
         const endRef = ctx.ref(r.last);
         const seconds = end - r.first.t0;

@@ -23,7 +23,8 @@ const MAX_SERVICES = 50;
 export function supervisorStart(): PhaseDetector {
   let scanner: Exec | null = null;
   const supervisors: Exec[] = [];
-  let supervisorCount = 0;
+  /** Every supervisor's exec time (numbers are cheap; the list of details is capped). */
+  const times: number[] = [];
   return {
     id: 'supervisor-start',
     watch(task: Task, ctx: DetectorContext): TaskWatcher {
@@ -38,19 +39,21 @@ export function supervisorStart(): PhaseDetector {
           if (program === 's6-svscan') {
             if (scanner === null || call.t0 < scanner.t0) scanner = exec;
           } else if (program === 's6-supervise') {
-            supervisorCount++;
+            times.push(call.t0);
             if (supervisors.length < MAX_SERVICES) supervisors.push(exec);
           }
         },
       };
     },
-    finish(_set, ctx) {
+    finish(set, ctx) {
       const s = scanner;
-      if (s === null) return;
+      // The scanner and the supervisors are different processes: without one timeline, no phase.
+      if (s === null || !set.aligned) return;
       const after = supervisors.filter((x) => x.t0 >= s.t0).sort((a, b) => a.t0 - b.t0);
       const first = after[0];
       if (first === undefined) return;
       const seconds = first.t0 - s.t0;
+      const supervisorCount = times.filter((t) => t >= s.t0).length;
       ctx.phase({
         kind: 'supervisor-start',
         pid: s.pid,
