@@ -2,7 +2,7 @@
 // Traces come from shared/bench/make-big-traces.sh (made on first run into $TMPDIR/strace-gaps-bench-traces, the
 // ~100 MB sets only; set BENCH_TRACES to a directory with the 1 GB sets too).
 import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -16,12 +16,14 @@ if (!existsSync(join(traces, 'MANIFEST.tsv'))) {
   execFileSync('bash', [script, traces, '0', '6'], { stdio: 'inherit' });
 }
 const sets = ['ff-100m', 'f-100m', 'ff-1g', 'f-1g'].filter((s) => existsSync(join(traces, s)));
-const modes = ['count-sync', 'count-stream', 'parse', 'parse-join'];
+const modes = ['count-sync', 'count-stream', 'parse', 'parse-join', 'report', 'report@10MB'];
 const rows = [];
 for (const set of sets) {
   const results = {};
   for (const mode of modes) {
-    const out = execFileSync(process.execPath, [join(root, 'bench/worker.mjs'), mode, join(traces, set)], { encoding: 'utf8' });
+    // report@10MB: the same report on the first ~10 MB, to see whether peak RSS grows with the input.
+    const [worker, limit] = mode === 'report@10MB' ? ['report', ['10000000']] : [mode, []];
+    const out = execFileSync(process.execPath, [join(root, 'bench/worker.mjs'), worker, join(traces, set), ...limit], { encoding: 'utf8' });
     results[mode] = JSON.parse(out);
     console.error(`${set} ${mode}: ${(results[mode].bytes / 1e6 / (results[mode].ms / 1e3)).toFixed(0)} MB/s`);
   }
@@ -47,6 +49,10 @@ ${(await import('node:os')).cpus().length} cores. Each row runs in a fresh proce
   stream) and counting newline bytes — the floor for any Node parser. The faster is *the baseline*.
 - **parse**: bytes → lines → parsed events (\`ChunkParser\`), nothing kept.
 - **parse-join**: the same plus unfinished/resumed joining (\`Joiner\`).
+- **report**: the whole analysis and the \`--json\` document (\`TraceSetAnalyzer\` + \`buildGapReport\`),
+  single-threaded, as the CLI runs it. **report@10MB**: the same on about the first 10 MB, so the two
+  peak RSS figures show how memory grows with input (it should grow with the number of processes,
+  whose aggregates are kept, not with the number of lines).
 
 ${table}
 
@@ -54,5 +60,9 @@ Traces: \`shared/bench/make-big-traces.sh\` (\`ff-*\`: \`strace -ff -tt -T -r -s
 \`f-*\`: \`strace -f -tt -T -s 256\`, one file). The 1 GB sets appear when \`BENCH_TRACES\` points at a
 directory that holds them.
 `;
-writeFileSync(join(root, 'docs/performance.md'), doc);
+// The hand-written sections (## headings after the table: profiles, notes) survive a re-run.
+const path = join(root, 'docs/performance.md');
+const old = existsSync(path) ? readFileSync(path, 'utf8') : '';
+const notes = old.indexOf('\n## ');
+writeFileSync(path, notes >= 0 ? `${doc}${old.slice(notes)}` : doc);
 console.error('wrote docs/performance.md');

@@ -1,10 +1,14 @@
 // One measurement in a fresh process, so peak RSS belongs to it alone.
-// Usage: node bench/worker.mjs MODE DIR   (MODE: count-sync | count-stream | parse | parse-join)
+// Usage: node bench/worker.mjs MODE DIR [MAX_BYTES]
+//   MODE: count-sync | count-stream | parse | parse-join | report (the full --json report)
+//   MAX_BYTES: read only about this many bytes (to compare peak RSS across input sizes)
 import { closeSync, createReadStream, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ChunkParser, Joiner, pidFromFileName } from '../packages/parser/dist/index.js';
+import { ChunkParser, Joiner, SummaryBuilder, pidFromFileName } from '../packages/parser/dist/index.js';
+import { TraceSetAnalyzer, buildGapReport, buildInputReport } from '../packages/phases/dist/index.js';
 
-const [mode, dir] = process.argv.slice(2);
+const [mode, dir, maxArg] = process.argv.slice(2);
+const maxBytes = maxArg ? Number(maxArg) : Infinity;
 const files = readdirSync(dir).filter((f) => !f.endsWith('.tsv')).map((f) => join(dir, f)).filter((f) => statSync(f).isFile()).sort();
 const CHUNK = 1024 * 1024;
 const buf = Buffer.allocUnsafe(CHUNK);
@@ -12,7 +16,7 @@ const buf = Buffer.allocUnsafe(CHUNK);
 function eachChunkSync(path, fn) {
   const fd = openSync(path, 'r');
   try {
-    for (;;) {
+    while (bytes < maxBytes) {
       const n = readSync(fd, buf, 0, CHUNK, null);
       if (n === 0) break;
       fn(n === CHUNK ? buf : buf.subarray(0, n));
@@ -38,6 +42,28 @@ if (mode === 'count-sync') {
   for (const f of files) {
     for await (const b of createReadStream(f, { highWaterMark: CHUNK })) { bytes += b.length; lines += countNewlines(b); }
   }
+} else if (mode === 'report') {
+  const analyzer = new TraceSetAnalyzer();
+  const summaries = [];
+  for (const f of files) {
+    if (bytes >= maxBytes) break;
+    const p = new ChunkParser(f);
+    const s = new SummaryBuilder(f, 20);
+    analyzer.beginInput(f, pidFromFileName(f));
+    const drain = () => {
+      const batch = p.take();
+      lines += batch.length;
+      s.add(batch);
+      analyzer.push(batch);
+    };
+    eachChunkSync(f, (b) => { bytes += b.length; p.push(b); drain(); });
+    p.end();
+    drain();
+    analyzer.endInput();
+    summaries.push(s.finish());
+  }
+  const report = buildGapReport(buildInputReport(summaries, 20), analyzer.finish());
+  events = JSON.stringify(report).length;
 } else {
   for (const f of files) {
     const p = new ChunkParser(f);

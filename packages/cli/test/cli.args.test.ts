@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareTracePaths } from '../src/inputs.js';
+import { parseDuration } from '../src/args.js';
 import { runCli } from './helpers.js';
 
 describe('usage and input errors: one line on stderr, exit code 2', () => {
@@ -54,5 +55,47 @@ describe('input order', () => {
   it('sorts -ff files by prefix, then numerically by pid', () => {
     const names = ['s6.out.10', 'a/trace.log', 's6.out.9.gz', 's6.out.100', 's6.out.9'];
     expect([...names].sort(compareTracePaths)).toEqual(['a/trace.log', 's6.out.9', 's6.out.9.gz', 's6.out.10', 's6.out.100']);
+  });
+});
+
+describe('report options', () => {
+  const trace = '10:00:00.000000 getpid() = 7 <0.000010>\n10:00:00.500000 getppid() = 1 <0.000010>\n10:00:00.500100 ppoll(NULL, 0, NULL, NULL, 8) = 0 <2.000000>\n10:00:02.600000 close(3) = 0\n';
+
+  it('--min-gap takes durations with units, --top limits each kind, --pid filters', async () => {
+    const all = JSON.parse((await runCli(['--json', '-'], { stdin: trace })).stdout);
+    expect(all.gaps.map((g: { kind: string }) => g.kind).sort()).toEqual(['userspace', 'userspace', 'waiting']);
+    const big = JSON.parse((await runCli(['--json', '--min-gap', '1s', '-'], { stdin: trace })).stdout);
+    expect(big.gaps.map((g: { kind: string }) => g.kind)).toEqual(['waiting']);
+    const ms = JSON.parse((await runCli(['--json', '--min-gap', '200ms', '--top', '1', '-'], { stdin: trace })).stdout);
+    expect(ms.gaps.map((g: { seconds: number }) => g.seconds)).toEqual([2, 0.49999]);
+    const other = JSON.parse((await runCli(['--json', '--pid', '5', '-'], { stdin: trace })).stdout);
+    expect(other.gaps).toEqual([]);
+    expect(other.processes).toEqual([]);
+  });
+
+  it('parses durations', () => {
+    expect(['2s', '500ms', '250us', '1.5', '3m', '10µs'].map((d) => Number(parseDuration(d)!.toPrecision(12)))).toEqual([2, 0.5, 0.00025, 1.5, 180, 0.00001]);
+    expect(['', 'x', '1h', '-1s'].map(parseDuration)).toEqual([null, null, null, null]);
+  });
+
+  it('rejects a bad --min-gap, --top or --pid with exit 2 and an example', async () => {
+    for (const [args, msg] of [
+      [['--min-gap', 'soon'], /^strace-gaps: --min-gap must be a duration, not "soon" — e\.g\. --min-gap 100ms/],
+      [['--top', '-1'], /^strace-gaps: --top must be a whole number ≥ 0, not -1 — e\.g\. --top 5/],
+      [['--pid', '0'], /^strace-gaps: --pid must be a process id, not 0 — /],
+    ] as const) {
+      const r = await runCli([...args, '-'], { stdin: trace });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(msg);
+    }
+  });
+
+  it('refuses inputs with different clocks, naming file:line, with exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sg-'));
+    writeFileSync(join(dir, 'a.1'), '10:00:00.000001 close(3) = 0\n');
+    writeFileSync(join(dir, 'b.2'), 'close(3) = 0\n1700000000.000001 close(4) = 0\n');
+    const r = await runCli([join(dir, 'a.1'), join(dir, 'b.2')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^strace-gaps: the inputs mix clocks: this line has no timestamps, the lines before had time-of-day timestamps \(.*b\.2:1\) — a set must come from one capture/);
   });
 });

@@ -40,6 +40,8 @@ export interface AnalysisOptions {
 }
 
 export const DEFAULT_TOP = 10;
+/** The pid given to lines that carry none: a trace of one process made without -f. */
+export const UNNAMED_PID = 0;
 export const DEFAULT_MIN_GAP = 0.001;
 /** Blocking calls at least this long become `wait` phases. */
 const WAIT_PHASE_SECONDS = 0.1;
@@ -166,10 +168,11 @@ export class TraceSetAnalyzer {
     for (const ev of s.joiner.end()) this.dispatch(s, ev);
     for (const task of s.tasks.values()) this.endTask(task, null, null);
     if (s.first !== null && s.last !== null) this.ranges.push({ file: s.file, first: s.first, last: s.last });
-    if (s.unattributed > 0) {
+    // Only a log that names other pids makes the unnamed lines doubtful.
+    if (s.unattributed > 0 && [...s.tasks.keys()].some((p) => p !== UNNAMED_PID)) {
       this.warnings.push({
         code: 'unattributed-lines',
-        message: `${formatCount(s.unattributed)} lines carry no pid and could not be given to a process (a -f log written to stderr before strace printed any [pid N] prefix)`,
+        message: `${formatCount(s.unattributed)} lines carry no pid and are shown as pid 0 (a -f log written to stderr before strace printed any [pid N] prefix)`,
         file: s.file,
         line: s.firstUnattributed,
       });
@@ -210,12 +213,14 @@ export class TraceSetAnalyzer {
   }
 
   private dispatch(s: Stream, ev: JoinedEvent): void {
-    const pid = ev.pid;
+    let pid = ev.pid;
     if (pid === null) {
+      // A log of one process (no -f) never names its pid; nor does a -f log on stderr before
+      // strace prints its first [pid N] prefix. Such lines go to pid 0, "the unnamed process".
+      pid = UNNAMED_PID;
       if (ev.kind === 'syscall' || ev.kind === 'signal' || ev.kind === 'exit' || ev.kind === 'killed') {
         if (s.unattributed++ === 0) s.firstUnattributed = ev.line;
       }
-      return;
     }
     if (ev.kind === 'syscall') {
       this.call(s, this.taskFor(s, pid, ev), ev);

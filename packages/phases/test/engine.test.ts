@@ -1,0 +1,172 @@
+/** The engine on small hand-written traces: clocks, gaps, tree, warnings, and the detectors' edges. */
+import { describe, expect, it } from 'vitest';
+import { parseText } from '@strace-gaps/parser';
+import {
+  ClockMismatchError,
+  TopK,
+  analyzeInputs,
+  formatSeconds,
+  isServiceLink,
+  type Analysis,
+  type AnalysisOptions,
+} from '@strace-gaps/phases';
+
+/** Analyses inputs given as `[file, pid, text]`. */
+function run(inputs: [string, number | null, string][], options: AnalysisOptions = {}): Analysis {
+  return analyzeInputs(inputs.map(([file, pid, text]) => ({ file, pid, lines: [parseText(text, file)] })), options);
+}
+
+describe('the set clock', () => {
+  it('rolls a time-of-day trace over midnight', () => {
+    const a = run([['t.1', 1, '23:59:59.900000 getpid() = 1 <0.000010>\n00:00:00.400000 getppid() = 0 <0.000010>\n']]);
+    expect(a.clock).toMatchObject({ kind: 'time-of-day', rolledOver: true });
+    const g = a.gaps.find((x) => x.kind === 'userspace')!;
+    expect(g.seconds).toBeCloseTo(0.49999, 6);
+    expect(a.span!.seconds).toBeCloseTo(0.50001, 6);
+  });
+
+  it('refuses to mix clocks, naming the line', () => {
+    expect(() => run([['a.1', 1, '10:00:00.000001 close(3) = 0\n'], ['b.2', 2, '1700000000.000001 close(3) = 0\n']])).toThrow(ClockMismatchError);
+    try {
+      run([['a.1', 1, '10:00:00.000001 close(3) = 0\n'], ['b.2', 2, 'close(4) = 0\nclose(3) = 0\n']]);
+    } catch (e) {
+      expect(e).toMatchObject({ file: 'b.2', line: 1, expected: 'time-of-day', found: 'none' });
+    }
+  });
+
+  it('sums -r deltas for a single input and warns when several -r-only files cannot be aligned', () => {
+    const one = run([['t', null, '     0.000000 getpid() = 1\n     0.500000 getppid() = 0\n']]);
+    expect(one.clock).toMatchObject({ kind: 'relative', aligned: true });
+    expect(one.gaps[0]!.seconds).toBeCloseTo(0.5, 9);
+    const two = run([['t.1', 1, '     0.000000 getpid() = 1\n'], ['t.2', 2, '     0.100000 getpid() = 2\n']]);
+    expect(two.clock.aligned).toBe(false);
+    expect(two.warnings.map((w) => w.code)).toContain('relative-only');
+  });
+
+  it('keeps nanoseconds exact on an epoch clock', () => {
+    const a = run([['t.1', 1, '1700000000.000000001 getpid() = 1\n1700000000.250000003 getppid() = 0\n']]);
+    expect(a.gaps[0]!.seconds).toBe(0.250000002);
+  });
+});
+
+describe('gaps', () => {
+  const trace =
+    '10:00:00.000000 openat(AT_FDCWD, "/etc/x", O_RDONLY) = 3 <0.000010>\n' +
+    '10:00:00.300000 read(3, "", 10) = 0 <0.000010>\n' +
+    '10:00:00.300100 ppoll([{fd=4, events=POLLIN}], 1, NULL, NULL, 8) = 1 ([{fd=4, revents=POLLIN}]) <2.000000>\n' +
+    '10:00:02.300200 close(3) = 0 <0.000010>\n';
+
+  it('finds the silent gap and the wait, with the lines around them', () => {
+    const a = run([['t.7', 7, trace]]);
+    const wait = a.gaps.find((g) => g.kind === 'waiting')!;
+    expect(wait).toMatchObject({ pid: 7, syscall: 'ppoll', before: { file: 't.7', line: 3 }, after: { file: 't.7', line: 4 } });
+    expect(wait.seconds).toBeCloseTo(2, 9);
+    const silent = a.gaps.find((g) => g.kind === 'userspace')!;
+    expect(silent).toMatchObject({ before: { line: 1 }, after: { line: 2 } });
+    expect(silent.seconds).toBeCloseTo(0.29999, 9);
+  });
+
+  it('honours --min-gap and --pid', () => {
+    expect(run([['t.7', 7, trace]], { minGap: 1 }).gaps.map((g) => g.kind)).toEqual(['waiting']);
+    expect(run([['t.7', 7, trace]], { pids: [8] }).gaps).toEqual([]);
+  });
+
+  it('blames the process that was busy while another waited', () => {
+    const busy = Array.from({ length: 50 }, (_, k) => `10:00:00.${String(400000 + k * 10000).padStart(6, '0')} openat(AT_FDCWD, "/d/f${k}", O_WRONLY|O_CREAT, 0666) = 5 <0.000010>\n`).join('');
+    const a = run([['t.7', 7, trace], ['t.8', 8, busy]]);
+    const wait = a.gaps.find((g) => g.kind === 'waiting')!;
+    expect(wait.blame[0]).toMatchObject({ pid: 8, calls: 50, top: [{ what: 'openat under /d', count: 50 }] });
+  });
+
+  it('closes a call that never returned at the process end', () => {
+    const a = run([['t', null, '5 10:00:00.000000 wait4(-1,  <unfinished ...>\n5 10:00:03.000000 +++ killed by SIGKILL +++\n']]);
+    const wait = a.gaps.find((g) => g.kind === 'waiting')!;
+    expect(wait.seconds).toBeCloseTo(3, 9);
+    expect(wait.after.text).toContain('killed by SIGKILL');
+    expect(a.warnings.map((w) => w.code)).toContain('unfinished-calls');
+  });
+});
+
+describe('processes', () => {
+  it('builds the tree from clone results, tells threads apart, and follows names', () => {
+    const a = run([
+      [
+        'f',
+        null,
+        '10 10:00:00.000000 execve("/bin/sh", ["sh", "-c", "x"], 0x7ffd /* 3 vars */) = 0 <0.000100>\n' +
+          '10 10:00:00.001000 clone(child_stack=NULL, flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM, child_tidptr=0x1) = 11 <0.000050>\n' +
+          '10 10:00:00.002000 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x1) = 12 <0.000050>\n' +
+          '11 10:00:00.003000 getpid() = 10 <0.000010>\n' +
+          '12 10:00:00.004000 prctl(PR_SET_NAME, "worker") = 0 <0.000010>\n' +
+          '12 10:00:00.005000 +++ exited with 3 +++\n' +
+          '11 10:00:00.006000 +++ exited with 0 +++\n' +
+          '10 10:00:00.007000 +++ killed by SIGTERM +++\n',
+      ],
+    ]);
+    const t = (pid: number) => a.tasks.find((x) => x.pid === pid)!;
+    expect(t(11)).toMatchObject({ ppid: 10, thread: true, tgid: 10 });
+    expect(t(12)).toMatchObject({ ppid: 10, thread: false, tgid: 12, exit: { code: 3 } });
+    expect(t(12).names.map((n) => [n.source, n.name])).toEqual([['fork', 'sh -c x'], ['prctl', 'worker']]);
+    expect(t(10).exit).toMatchObject({ signal: 'SIGTERM' });
+    expect(t(10).stats.get('clone')).toMatchObject({ count: 2, errors: 0 });
+  });
+
+  it('warns about pid reuse and a second capture mixed in', () => {
+    const reuse = run([['f', null, '5 10:00:00.000000 getpid() = 5\n5 10:00:00.100000 +++ exited with 0 +++\n5 10:00:01.000000 getpid() = 5\n']]);
+    expect(reuse.warnings.map((w) => w.code)).toContain('pid-reuse');
+    expect(reuse.tasks.map((t) => t.lifetime)).toEqual([1, 2]);
+    const mixed = run([['a.1', 1, '10:00:00.000000 getpid() = 1\n'], ['b.2', 2, '11:00:00.000000 getpid() = 2\n']]);
+    expect(mixed.warnings.find((w) => w.code === 'mixed-captures')).toMatchObject({ file: 'b.2' });
+  });
+});
+
+describe('detectors on the edges', () => {
+  const dump = (n: number, step: number) => {
+    let text = '10:00:00.000000 mkdir("/run/s6/container_environment:envdump:AbCdEf", 0700) = 0\n';
+    text += '10:00:00.000100 openat(AT_FDCWD, "/run/s6/container_environment:envdump:AbCdEf", O_RDONLY|O_DIRECTORY) = 3\n';
+    let t = 0.001;
+    for (let k = 0; k < n; k++) {
+      const ts = `10:00:${String(Math.floor(t)).padStart(2, '0')}.${String(Math.round((t % 1) * 1e6)).padStart(6, '0')}`;
+      text += `${ts} openat(3, "SVC_${k}_SERVICE_HOST", O_WRONLY|O_CREAT|O_TRUNC, 0666) = 4\n${ts} write(4, "10.0.0.1", 8) = 8\n${ts} close(4) = 0\n`;
+      t += step;
+    }
+    const end = `10:00:${String(Math.floor(t)).padStart(2, '0')}.${String(Math.round((t % 1) * 1e6)).padStart(6, '0')}`;
+    return `${text}${end} rename("/run/s6/container_environment:envdump:AbCdEf", "/run/s6/container_environment") = 0\n`;
+  };
+
+  it('env-dump: a long dump of service links gets the diagnosis, a short one does not', () => {
+    const slow = run([['s.1', 1, dump(300, 0.01)]]);
+    const p = slow.phases.find((x) => x.kind === 'env-dump')!;
+    expect(p.extra).toMatchObject({ vars: 300, serviceLinkVars: 300, services: 300, dir: '/run/s6/container_environment', renamed: true });
+    expect(slow.diagnoses.map((d) => d.id)).toContain('k8s-service-links');
+    const fast = run([['s.1', 1, dump(300, 0.0001)]]);
+    expect(fast.diagnoses.map((d) => d.id)).not.toContain('k8s-service-links');
+    const few = run([['s.1', 1, dump(40, 0.05)]]);
+    expect(few.phases.find((x) => x.kind === 'env-dump')!.extra.vars).toBe(40);
+    expect(few.diagnoses.map((d) => d.id)).not.toContain('k8s-service-links');
+  });
+
+  it('repeat: collapses files written one after another in any directory', () => {
+    const a = run([['s.1', 1, dump(30, 0.001)]]);
+    expect(a.phases.find((x) => x.kind === 'repeat')!.extra).toMatchObject({ files: 30, pattern: 'openat+write+close' });
+  });
+
+  it('recognises Kubernetes service-link names', () => {
+    for (const name of ['MY_SVC_SERVICE_HOST', 'MY_SVC_SERVICE_PORT', 'MY_SVC_SERVICE_PORT_HTTP', 'MY_SVC_PORT', 'MY_SVC_PORT_80_TCP', 'MY_SVC_PORT_53_UDP_ADDR']) {
+      expect(isServiceLink(name), name).toBe(true);
+    }
+    for (const name of ['PATH', 'HOME', 'SERVICE', 'MY_PORTAL']) expect(isServiceLink(name), name).toBe(false);
+  });
+});
+
+describe('small parts', () => {
+  it('TopK keeps the k largest, largest first', () => {
+    const k = new TopK<number>(3, (x) => x);
+    for (const x of [5, 1, 9, 7, 3, 9]) k.push(x);
+    expect(k.values()).toEqual([9, 9, 7]);
+  });
+
+  it('formats durations with a unit that fits', () => {
+    expect([5.777, 0.412, 0.0123, 0.000038, 0, 120].map(formatSeconds)).toEqual(['5.78 s', '412 ms', '12.3 ms', '38 µs', '0 s', '120 s']);
+  });
+});
