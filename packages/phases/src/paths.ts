@@ -31,7 +31,8 @@ function join(dir: string, rel: string): string {
   return dir.endsWith('/') ? dir + rel : `${dir}/${rel}`;
 }
 
-function leadingInt(text: string): number | null {
+/** The number an argument list starts with: the fd of `write(4, …)` or `close(4</x>)`. */
+export function leadingInt(text: string): number | null {
   const m = /^\s*(-?\d+)/.exec(text);
   return m ? Number(m[1]) : null;
 }

@@ -7,7 +7,7 @@
 import type { DetectorContext, PhaseDetector, TaskWatcher } from '../detector.js';
 import { formatCount, formatSeconds } from '../format.js';
 import type { Call, LineRef } from '../model.js';
-import { basename } from '../paths.js';
+import { basename, leadingInt } from '../paths.js';
 import type { Task } from '../task.js';
 import { decodeArgs, type ArgValue } from '@strace-gaps/parser';
 import { isServiceLink } from './service-links.js';
@@ -150,7 +150,7 @@ export function envDump(): PhaseDetector {
             return;
           }
           if (dump === null) return;
-          if (dump.varFd !== null && task.fds.fdOf(ev) === null && /^\s*(\d+)/.exec(ev.args)?.[1] === String(dump.varFd)) {
+          if (dump.varFd !== null && task.fds.fdOf(ev) === null && leadingInt(ev.args) === dump.varFd) {
             // close(fd) of the variable's file: the fd is already gone from the table.
             dump.lastVarEnd = call.t1 ?? call.t0 ?? dump.lastVarEnd;
             dump.varFd = null;

@@ -6,6 +6,7 @@
 import type { DetectorContext, PhaseDetector, TaskWatcher } from '../detector.js';
 import { formatCount, formatSeconds } from '../format.js';
 import type { Call, LineRef, Phase } from '../model.js';
+import { leadingInt } from '../paths.js';
 import type { Task } from '../task.js';
 import { TopK } from '../top-k.js';
 
@@ -28,11 +29,6 @@ interface Run {
   fd: number | null;
   calls: string[];
   readonly patterns: Map<string, number>;
-}
-
-function leadingFd(args: string): number | null {
-  const m = /^\s*(\d+)/.exec(args);
-  return m ? Number(m[1]) : null;
 }
 
 export function repeatedFiles(): PhaseDetector {
@@ -88,7 +84,7 @@ export function repeatedFiles(): PhaseDetector {
             return;
           }
           if (run === null) return;
-          if (run.fd !== null && leadingFd(call.ev.args) === run.fd) {
+          if (run.fd !== null && leadingInt(call.ev.args) === run.fd) {
             if (run.calls.length < MAX_PATTERN) run.calls.push(call.ev.name);
             run.last = call;
             if (call.ev.name === 'close') endFile(run);
