@@ -14,6 +14,7 @@ export type { LineSink, TooLongSink } from './lines.js';
 export { TraceLineParser } from './line-parser.js';
 export {
   ChunkParser,
+  BATCH_BYTES,
   READ_CHUNK_BYTES,
   isGzipFile,
   openTraceFile,
@@ -21,6 +22,8 @@ export {
   parseChunksSync,
   parseFile,
   parseFileSync,
+  parseFileBatchesSync,
+  readChunksSync,
   parseText,
 } from './read.js';
 export type { ReadOptions } from './read.js';
