@@ -11,6 +11,7 @@ import {
   Joiner,
   childPid,
   createsThread,
+  execInfo,
   formatTimestamp,
   secondsBetween,
   type JoinedEvent,
@@ -18,6 +19,7 @@ import {
   type SyscallEvent,
 } from '@strace-gaps/parser';
 import { DEFAULT_MERGE_SECONDS, idleWindows } from './activity.js';
+import { Interner } from './intern.js';
 import { SetClock, type SetClockKind, type StreamClock } from './clock.js';
 import type { DetectorContext, PhaseDetector, TaskWatcher } from './detector.js';
 import { builtinDetectors } from './detectors/index.js';
@@ -104,6 +106,7 @@ interface TaskState {
 /** Reads a set of inputs in turn: `beginInput`, `push` batches, `endInput`; then `finish`. */
 export class TraceSetAnalyzer {
   private readonly clock = new SetClock();
+  private readonly intern = new Interner();
   private readonly tasks: Task[] = [];
   private readonly state = new Map<Task, TaskState>();
   private readonly phases: Phase[] = [];
@@ -197,7 +200,7 @@ export class TraceSetAnalyzer {
   }
 
   private newTask(s: Stream, pid: number, lifetime: number): Task {
-    const task = new Task(this.tasks.length, pid, s.file, lifetime);
+    const task = new Task(this.tasks.length, pid, s.file, lifetime, this.intern);
     this.tasks.push(task);
     s.tasks.set(pid, task);
     const watchers: TaskWatcher[] = [];
@@ -260,7 +263,8 @@ export class TraceSetAnalyzer {
     if (ev.end !== null) t1 = t0 !== null && ev.start !== null ? t0 + secondsBetween(ev.start, ev.end) : clock.toNumber(ev.end);
     const seconds = ev.duration ?? (ev.form === 'joined' && t0 !== null && t1 !== null ? t1 - t0 : null);
     const opened = task.fds.observe(ev);
-    const call: Call = { ev, pid: task.pid, t0, t1, seconds, opened };
+    const exec = (ev.name === 'execve' || ev.name === 'execveat') && ev.result?.value === 0 ? execInfo(ev) : null;
+    const call: Call = { ev, pid: task.pid, t0, t1, seconds, opened, exec };
     if (task.first === null) task.first = this.ref(ev);
     this.seen(s, task, t0, t1);
     task.record(call);
@@ -272,7 +276,7 @@ export class TraceSetAnalyzer {
     if (t0 !== null) {
       // A blocking call is busy only at its entry: the rest of it the task waited.
       const busyEnd = seconds !== null && seconds > DEFAULT_MERGE_SECONDS ? t0 : (t1 ?? t0);
-      task.activity.add(t0, busyEnd, this.action(task, call));
+      task.activity.add(t0, busyEnd, this.intern.get(this.action(task, call)));
     }
     for (const w of st.watchers) w.call(call);
   }
@@ -295,6 +299,7 @@ export class TraceSetAnalyzer {
     for (const w of st.watchers) w.end?.();
     // Nothing more comes for this task: drop what only the stream needed.
     this.state.delete(task);
+    task.fds.clear();
   }
 
   /** Ends the analysis. */

@@ -2,7 +2,7 @@
  * The data the analysis produces. Times are numbers of seconds on the set's clock, relative to its
  * base second (see {@link SetClock}); the report turns them into seconds on the trace's own clock.
  */
-import type { SyscallEvent } from '@strace-gaps/parser';
+import type { ExecInfo, SyscallEvent } from '@strace-gaps/parser';
 import type { Opened } from './paths.js';
 
 /** A line of the trace, to show and to cite. */
@@ -27,6 +27,11 @@ export interface Call {
   readonly seconds: number | null;
   /** For `open*` calls: the file, resolved against the dirfd, and the fd it got. */
   readonly opened: Opened | null;
+  /**
+   * For a successful `execve`/`execveat`: the program and argv, decoded once for the task's names
+   * and every detector (they share the strings instead of each keeping a copy).
+   */
+  readonly exec: ExecInfo | null;
 }
 
 /** A name a process had from some moment on. */

@@ -65,10 +65,10 @@ export class FdTable {
     if (this.fds.size < MAX_FDS || this.fds.has(fd)) this.fds.set(fd, path);
   }
 
-  /** Copies another table (a `fork` child inherits its parent's fds). */
-  inherit(from: FdTable): void {
-    for (const [fd, path] of from.fds) this.set(fd, path);
-    this.cwd = from.cwd;
+  /** Forgets everything (the task ended; a table per ended task would grow with the capture). */
+  clear(): void {
+    this.fds.clear();
+    this.cwd = null;
   }
 
   /** Resolves a path argument against a dirfd argument (`AT_FDCWD`, `3`, `3</dir>`). */

@@ -113,7 +113,8 @@ export function clockText(abs: number, clock: ClockInfo): string | null {
 }
 
 function processOf(t: Task, abs: (x: number) => number): ReportProcess {
-  const stats = [...t.stats.values()]
+  const stats = t.stats
+    .list()
     .sort((a, b) => b.seconds - a.seconds || b.count - a.count || (a.name < b.name ? -1 : 1))
     .map((s) => ({ name: s.name, count: s.count, seconds: round9(s.seconds), max: round9(s.max), errors: s.errors }));
   return {

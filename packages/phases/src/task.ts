@@ -3,11 +3,13 @@
  * statistics, busy segments, and its open fds. Everything here is an aggregate: memory grows with
  * the number of tasks and distinct syscall names, not with the number of calls.
  */
-import { execInfo, prctlName, type SyscallEvent } from '@strace-gaps/parser';
+import { prctlName, type SyscallEvent } from '@strace-gaps/parser';
 import { Activity } from './activity.js';
 import type { TaskWatcher } from './detector.js';
-import type { Call, LineRef, ProcessExit, ProcessName, SyscallStat } from './model.js';
+import type { Call, LineRef, ProcessExit, ProcessName } from './model.js';
+import type { Interner } from './intern.js';
 import { FdTable } from './paths.js';
+import { SyscallStats } from './syscall-stats.js';
 
 /** Names kept per task; a process that execs more often keeps its first ones and its latest. */
 const MAX_NAMES = 32;
@@ -46,7 +48,7 @@ export class Task {
   /** Calls whose result never came (killed or cut inside the call). */
   unfinished = 0;
   signals = 0;
-  readonly stats = new Map<string, SyscallStat>();
+  readonly stats: SyscallStats;
   readonly fds = new FdTable();
   readonly activity = new Activity();
   readonly watchers: TaskWatcher[] = [];
@@ -61,8 +63,11 @@ export class Task {
     readonly file: string,
     /** 1 for the first process with this pid in its input, 2 after pid reuse, … */
     readonly lifetime: number,
+    /** Shares syscall names between tasks (see intern.ts). */
+    intern: Interner | null = null,
   ) {
     this.tgid = pid;
+    this.stats = new SyscallStats(intern);
   }
 
   /** Its name at time `t` (the latest execve/prctl name before it), or its first name. */
@@ -89,29 +94,17 @@ export class Task {
   record(call: Call): void {
     const ev = call.ev;
     this.syscalls++;
-    let st = this.stats.get(ev.name);
-    if (st === undefined) {
-      st = { name: ev.name, count: 0, seconds: 0, max: 0, errors: 0 };
-      this.stats.set(ev.name, st);
-    }
-    st.count++;
-    if (ev.result?.errno) st.errors++;
-    if (call.seconds !== null) {
-      st.seconds += call.seconds;
-      if (call.seconds > st.max) st.max = call.seconds;
-      this.inSyscallSeconds += call.seconds;
-    }
+    this.stats.add(ev.name, call.seconds, Boolean(ev.result?.errno));
+    if (call.seconds !== null) this.inSyscallSeconds += call.seconds;
     if (ev.form === 'never-resumed') this.unfinished++;
     this.noteNames(call);
   }
 
   private noteNames(call: Call): void {
     const ev = call.ev;
-    if ((ev.name === 'execve' || ev.name === 'execveat') && ev.result?.value === 0) {
-      const info = execInfo(ev);
-      if (info !== null) {
-        this.addName({ source: 'execve', name: execName(info.path, info.argv), at: call.t0, path: info.path, argv: info.argv });
-      }
+    const info = call.exec;
+    if (info !== null) {
+      this.addName({ source: 'execve', name: execName(info.path, info.argv), at: call.t0, path: info.path, argv: info.argv });
     } else if (ev.name === 'prctl' && ev.result?.value === 0) {
       const name = prctlName(ev);
       if (name !== null) this.addName({ source: 'prctl', name, at: call.t0 });

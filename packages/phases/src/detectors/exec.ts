@@ -3,7 +3,6 @@
  * until its next `execve` or its end. `loader`: the dynamic loader's part right after an `execve`,
  * the run of calls that map the program's shared libraries, up to the first call that is not.
  */
-import { execInfo } from '@strace-gaps/parser';
 import type { DetectorContext, PhaseDetector, TaskWatcher } from '../detector.js';
 import { formatCount, formatSeconds } from '../format.js';
 import type { Call, LineRef } from '../model.js';
@@ -81,15 +80,13 @@ export function execPhases(): PhaseDetector {
               if (call.opened !== null && call.opened.fd !== null && LIBRARY.test(call.opened.path)) loader.libraries++;
             } else closeLoader();
           }
-          if ((ev.name === 'execve' || ev.name === 'execveat') && ev.result?.value === 0 && call.t0 !== null) {
-            const info = execInfo(ev);
-            if (info !== null) {
-              closeLoader();
-              const ref = ctx.ref(call);
-              closeExec(call.t0, ref);
-              running = { call, ref, path: info.path, argv: info.argv };
-              loader = { start: null, startRef: null, last: null, libraries: 0 };
-            }
+          const info = call.exec;
+          if (info !== null && call.t0 !== null) {
+            closeLoader();
+            const ref = ctx.ref(call);
+            closeExec(call.t0, ref);
+            running = { call, ref, path: info.path, argv: info.argv };
+            loader = { start: null, startRef: null, last: null, libraries: 0 };
           }
           last = call;
         },

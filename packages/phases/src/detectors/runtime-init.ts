@@ -4,7 +4,6 @@
  * container's entrypoint. The earlier stages (`runc:[0:PARENT]`, `runc:[1:CHILD]`) are listed in
  * the phase as `stages`.
  */
-import { execInfo } from '@strace-gaps/parser';
 import type { DetectorContext, PhaseDetector, TaskWatcher } from '../detector.js';
 import { formatSeconds } from '../format.js';
 import type { Call, Phase } from '../model.js';
@@ -36,8 +35,8 @@ export function runtimeInit(): PhaseDetector {
             if (m[3] === 'INIT') init = { runtime: m[1] as string, name: m[0] };
             return;
           }
-          if (init === null || (ev.name !== 'execve' && ev.name !== 'execveat') || ev.result?.value !== 0) return;
-          const info = execInfo(ev);
+          const info = call.exec;
+          if (init === null) return;
           const first = task.first;
           if (info === null || first === null || task.start === null || call.t0 === null) return;
           const end = ctx.ref(call);

@@ -3,7 +3,6 @@
  * supervisor (`s6-supervise`), with the number of supervisors started. The two are different
  * processes, so the phase is decided once the whole set is read.
  */
-import { execInfo } from '@strace-gaps/parser';
 import type { DetectorContext, PhaseDetector, TaskWatcher } from '../detector.js';
 import { formatCount, formatSeconds } from '../format.js';
 import type { Call, LineRef } from '../model.js';
@@ -30,10 +29,8 @@ export function supervisorStart(): PhaseDetector {
     watch(task: Task, ctx: DetectorContext): TaskWatcher {
       return {
         call(call: Call) {
-          const ev = call.ev;
-          if ((ev.name !== 'execve' && ev.name !== 'execveat') || ev.result?.value !== 0 || call.t0 === null) return;
-          const info = execInfo(ev);
-          if (info === null) return;
+          const info = call.exec;
+          if (info === null || call.t0 === null) return;
           const program = basename(info.path);
           const exec = { pid: task.pid, t0: call.t0, ref: ctx.ref(call), argv: info.argv };
           if (program === 's6-svscan') {
