@@ -1,11 +1,11 @@
 // One measurement in a fresh process, so peak RSS belongs to it alone.
 // Usage: node bench/worker.mjs MODE DIR [MAX_BYTES]
-//   MODE: count-sync | count-stream | parse | parse-join | report (the full --json report)
+//   MODE: count-sync | count-stream | parse | parse-join | report (the CLI's full --json report)
 //   MAX_BYTES: read only about this many bytes (to compare peak RSS across input sizes)
-import { closeSync, createReadStream, openSync, readdirSync, readSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, createReadStream, mkdtempSync, openSync, readdirSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { ChunkParser, Joiner, SummaryBuilder, pidFromFileName } from '../packages/parser/dist/index.js';
-import { TraceSetAnalyzer, buildGapReport, buildInputReport } from '../packages/phases/dist/index.js';
 
 const [mode, dir, maxArg] = process.argv.slice(2);
 const maxBytes = maxArg ? Number(maxArg) : Infinity;
@@ -32,8 +32,35 @@ function countNewlines(b) {
   return n;
 }
 
+/** The report's inputs: whole files up to MAX_BYTES; one file larger than that is cut (at a line end) into a copy. */
+function budgetInputs() {
+  if (maxBytes === Infinity) return files;
+  const out = [];
+  let total = 0;
+  for (const f of files) {
+    if (total >= maxBytes) break;
+    const size = statSync(f).size;
+    if (total + size <= maxBytes || out.length > 0) {
+      out.push(f);
+      total += size;
+      continue;
+    }
+    const head = Buffer.alloc(maxBytes);
+    const fd = openSync(f, 'r');
+    const n = readSync(fd, head, 0, maxBytes, 0);
+    closeSync(fd);
+    const cut = join(mkdtempSync(join(tmpdir(), 'sg-bench-')), basename(f));
+    writeFileSync(cut, head.subarray(0, head.lastIndexOf(10, n - 1) + 1));
+    out.push(cut);
+    total += statSync(cut).size;
+  }
+  return out;
+}
+const inputs = mode === 'report' ? budgetInputs() : files;
+
 let bytes = 0;
 let lines = 0;
+let reportMs = null;
 let events = 0;
 const t0 = process.hrtime.bigint();
 if (mode === 'count-sync') {
@@ -43,27 +70,17 @@ if (mode === 'count-sync') {
     for await (const b of createReadStream(f, { highWaterMark: CHUNK })) { bytes += b.length; lines += countNewlines(b); }
   }
 } else if (mode === 'report') {
-  const analyzer = new TraceSetAnalyzer();
-  const summaries = [];
-  for (const f of files) {
-    if (bytes >= maxBytes) break;
-    const p = new ChunkParser(f);
-    const s = new SummaryBuilder(f, 20);
-    analyzer.beginInput(f, pidFromFileName(f));
-    const drain = () => {
-      const batch = p.take();
-      lines += batch.length;
-      s.add(batch);
-      analyzer.push(batch);
-    };
-    eachChunkSync(f, (b) => { bytes += b.length; p.push(b); drain(); });
-    p.end();
-    drain();
-    analyzer.endInput();
-    summaries.push(s.finish());
-  }
-  const report = buildGapReport(buildInputReport(summaries, 20), analyzer.finish());
-  events = JSON.stringify(report).length;
+  // Exactly the CLI: `strace-gaps --json FILES`, its output counted and dropped.
+  const { run } = await import('../packages/cli/dist/index.js');
+  let out = 0;
+  const io = { stdout: { write: (s) => { out += s.length; } }, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd() };
+  const code = await run(['--json', ...inputs], io);
+  if (code !== 0) throw new Error(`strace-gaps exited ${code}`);
+  reportMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  // Counted after the clock stopped: the report's own line count is inside its JSON.
+  for (const f of inputs) eachChunkSync(f, (b) => { lines += countNewlines(b); });
+  for (const f of inputs) bytes += statSync(f).size;
+  events = out;
 } else {
   for (const f of files) {
     const p = new ChunkParser(f);
@@ -80,5 +97,5 @@ if (mode === 'count-sync') {
     if (j) events += j.end().length;
   }
 }
-const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+const ms = reportMs ?? Number(process.hrtime.bigint() - t0) / 1e6;
 console.log(JSON.stringify({ mode, files: files.length, bytes, lines, events, ms, maxRssMB: process.resourceUsage().maxRSS / 1024 }));

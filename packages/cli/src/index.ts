@@ -5,6 +5,6 @@ export type { CliOptions } from './args.js';
 export { CliError, EXIT } from './errors.js';
 export { resolveInputs, compareTracePaths } from './inputs.js';
 export type { Input } from './inputs.js';
-export { renderJson } from './render/json.js';
+export { renderJson, renderJsonChunks } from './render/json.js';
 export { renderText } from './render/text.js';
 export { safeText } from './render/safe.js';

@@ -6,12 +6,21 @@ import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import { resolve } from 'node:path';
 import yargs from 'yargs';
-import { SummaryBuilder, openTraceFile, parseChunks, pidFromFileName, type InputSummary } from '@strace-gaps/parser';
+import {
+  SummaryBuilder,
+  isGzipFile,
+  openTraceFile,
+  parseChunks,
+  parseFileBatchesSync,
+  pidFromFileName,
+  type InputSummary,
+  type ParsedLine,
+} from '@strace-gaps/parser';
 import { ClockMismatchError, TraceSetAnalyzer, buildGapReport, buildInputReport } from '@strace-gaps/phases';
 import { COMMAND, OPTIONS, parseDuration, type CliOptions } from './args.js';
 import { CliError, EXIT } from './errors.js';
 import { resolveInputs, type Input } from './inputs.js';
-import { renderJson } from './render/json.js';
+import { renderJsonChunks } from './render/json.js';
 import { renderText } from './render/text.js';
 
 // Both src/ and the bundled dist/ sit one level below the package root.
@@ -75,21 +84,22 @@ export async function parseOptions(argv: readonly string[], io: CliIo): Promise<
 /** Reads one input into its summary and the analysis. */
 async function readInput(input: Input, io: CliIo, keepIssues: number, analyzer: TraceSetAnalyzer): Promise<InputSummary> {
   const summary = new SummaryBuilder(input.path, keepIssues);
-  const feed = async (source: AsyncIterable<Uint8Array>) => {
-    analyzer.beginInput(input.path, input.kind === 'stdin' ? null : pidFromFileName(input.path));
-    for await (const batch of parseChunks(source, input.path)) {
-      summary.add(batch);
-      analyzer.push(batch);
-    }
-    analyzer.endInput();
+  const take = (batch: ParsedLine[]) => {
+    summary.add(batch);
+    analyzer.push(batch);
   };
+  analyzer.beginInput(input.path, input.kind === 'stdin' ? null : pidFromFileName(input.path));
   if (input.kind === 'stdin') {
-    await feed(io.stdin);
+    for await (const batch of parseChunks(io.stdin, input.path)) take(batch);
+    analyzer.endInput();
     return summary.finish();
   }
   const path = resolve(io.cwd, input.path);
   try {
-    await feed(openTraceFile(path));
+    // Plain files are read synchronously (see readChunksSync); gzip goes through zlib's stream.
+    if (isGzipFile(path)) for await (const batch of parseChunks(openTraceFile(path), input.path)) take(batch);
+    else for (const batch of parseFileBatchesSync(path, {}, input.path)) take(batch);
+    analyzer.endInput();
     return summary.finish();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
@@ -138,7 +148,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       throw err;
     }
     const report = buildGapReport(buildInputReport(summaries, options.maxIssues), analyzer.finish(), { pids: options.pids });
-    io.stdout.write(options.json ? renderJson(report) : renderText(report, { top: options.top }));
+    if (options.json) for (const chunk of renderJsonChunks(report)) io.stdout.write(chunk);
+    else io.stdout.write(renderText(report, { top: options.top }));
     return EXIT.ok;
   } catch (err) {
     if (err instanceof CliError) {
