@@ -13,11 +13,23 @@ const MAX_ACTIONS = 64;
 /** Calls closer than this share a segment (until a task needs coarsening). */
 export const DEFAULT_MERGE_SECONDS = 0.01;
 
+/** What a sealed segment did: `[action, count, action, count, …]`, a third of a Map's memory. */
+export type SealedActions = readonly (string | number)[];
+
 export interface Segment {
   start: number;
   end: number;
   calls: number;
-  actions: Map<string, number>;
+  /** A map while the task runs; flat pairs once it ended ({@link Activity.seal}). */
+  actions: Map<string, number> | SealedActions;
+}
+
+function forEachAction(actions: Segment['actions'], fn: (what: string, n: number) => void): void {
+  if (actions instanceof Map) {
+    for (const [what, n] of actions) fn(what, n);
+    return;
+  }
+  for (let i = 0; i < actions.length; i += 2) fn(actions[i] as string, actions[i + 1] as number);
 }
 
 /**
@@ -60,7 +72,7 @@ export class Activity {
    */
   add(start: number, end: number, what: string): void {
     const last = this.segments[this.segments.length - 1];
-    if (last !== undefined && start - last.end <= this.merge && start >= last.start) {
+    if (last !== undefined && last.actions instanceof Map && start - last.end <= this.merge && start >= last.start) {
       if (end > last.end) last.end = end;
       last.calls++;
       addAction(last.actions, what, 1);
@@ -77,14 +89,28 @@ export class Activity {
       const out: Segment[] = [];
       for (const s of this.segments) {
         const last = out[out.length - 1];
-        if (last !== undefined && s.start - last.end <= this.merge) {
+        if (last !== undefined && last.actions instanceof Map && s.start - last.end <= this.merge) {
           if (s.end > last.end) last.end = s.end;
           last.calls += s.calls;
-          for (const [w, n] of s.actions) addAction(last.actions, w, n);
+          const into = last.actions;
+          forEachAction(s.actions, (w, n) => addAction(into, w, n));
         } else out.push(s);
       }
       this.segments.length = 0;
       this.segments.push(...out);
+    }
+  }
+
+  /**
+   * The task ended: its segments' action maps become flat arrays. A large capture holds the
+   * segments of thousands of ended tasks for blame; as maps they were most of its memory.
+   */
+  seal(): void {
+    for (const s of this.segments) {
+      if (!(s.actions instanceof Map)) continue;
+      const flat: (string | number)[] = [];
+      for (const [what, n] of s.actions) flat.push(what, n);
+      s.actions = flat;
     }
   }
 
@@ -112,7 +138,7 @@ export class Activity {
         peakCalls = s.calls * share;
         peak = (lo + hi) / 2;
       }
-      for (const [w, n] of s.actions) actions.set(w, (actions.get(w) ?? 0) + n * share);
+      forEachAction(s.actions, (w, n) => actions.set(w, (actions.get(w) ?? 0) + n * share));
     }
     return { busy, calls: Math.round(calls), actions, peak };
   }

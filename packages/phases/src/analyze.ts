@@ -26,6 +26,7 @@ import { builtinDetectors } from './detectors/index.js';
 import { diagnose } from './diagnoses.js';
 import { formatCount, formatSeconds } from './format.js';
 import { GapCollector, GapTracker } from './gaps.js';
+import { TopK } from './top-k.js';
 import type { Blame, Call, Diagnosis, Finding, Gap, IdleWindow, LineRef, Phase, Warning } from './model.js';
 import { dirname } from './paths.js';
 import { Task, nameOfPid, refOf } from './task.js';
@@ -45,6 +46,13 @@ export const DEFAULT_TOP = 10;
 /** The pid given to lines that carry none: a trace of one process made without -f. */
 export const UNNAMED_PID = 0;
 export const DEFAULT_MIN_GAP = 0.001;
+/**
+ * Kinds that come once per exec. A capture of thousands of processes keeps the longest this many
+ * of each (what a timeline shows) and counts the rest, so memory does not grow with every exec.
+ */
+export const MAX_PHASES_PER_EXEC_KIND = 500;
+const PER_EXEC_KINDS = ['exec', 'loader'] as const;
+
 /** Blocking calls at least this long become `wait` phases. */
 const WAIT_PHASE_SECONDS = 0.1;
 /** Processes named in a gap's blame. */
@@ -110,6 +118,9 @@ export class TraceSetAnalyzer {
   private readonly tasks: Task[] = [];
   private readonly state = new Map<Task, TaskState>();
   private readonly phases: Phase[] = [];
+  private readonly perExec = new Map<string, { top: TopK<Phase>; seen: number }>(
+    PER_EXEC_KINDS.map((k) => [k, { top: new TopK<Phase>(MAX_PHASES_PER_EXEC_KIND, (p) => p.end - p.start), seen: 0 }]),
+  );
   private readonly findings: Finding[] = [];
   private readonly warnings: Warning[] = [];
   private readonly gaps: GapCollector;
@@ -126,7 +137,7 @@ export class TraceSetAnalyzer {
     this.gaps = new GapCollector(Math.max(this.top, 1), options.minGap ?? DEFAULT_MIN_GAP, pids);
     this.detectors = options.detectors ?? builtinDetectors();
     this.ctx = {
-      phase: (p) => this.phases.push(p),
+      phase: (p) => this.addPhase(p),
       finding: (f) => this.findings.push(f),
       ref: (call) => this.ref(call.ev),
     };
@@ -300,6 +311,17 @@ export class TraceSetAnalyzer {
     // Nothing more comes for this task: drop what only the stream needed.
     this.state.delete(task);
     task.fds.clear();
+    task.activity.seal();
+  }
+
+  private addPhase(p: Phase): void {
+    const capped = this.perExec.get(p.kind);
+    if (capped === undefined) {
+      this.phases.push(p);
+      return;
+    }
+    capped.seen++;
+    capped.top.push(p);
   }
 
   /** Ends the analysis. */
@@ -316,7 +338,9 @@ export class TraceSetAnalyzer {
     const gaps = this.gaps.merged();
     if (aligned) for (const g of gaps) g.blame = this.blame(g);
     this.waitPhases();
-    this.phases.sort((a, b) => a.start - b.start || a.end - b.end);
+    for (const { top } of this.perExec.values()) this.phases.push(...top.values());
+    // A total order: with whole-second timestamps (-t) many phases share start and end.
+    this.phases.sort((a, b) => a.start - b.start || a.end - b.end || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0) || a.pid - b.pid);
     const idle = aligned && span !== null ? this.idle(span) : [];
     this.setWarnings(kind);
     const analysis = {
@@ -480,6 +504,15 @@ export class TraceSetAnalyzer {
         }
         if (r.last > reach) reach = r.last;
       }
+    }
+    for (const [kind, { seen }] of this.perExec) {
+      if (seen <= MAX_PHASES_PER_EXEC_KIND) continue;
+      this.warnings.push({
+        code: 'phases-capped',
+        message: `${formatCount(seen)} ${kind} phases: the longest ${formatCount(MAX_PHASES_PER_EXEC_KIND)} are listed, the other ${formatCount(seen - MAX_PHASES_PER_EXEC_KIND)} are only counted here (a process's execs also show in its names)`,
+        file: null,
+        line: null,
+      });
     }
     const unfinished = this.tasks.reduce((n, t) => n + t.unfinished, 0);
     if (unfinished > 0) {

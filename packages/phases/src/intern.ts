@@ -17,3 +17,12 @@ export class Interner {
     return s;
   }
 }
+
+/**
+ * A copy of `s` that keeps no other string alive. V8 makes a substring of 13 or more characters a
+ * view into its parent; an argument kept from an `execve` line would keep the whole line (often
+ * kilobytes of argv) for as long as the analysis runs.
+ */
+export function detach(s: string): string {
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
+}

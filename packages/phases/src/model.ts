@@ -41,9 +41,11 @@ export interface ProcessName {
   /** The name to show: argv joined (execve), the comm name (prctl). */
   readonly name: string;
   readonly at: number | null;
-  /** For execve: the program path and argv. */
+  /** For execve: the program path and argv (its first arguments, see `argvOmitted`). */
   readonly path?: string;
   readonly argv?: readonly string[];
+  /** Arguments past the kept ones (a name keeps at most 64 arguments and 4,096 characters of them). */
+  readonly argvOmitted?: number;
 }
 
 /** How a process ended. */
@@ -157,7 +159,8 @@ export interface Warning {
     | 'mixed-captures'
     | 'pid-reuse'
     | 'unattributed-lines'
-    | 'unfinished-calls';
+    | 'unfinished-calls'
+    | 'phases-capped';
   readonly message: string;
   readonly file: string | null;
   readonly line: number | null;

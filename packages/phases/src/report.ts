@@ -32,6 +32,7 @@ export interface ReportProcess {
     readonly at: number | null;
     readonly path?: string;
     readonly argv?: readonly string[];
+    readonly argvOmitted?: number;
   }[];
   readonly start: number | null;
   readonly end: number | null;

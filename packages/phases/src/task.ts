@@ -7,12 +7,30 @@ import { prctlName, type SyscallEvent } from '@strace-gaps/parser';
 import { Activity } from './activity.js';
 import type { TaskWatcher } from './detector.js';
 import type { Call, LineRef, ProcessExit, ProcessName } from './model.js';
-import type { Interner } from './intern.js';
+import { detach, type Interner } from './intern.js';
 import { FdTable } from './paths.js';
 import { SyscallStats } from './syscall-stats.js';
 
 /** Names kept per task; a process that execs more often keeps its first ones and its latest. */
 const MAX_NAMES = 32;
+/**
+ * Arguments kept per exec name. With `-s 4096` strace prints up to 4,096 arguments of up to 4,096
+ * bytes each; a name is for people to recognise the process, and thousands of processes' full
+ * argv would be most of the analysis's memory.
+ */
+const MAX_ARGS = 64;
+const MAX_ARGV_CHARS = 4096;
+
+/** The first arguments, within {@link MAX_ARGS} and {@link MAX_ARGV_CHARS}; and how many were left out. */
+function keptArgv(argv: readonly string[]): { argv: readonly string[]; omitted: number } {
+  let chars = 0;
+  let n = 0;
+  for (; n < argv.length && n < MAX_ARGS; n++) {
+    chars += (argv[n] as string).length;
+    if (chars > MAX_ARGV_CHARS) break;
+  }
+  return { argv: argv.slice(0, n).map(detach), omitted: argv.length - n };
+}
 
 /** A name to show for an exec: argv when it says more than the path. */
 export function execName(path: string, argv: readonly string[]): string {
@@ -104,7 +122,10 @@ export class Task {
     const ev = call.ev;
     const info = call.exec;
     if (info !== null) {
-      this.addName({ source: 'execve', name: execName(info.path, info.argv), at: call.t0, path: info.path, argv: info.argv });
+      const { argv, omitted } = keptArgv(info.argv);
+      const name = detach(execName(info.path, info.argv));
+      const path = detach(info.path);
+      this.addName(omitted === 0 ? { source: 'execve', name, at: call.t0, path, argv } : { source: 'execve', name, at: call.t0, path, argv, argvOmitted: omitted });
     } else if (ev.name === 'prctl' && ev.result?.value === 0) {
       const name = prctlName(ev);
       if (name !== null) this.addName({ source: 'prctl', name, at: call.t0 });
