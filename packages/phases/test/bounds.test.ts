@@ -1,0 +1,105 @@
+/** What keeps the analysis's memory bounded on large captures, and that it changes no answer. */
+import { describe, expect, it } from 'vitest';
+import { parseText } from '@strace-gaps/parser';
+import { analyzeInputs } from '@strace-gaps/phases';
+import { Activity } from '../src/activity.js';
+import { Interner, detach } from '../src/intern.js';
+import { SyscallStats } from '../src/syscall-stats.js';
+
+const time = (us: number) => `10:00:${String(Math.floor(us / 1e6)).padStart(2, '0')}.${String(us % 1e6).padStart(6, '0')}`;
+
+/** One process: an execve, the loader mapping libc, a run of `ms` milliseconds, and its exit. */
+function process(pid: number, startUs: number, ms: number, argv: string[] = ['prog', String(pid)]): string {
+  const args = argv.map((a) => JSON.stringify(a)).join(', ');
+  return [
+    `${time(startUs)} execve("/usr/bin/prog", [${args}], 0x7ffc0 /* 3 vars */) = 0 <0.000100>`,
+    `${time(startUs + 200)} openat(AT_FDCWD, "/lib/x86_64-linux-gnu/libc.so.6", O_RDONLY|O_CLOEXEC) = 3 <0.000010>`,
+    `${time(startUs + 300)} close(3) = 0 <0.000005>`,
+    `${time(startUs + 400)} getpid() = ${pid} <0.000005>`,
+    `${time(startUs + ms * 1000)} exit_group(0) = ?`,
+    `${time(startUs + ms * 1000 + 1)} +++ exited with 0 +++`,
+    '',
+  ].join('\n');
+}
+
+describe('bounded per-process state', () => {
+  it('keeps the 500 longest exec and loader phases and says how many there were', () => {
+    const inputs = Array.from({ length: 620 }, (_, i) => ({
+      file: `t.${1000 + i}`,
+      pid: 1000 + i,
+      lines: [parseText(process(1000 + i, i * 10, 1 + i), `t.${1000 + i}`)],
+    }));
+    const a = analyzeInputs(inputs);
+    const exec = a.phases.filter((p) => p.kind === 'exec');
+    expect(exec).toHaveLength(500);
+    expect(a.phases.filter((p) => p.kind === 'loader')).toHaveLength(500);
+    // The longest ones: pids 1120…1619 ran 121…620 ms.
+    expect(Math.min(...exec.map((p) => p.pid))).toBe(1120);
+    const warning = a.warnings.find((w) => w.code === 'phases-capped' && w.message.startsWith('620 exec phases'));
+    expect(warning?.message).toContain('the other 120 are only counted here');
+    // Every process still has its exec name.
+    expect(a.tasks.filter((t) => t.names.some((n) => n.source === 'execve'))).toHaveLength(620);
+  });
+
+  it('keeps at most 64 arguments and 4,096 characters of them per name, counting the rest', () => {
+    const many = Array.from({ length: 100 }, (_, i) => `arg${i}`);
+    const long = Array.from({ length: 5 }, () => 'x'.repeat(1000));
+    const a = analyzeInputs([
+      { file: 't.1', pid: 1, lines: [parseText(process(1, 0, 5, many), 't.1')] },
+      { file: 't.2', pid: 2, lines: [parseText(process(2, 0, 5, long), 't.2')] },
+    ]);
+    const name = (pid: number) => a.tasks.find((t) => t.pid === pid)!.names[0]!;
+    expect(name(1).argv).toEqual(many.slice(0, 64));
+    expect(name(1).argvOmitted).toBe(36);
+    expect(name(2).argv).toHaveLength(4);
+    expect(name(2).argvOmitted).toBe(1);
+    // The name people read is still made from the whole argv.
+    expect(name(1).name).toBe(`${many.join(' ').slice(0, 59)}…`);
+  });
+
+  it('a sealed activity answers blame exactly as before', () => {
+    const act = new Activity();
+    const what = ['openat under /a', 'write under /a', 'close', 'fcntl under /a'];
+    for (let i = 0; i < 5000; i++) act.add(i * 0.003, i * 0.003 + 0.0001, what[i % what.length] as string);
+    const windows = [[0, 15], [1.234, 2.5], [7, 7.001], [14.9, 20]] as const;
+    const before = windows.map(([a, b]) => act.within(a, b));
+    act.seal();
+    expect(act.segments.every((s) => Array.isArray(s.actions))).toBe(true);
+    expect(windows.map(([a, b]) => act.within(a, b))).toEqual(before);
+    // A call after sealing starts a segment of its own.
+    act.add(20, 20.001, 'read');
+    expect(act.within(19.5, 21).actions.get('read')).toBe(1);
+  });
+
+  it('syscall stats count like strace -c, past the first growth of their array', () => {
+    const stats = new SyscallStats(new Interner());
+    const naive = new Map<string, { count: number; seconds: number; max: number; errors: number }>();
+    for (let i = 0; i < 2000; i++) {
+      const name = `call${i % 23}`;
+      const seconds = i % 7 === 0 ? null : (i % 13) / 1000;
+      const failed = i % 5 === 0;
+      stats.add(name, seconds, failed);
+      const n = naive.get(name) ?? { count: 0, seconds: 0, max: 0, errors: 0 };
+      n.count++;
+      if (failed) n.errors++;
+      if (seconds !== null) {
+        n.seconds += seconds;
+        n.max = Math.max(n.max, seconds);
+      }
+      naive.set(name, n);
+    }
+    expect(stats.size).toBe(23);
+    expect(stats.list()).toEqual([...naive].map(([name, n]) => ({ name, ...n })));
+    expect(stats.get('call3')).toEqual({ name: 'call3', ...naive.get('call3') });
+    expect(stats.get('nope')).toBeUndefined();
+  });
+
+  it('interns and detaches strings without changing them', () => {
+    const intern = new Interner();
+    const a = intern.get(['openat', 'under', '/usr/lib'].join(' '));
+    expect(intern.get(`openat under ${'/usr/lib'}`)).toBe(a);
+    const line = `execve("/bin/sh", ["${'y'.repeat(40)}"])`;
+    expect(detach(line.slice(20, 60))).toBe('y'.repeat(40));
+    expect(detach('short')).toBe('short');
+  });
+});
