@@ -5,22 +5,43 @@ export const COMMAND = {
   name: 'strace-gaps',
   usage: '$0 [options] <files...>',
   description:
-    'Read strace logs (-ff files, one -f file, .gz, or - for stdin) and report where the wall-clock time went: ' +
-    'phases, the longest gaps with their lines, the process tree, and diagnoses.',
+    'Read strace logs (-ff files, a directory of them, one -f file, .gz, or - for stdin) and report where the ' +
+    'wall-clock time went: phases, the longest gaps with their lines, the process tree, and diagnoses.',
   examples: [
     ['$0 ./s6.out.*', 'every file of a `strace -ff -o s6.out` capture'],
-    ["$0 'traces/s6.out.*'", 'a quoted glob, expanded by strace-gaps itself'],
-    ['$0 --top 5 --min-gap 100ms trace.log', 'the 5 longest gaps of at least 100 ms'],
+    ["$0 'traces/s6.out.*'", 'a quoted glob, expanded by strace-gaps itself (any shell)'],
+    ['$0 traces/', 'every file in a directory of -ff files'],
+    ['strace -f -tt -T CMD 2>&1 >/dev/null | $0 -', 'straight from strace, through stdin'],
+    ['$0 --top 5 --min-gap 100ms trace.log.gz', 'the 5 longest gaps of at least 100 ms, from a gzip log'],
     ['$0 --pid 1234 ./s6.out.*', 'gaps and phases of one process (and its threads)'],
+    ['$0 --format markdown ./s6.out.* > report.md', 'a report to paste into an issue or a ticket'],
     ['$0 --json trace.log > report.json', 'one JSON document (docs/json-schema.md)'],
+    ['$0 --fail-on-gap 2s ./s6.out.*', 'in CI: exit 1 when any gap is 2 s or longer'],
   ],
 } as const;
 
+/** Exit codes; the CLI's contract with scripts (docs/cli.md lists them from here). */
+export const EXIT_CODES = [
+  [0, 'A report was produced.'],
+  [1, 'A report was produced, and it holds what `--fail-on-gap` asked to fail on.'],
+  [2, 'Usage or input error: a bad option, no matching file, an unreadable or corrupt file, mixed clocks. One line on stderr says what, where, and what to do.'],
+  [70, 'Internal error (a bug): please report it with the command line; `--debug` prints the stack.'],
+] as const;
+
+export const FORMATS = ['text', 'json', 'markdown'] as const;
+export type Format = (typeof FORMATS)[number];
+
 export const OPTIONS = {
+  format: {
+    type: 'string',
+    choices: FORMATS,
+    default: 'text',
+    describe: 'Output: text for a terminal, one JSON document, or Markdown for an issue or a ticket',
+  },
   json: {
     type: 'boolean',
     default: false,
-    describe: 'Print one JSON document instead of text',
+    describe: 'Same as --format json',
   },
   top: {
     type: 'number',
@@ -37,27 +58,46 @@ export const OPTIONS = {
     array: true,
     describe: 'Only this process (and its threads); repeat for more',
   },
+  'fail-on-gap': {
+    type: 'string',
+    describe: 'Exit 1 (after printing the report) when a gap is at least this long, e.g. 2s',
+  },
   'max-issues': {
     type: 'number',
     default: 20,
     describe: 'How many unparsed lines to show (with file:line)',
   },
+  color: {
+    type: 'boolean',
+    describe: 'Colour the text report (default: only when stdout is a terminal and NO_COLOR is not set); --no-color turns it off',
+  },
+  quiet: {
+    alias: 'q',
+    type: 'boolean',
+    default: false,
+    describe: 'No progress on stderr (it shows only when stderr is a terminal)',
+  },
   debug: {
     type: 'boolean',
     default: false,
-    describe: 'Show stack traces of internal errors',
+    describe: 'Show stack traces of errors',
   },
 } as const;
 
 /** The options after parsing. */
 export interface CliOptions {
   readonly files: readonly string[];
-  readonly json: boolean;
+  readonly format: Format;
   readonly top: number;
   /** Seconds. */
   readonly minGap: number;
   readonly pids: readonly number[];
+  /** Seconds; `null` without `--fail-on-gap`. */
+  readonly failOnGap: number | null;
   readonly maxIssues: number;
+  /** `null`: decide from the terminal and the environment. */
+  readonly color: boolean | null;
+  readonly quiet: boolean;
   readonly debug: boolean;
 }
 

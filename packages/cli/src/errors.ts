@@ -1,9 +1,13 @@
-/** Exit codes, documented in docs/cli.md. */
+/** Exit codes, documented in docs/cli.md (from args.ts's EXIT_CODES). */
 export const EXIT = {
   /** A report was produced. */
   ok: 0,
+  /** A report was produced and holds what `--fail-on-gap` asked to fail on. */
+  findings: 1,
   /** Usage or input error: bad option, no matching file, unreadable file. */
   usage: 2,
+  /** A bug (BSD's EX_SOFTWARE). */
+  internal: 70,
 } as const;
 
 /** What went wrong, where, and what to do: printed as one line, without a stack. */

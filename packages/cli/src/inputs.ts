@@ -1,9 +1,10 @@
 /**
  * Command-line operands → the inputs to read: files as given, quoted globs expanded with
- * fast-glob, `-` for stdin. Sorted so `-ff` files come grouped by prefix in pid order.
+ * fast-glob, directories of `-ff` files, `-` for stdin. Sorted so `-ff` files come grouped by
+ * prefix in pid order.
  */
-import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import fg from 'fast-glob';
 import { pidFromFileName } from '@strace-gaps/parser';
 import { CliError } from './errors.js';
@@ -43,11 +44,33 @@ export function resolveInputs(operands: readonly string[], cwd: string): Input[]
       continue;
     }
     if (st === null) throw new CliError('no such file', op, 'check the path');
-    if (st.isDirectory()) throw new CliError('is a directory, not a trace file', op, `pass the files inside it, e.g. '${op}/*'`);
+    if (st.isDirectory()) {
+      for (const f of filesIn(op, cwd)) files.add(f);
+      continue;
+    }
     files.add(op);
   }
   const sorted = [...files].sort(compareTracePaths).map((path): Input => ({ kind: 'file', path }));
   return stdin ? [...sorted, { kind: 'stdin', path: '-' }] : sorted;
+}
+
+/**
+ * The trace files of a directory: its `PREFIX.PID` (and `.gz`) files when it has any, which leaves
+ * out a README or a script kept next to a capture; else all its visible files. Not recursive.
+ */
+function filesIn(dir: string, cwd: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(resolve(cwd, dir), { withFileTypes: true })
+      .filter((e) => e.isFile() && !e.name.startsWith('.'))
+      .map((e) => e.name);
+  } catch (err) {
+    throw new CliError('cannot list the directory', dir, 'check its permissions', undefined, { cause: err });
+  }
+  const traces = names.filter((n) => pidFromFileName(n) !== null);
+  const chosen = traces.length > 0 ? traces : names;
+  if (chosen.length === 0) throw new CliError('the directory holds no files', dir, 'pass the directory strace -ff -o wrote into, or the files themselves');
+  return chosen.map((n) => join(dir, n));
 }
 
 function statOrNull(path: string, cwd: string) {

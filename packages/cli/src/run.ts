@@ -4,6 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import yargs from 'yargs';
 import {
@@ -16,11 +17,13 @@ import {
   type InputSummary,
   type ParsedLine,
 } from '@strace-gaps/parser';
-import { ClockMismatchError, TraceSetAnalyzer, buildGapReport, buildInputReport } from '@strace-gaps/phases';
-import { COMMAND, OPTIONS, parseDuration, type CliOptions } from './args.js';
+import { ClockMismatchError, TraceSetAnalyzer, buildGapReport, buildInputReport, type GapReport } from '@strace-gaps/phases';
+import { COMMAND, OPTIONS, parseDuration, type CliOptions, type Format } from './args.js';
 import { CliError, EXIT } from './errors.js';
 import { resolveInputs, type Input } from './inputs.js';
 import { renderJsonChunks } from './render/json.js';
+import { renderMarkdown } from './render/markdown.js';
+import { Progress } from './progress.js';
 import { renderText } from './render/text.js';
 
 // Both src/ and the bundled dist/ sit one level below the package root.
@@ -28,10 +31,14 @@ const { version } = createRequire(import.meta.url)('../package.json') as { versi
 
 /** Where the CLI reads and writes; `process` in the bin, buffers in tests. */
 export interface CliIo {
-  readonly stdout: { write(s: string): unknown };
-  readonly stderr: { write(s: string): unknown };
+  readonly stdout: { write(s: string): unknown; readonly isTTY?: boolean };
+  readonly stderr: { write(s: string): unknown; readonly isTTY?: boolean };
   readonly stdin: AsyncIterable<Uint8Array>;
   readonly cwd: string;
+  /** The environment (`NO_COLOR`, `FORCE_COLOR`); none when absent. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The clock for progress rates, in milliseconds; `Date.now` when absent. */
+  readonly now?: () => number;
 }
 
 /** Parses argv (without `node` and the script); throws {@link CliError} on misuse. */
@@ -73,33 +80,64 @@ export async function parseOptions(argv: readonly string[], io: CliIo): Promise<
   if (minGap === null) {
     throw new CliError(`--min-gap must be a duration, not ${JSON.stringify(args['min-gap'])}`, null, 'e.g. --min-gap 100ms, --min-gap 2s or --min-gap 0.5');
   }
+  let failOnGap: number | null = null;
+  if (args['fail-on-gap'] !== undefined) {
+    failOnGap = parseDuration(args['fail-on-gap']);
+    if (failOnGap === null) {
+      throw new CliError(`--fail-on-gap must be a duration, not ${JSON.stringify(args['fail-on-gap'])}`, null, 'e.g. --fail-on-gap 2s or --fail-on-gap 500ms');
+    }
+  }
+  if (args.json && args.format !== 'text' && args.format !== 'json') {
+    throw new CliError(`--json and --format ${args.format} ask for two formats`, null, 'give one of them');
+  }
   const pids = (args.pid ?? []).map(Number);
   const bad = pids.find((p) => !Number.isInteger(p) || p <= 0);
   if (bad !== undefined) {
     throw new CliError(`--pid must be a process id, not ${String(bad)}`, null, 'e.g. --pid 1234 (repeat for more)');
   }
-  return { files, json: args.json, top, minGap, pids, maxIssues, debug: args.debug };
+  return {
+    files,
+    format: args.json ? 'json' : (args.format as Format),
+    top,
+    minGap,
+    pids,
+    failOnGap,
+    maxIssues,
+    color: args.color ?? null,
+    quiet: args.quiet,
+    debug: args.debug,
+  };
 }
 
 /** Reads one input into its summary and the analysis. */
-async function readInput(input: Input, io: CliIo, keepIssues: number, analyzer: TraceSetAnalyzer): Promise<InputSummary> {
+async function readInput(
+  input: Input,
+  io: CliIo,
+  keepIssues: number,
+  analyzer: TraceSetAnalyzer,
+  progress: Progress | null,
+): Promise<InputSummary> {
   const summary = new SummaryBuilder(input.path, keepIssues);
   const take = (batch: ParsedLine[]) => {
     summary.add(batch);
     analyzer.push(batch);
   };
+  const onRead = progress === null ? undefined : (bytes: number) => progress.read(bytes);
   analyzer.beginInput(input.path, input.kind === 'stdin' ? null : pidFromFileName(input.path));
   if (input.kind === 'stdin') {
-    for await (const batch of parseChunks(io.stdin, input.path)) take(batch);
+    const source = onRead === undefined ? io.stdin : countBytes(io.stdin, onRead);
+    for await (const batch of parseChunks(source, input.path)) take(batch);
     analyzer.endInput();
+    progress?.fileDone();
     return summary.finish();
   }
   const path = resolve(io.cwd, input.path);
   try {
     // Plain files are read synchronously (see readChunksSync); gzip goes through zlib's stream.
-    if (isGzipFile(path)) for await (const batch of parseChunks(openTraceFile(path), input.path)) take(batch);
-    else for (const batch of parseFileBatchesSync(path, {}, input.path)) take(batch);
+    if (isGzipFile(path)) for await (const batch of parseChunks(openTraceFile(path, onRead), input.path)) take(batch);
+    else for (const batch of parseFileBatchesSync(path, onRead === undefined ? {} : { onRead }, input.path)) take(batch);
     analyzer.endInput();
+    progress?.fileDone();
     return summary.finish();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
@@ -131,9 +169,48 @@ function clockError(err: ClockMismatchError): CliError {
   );
 }
 
+async function* countBytes(source: AsyncIterable<Uint8Array>, onRead: (bytes: number) => void): AsyncGenerator<Uint8Array> {
+  for await (const chunk of source) {
+    onRead(chunk.length);
+    yield chunk;
+  }
+}
+
+/** Colour: `--color`/`--no-color` first, then NO_COLOR (any value) and FORCE_COLOR, then whether stdout is a terminal. */
+export function useColor(options: Pick<CliOptions, 'color' | 'format'>, io: Pick<CliIo, 'stdout' | 'env'>): boolean {
+  if (options.format !== 'text') return false;
+  if (options.color !== null) return options.color;
+  const env = io.env ?? {};
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+  return io.stdout.isTTY === true && env.TERM !== 'dumb';
+}
+
+/** Progress goes to stderr only when a person watches it. */
+function progressFor(options: CliOptions, io: CliIo, inputs: readonly Input[]): Progress | null {
+  if (options.quiet || io.stderr.isTTY !== true) return null;
+  let total: number | null = 0;
+  for (const input of inputs) {
+    if (input.kind === 'stdin') total = null;
+    else if (total !== null) total += statSync(resolve(io.cwd, input.path)).size;
+  }
+  return new Progress(io.stderr, inputs.length, total, io.now ?? Date.now);
+}
+
+function render(report: GapReport, options: CliOptions, io: CliIo): void {
+  if (options.format === 'json') {
+    for (const chunk of renderJsonChunks(report)) io.stdout.write(chunk);
+  } else if (options.format === 'markdown') {
+    io.stdout.write(renderMarkdown(report, { top: options.top }));
+  } else {
+    io.stdout.write(renderText(report, { top: options.top, color: useColor(options, io) }));
+  }
+}
+
 /** Runs the CLI; resolves to the exit code. */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   let debug = argv.includes('--debug');
+  let progress: Progress | null = null;
   try {
     const options = await parseOptions(argv, io);
     if (options === 'exit') return EXIT.ok;
@@ -141,17 +218,22 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     const inputs = resolveInputs(options.files, io.cwd);
     const analyzer = new TraceSetAnalyzer({ top: options.top, minGap: options.minGap, pids: options.pids });
     const summaries: InputSummary[] = [];
+    progress = progressFor(options, io, inputs);
     try {
-      for (const input of inputs) summaries.push(await readInput(input, io, options.maxIssues, analyzer));
+      for (const input of inputs) summaries.push(await readInput(input, io, options.maxIssues, analyzer, progress));
     } catch (err) {
       if (err instanceof ClockMismatchError) throw clockError(err);
       throw err;
+    } finally {
+      progress?.done();
     }
     const report = buildGapReport(buildInputReport(summaries, options.maxIssues), analyzer.finish(), { pids: options.pids });
-    if (options.json) for (const chunk of renderJsonChunks(report)) io.stdout.write(chunk);
-    else io.stdout.write(renderText(report, { top: options.top }));
+    render(report, options, io);
+    const limit = options.failOnGap;
+    if (limit !== null && report.gaps.some((g) => g.seconds >= limit)) return EXIT.findings;
     return EXIT.ok;
   } catch (err) {
+    progress?.done();
     if (err instanceof CliError) {
       io.stderr.write(`${err.format()}\n`);
       if (debug && err.cause instanceof Error && err.cause.stack) io.stderr.write(`${err.cause.stack}\n`);
@@ -160,7 +242,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     const e = err as Error;
     io.stderr.write(`strace-gaps: internal error: ${e.message} — please report it with the command line${debug ? '' : ' (add --debug for the stack)'}\n`);
     if (debug && e.stack) io.stderr.write(`${e.stack}\n`);
-    return 70;
+    return EXIT.internal;
   }
 }
 
@@ -171,5 +253,6 @@ export function processIo(): CliIo {
     stderr: process.stderr,
     stdin: process.stdin as unknown as Readable,
     cwd: process.cwd(),
+    env: process.env,
   };
 }

@@ -12,7 +12,6 @@ describe('usage and input errors: one line on stderr, exit code 2', () => {
     [[], /^strace-gaps: no trace files given — pass strace output files or - for stdin; see 'strace-gaps --help'\n$/],
     [['no-such-file.log'], /^strace-gaps: no such file \(no-such-file\.log\) — check the path\n$/],
     [['fixtures/none-*.log'], /^strace-gaps: no file matches "fixtures\/none-\*\.log" — check the pattern and the directory you run from\n$/],
-    [['fixtures'], /^strace-gaps: is a directory, not a trace file \(fixtures\) — pass the files inside it, e\.g\. 'fixtures\/\*'\n$/],
     [['--max-issues', '-1', 'x'], /^strace-gaps: --max-issues must be a whole number ≥ 0, not -1 — e\.g\. --max-issues 50\n$/],
   ])('%j', async (argv, message) => {
     const r = await runCli(argv);

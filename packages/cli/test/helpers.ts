@@ -5,14 +5,26 @@ import { run, type CliIo } from '../src/run.js';
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** Runs the CLI in-process with captured output. */
-export async function runCli(argv: string[], options: { cwd?: string; stdin?: string | Buffer } = {}) {
+export async function runCli(
+  argv: string[],
+  options: {
+    cwd?: string;
+    stdin?: string | Buffer;
+    env?: Record<string, string>;
+    stdoutTTY?: boolean;
+    stderrTTY?: boolean;
+    now?: () => number;
+  } = {},
+) {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
+    stdout: { write: (s: string) => (stdout += s), isTTY: options.stdoutTTY ?? false },
+    stderr: { write: (s: string) => (stderr += s), isTTY: options.stderrTTY ?? false },
     stdin: Readable.from([Buffer.from(options.stdin ?? '')]),
     cwd: options.cwd ?? ROOT,
+    env: options.env ?? {},
+    ...(options.now === undefined ? {} : { now: options.now }),
   };
   const code = await run(argv, io);
   return { code, stdout, stderr };

@@ -1,5 +1,5 @@
 /**
- * Golden reports: the text and JSON report of every bundled capture, written by the code and
+ * Golden reports: the text, JSON and Markdown report of every bundled capture, written by the code and
  * reviewed in the diff (`pnpm test:update` writes them; CI never does). The built bin must print
  * exactly what the in-process run prints.
  */
@@ -50,6 +50,12 @@ describe.each(captures())('$name', (c) => {
     const doc = JSON.parse(r.stdout);
     expect(doc.schemaVersion).toBe(1);
     await expect(r.stdout).toMatchFileSnapshot(`${c.golden}.json`);
+  });
+
+  it('Markdown report', async () => {
+    const r = await runCli(['--format', 'markdown', ...c.files]);
+    expect(r.code).toBe(0);
+    await expect(r.stdout).toMatchFileSnapshot(`${c.golden}.md`);
   });
 
   it.skipIf(!BUILT)('the built bin prints the same text and JSON', async () => {

@@ -11,6 +11,8 @@ import type { ParsedLine } from './types.js';
 export interface ReadOptions {
   /** Lines longer than this many bytes become a `line-too-long` issue (default 16 MiB). */
   readonly maxLineBytes?: number;
+  /** Told the size of each chunk read from the file (compressed bytes for gzip), for progress. */
+  readonly onRead?: (bytes: number) => void;
 }
 
 /** Bytes per read: large reads keep the per-chunk overhead negligible. */
@@ -122,12 +124,17 @@ export function isGzipFile(path: string): boolean {
   }
 }
 
-/** The bytes of a file, decompressed if it is gzip, as a stream of large chunks. */
-export function openTraceFile(path: string): AsyncIterable<Uint8Array> {
+/**
+ * The bytes of a file, decompressed if it is gzip, as a stream of large chunks. `onRead` is told
+ * the size of each chunk read from disk.
+ */
+export function openTraceFile(path: string, onRead?: (bytes: number) => void): AsyncIterable<Uint8Array> {
   // Sniff first: it throws (ENOENT, EACCES, EISDIR) before any stream exists to emit an error.
   const gzip = isGzipFile(path);
   const raw = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
-  if (!gzip) return raw;
+  if (!gzip) return onRead === undefined ? raw : counted(raw, onRead);
+  // pipe() reads with 'data' events, so one more listener sees every compressed chunk.
+  if (onRead !== undefined) raw.on('data', (chunk) => onRead(chunk.length));
   const gunzip = createGunzip({ chunkSize: READ_CHUNK_BYTES });
   // pipe() does not forward errors: a read error must end the iteration, not go unhandled.
   raw.on('error', (err) => gunzip.destroy(err));
@@ -157,15 +164,25 @@ export function* readChunksSync(path: string, chunkBytes: number = READ_CHUNK_BY
 /** Parses a plain file synchronously, yielding batches as {@link parseChunks} does. */
 export function* parseFileBatchesSync(path: string, options: ReadOptions = {}, name: string = path): Generator<ParsedLine[]> {
   const p = new ChunkParser(name, options);
-  for (const chunk of readChunksSync(path)) yield* p.batches(chunk);
+  for (const chunk of readChunksSync(path)) {
+    options.onRead?.(chunk.length);
+    yield* p.batches(chunk);
+  }
   p.end();
   const last = p.take();
   if (last.length > 0) yield last;
 }
 
+async function* counted(source: AsyncIterable<Uint8Array>, onRead: (bytes: number) => void): AsyncGenerator<Uint8Array> {
+  for await (const chunk of source) {
+    onRead(chunk.length);
+    yield chunk;
+  }
+}
+
 /** Parses a file (plain or gzip), yielding one batch of results per chunk read. */
 export function parseFile(path: string, options: ReadOptions = {}): AsyncGenerator<ParsedLine[]> {
-  return parseChunks(openTraceFile(path), path, options);
+  return parseChunks(openTraceFile(path, options.onRead), path, options);
 }
 
 /** Parses a whole file (plain or gzip) synchronously. */

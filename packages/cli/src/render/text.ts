@@ -5,17 +5,18 @@
  */
 import { formatCount as n, formatSeconds as secs, type GapReport, type ReportGap, type ReportProcess } from '@strace-gaps/phases';
 import { safeText } from './safe.js';
+import { timelinePhases } from './select.js';
+import { ANSI_STYLE, NO_STYLE, paintSpan, type Style } from './style.js';
 
 const WIDTH = 100;
 const BAR = 24;
-/** Phases shown in the timeline; exec/loader phases only when they are a large part of the span. */
-const MAX_PHASE_ROWS = 16;
 const MAX_TREE_ROWS = 60;
-const KEY_PHASES = new Set(['runtime-init', 'env-dump', 'supervisor-start', 'repeat']);
 
 export interface TextOptions {
   /** Gaps of each kind to show. */
   readonly top: number;
+  /** ANSI colours and bold (for a terminal); off by default. */
+  readonly color?: boolean;
 }
 
 /** Cuts a name to `width` characters. */
@@ -29,7 +30,7 @@ function fit(s: string, width = WIDTH): string {
   return safe.length <= width ? safe : `${safe.slice(0, width - 1)}…`;
 }
 
-function clockLabel(r: GapReport): string {
+export function clockLabel(r: GapReport): string {
   const c = r.clock;
   const unit = ({ 0: 's', 3: 'ms', 6: 'µs', 9: 'ns' } as Record<number, string>)[c.digits] ?? '';
   switch (c.kind) {
@@ -57,11 +58,15 @@ function header(r: GapReport): string[] {
   return out;
 }
 
-function diagnoses(r: GapReport): string[] {
+function diagnoses(r: GapReport, st: Style): string[] {
   if (r.diagnoses.length === 0) return ['Diagnoses: none (no cause stood out)'];
   const out = ['Diagnoses'];
   for (const d of r.diagnoses) {
-    out.push(...wrap(`[${d.severity}] ${d.id}: ${d.summary}`, '  ', '    '));
+    const lines = wrap(`[${d.severity}] ${d.id}: ${d.summary}`, '  ', '    ');
+    const tag = `[${d.severity}]`;
+    const paint = d.severity === 'critical' ? st.critical : d.severity === 'warning' ? st.warning : st.strong;
+    lines[0] = paintSpan(lines[0] as string, 2, tag.length, paint);
+    out.push(...lines);
     out.push(...wrap(`fix: ${d.fix}`, '    ', '         '));
     for (const e of d.evidence.slice(0, 4)) out.push(fit(`    ${e.file}:${e.line}  ${e.text}`));
   }
@@ -91,24 +96,18 @@ function bar(start: number, end: number, from: number, span: number): string {
   return `${' '.repeat(a)}${'█'.repeat(b - a)}${' '.repeat(BAR - b)}`;
 }
 
-function timeline(r: GapReport): string[] {
+function timeline(r: GapReport, st: Style): string[] {
   if (r.span === null) return [];
   const span = r.span;
-  const rows = r.phases.filter(
-    (p) => KEY_PHASES.has(p.kind) || ((p.kind === 'exec' || p.kind === 'wait') && p.seconds >= 0.1 * span.seconds && p.seconds > 0),
-  );
-  if (rows.length === 0) return ['Phases: none found'];
-  // The start-up phases always; the longest of the others fill the remaining rows.
-  const key = rows.filter((p) => KEY_PHASES.has(p.kind));
-  const rest = rows.filter((p) => !KEY_PHASES.has(p.kind)).sort((a, b) => b.seconds - a.seconds);
-  const shown = [...key, ...rest.slice(0, Math.max(0, MAX_PHASE_ROWS - key.length))].sort((a, b) => a.start - b.start || a.end - b.end);
+  const { shown, qualified } = timelinePhases(r);
+  if (qualified === 0) return ['Phases: none found'];
   const out = [`Phases (${secs(span.seconds)} across ${BAR} columns)`];
   for (const p of shown) {
     const head = `  ${(p.startText ?? '').padEnd(15)} |${bar(p.start, p.end, span.start, span.seconds)}| ${secs(p.seconds).padStart(8)}  ${p.kind.padEnd(16)} pid ${p.pid}`;
-    out.push(fit(head));
+    out.push(paintSpan(fit(head), 19, BAR, st.accent));
     out.push(fit(`${' '.repeat(20)}${p.summary}`));
   }
-  if (rows.length > shown.length) out.push(`  … ${n(rows.length - shown.length)} shorter phases in --json`);
+  if (qualified > shown.length) out.push(`  … ${n(qualified - shown.length)} shorter phases in --json`);
   return out;
 }
 
@@ -118,7 +117,8 @@ function exitText(p: ReportProcess): string {
   return `exit ${p.exit.code}`;
 }
 
-function tree(r: GapReport): string[] {
+/** The process tree as text lines (the Markdown report shows the same in a code block). */
+export function tree(r: GapReport): string[] {
   const procs = r.processes.filter((p) => !p.thread);
   const threads = new Map<number, number>();
   for (const p of r.processes) if (p.thread) threads.set(p.tgid, (threads.get(p.tgid) ?? 0) + 1);
@@ -163,11 +163,14 @@ function startText(r: GapReport, abs: number): string {
   return `+${secs(abs - r.span.start)}`;
 }
 
-function gapBlock(g: ReportGap, k: number): string[] {
+function gapBlock(g: ReportGap, k: number, st: Style): string[] {
   const what = g.kind === 'waiting' ? `waited in ${g.syscall ?? '?'}` : 'made no syscall';
-  const out = [fit(`  ${k}. ${secs(g.seconds)}  pid ${g.pid} (${short(g.name, 40)}) ${what}, from ${g.startText ?? '?'}`)];
-  out.push(fit(`     before ${g.before.file}:${g.before.line}  ${g.before.text}`));
-  out.push(fit(`     after  ${g.after.file}:${g.after.line}  ${g.after.text}`));
+  const lead = `  ${k}. ${secs(g.seconds)}`;
+  const out = [paintSpan(fit(`${lead}  pid ${g.pid} (${short(g.name, 40)}) ${what}, from ${g.startText ?? '?'}`), 0, lead.length, st.strong)];
+  for (const [label, ref] of [['before', g.before], ['after ', g.after]] as const) {
+    const cite = safeText(`${label} ${ref.file}:${ref.line}`);
+    out.push(paintSpan(fit(`     ${label} ${ref.file}:${ref.line}  ${ref.text}`), 5, cite.length, st.dim));
+  }
   for (const b of g.blame.slice(0, 2)) {
     const top = b.top.map((t) => `${n(t.count)}× ${t.what}`).join(', ');
     out.push(fit(`     meanwhile pid ${b.pid} (${short(b.name, 30)}) was busy ${secs(b.busySeconds)}, ${n(b.calls)} calls${top ? `: ${top}` : ''}`));
@@ -175,7 +178,7 @@ function gapBlock(g: ReportGap, k: number): string[] {
   return out;
 }
 
-function gaps(r: GapReport, top: number): string[] {
+function gaps(r: GapReport, top: number, st: Style): string[] {
   const out: string[] = [];
   for (const [kind, title] of [
     ['waiting', 'Longest waits inside a syscall'],
@@ -184,8 +187,8 @@ function gaps(r: GapReport, top: number): string[] {
     const list = r.gaps.filter((g) => g.kind === kind).slice(0, top);
     if (list.length === 0) continue;
     if (out.length > 0) out.push('');
-    out.push(title);
-    list.forEach((g, k) => out.push(...gapBlock(g, k + 1)));
+    out.push(st.heading(title));
+    list.forEach((g, k) => out.push(...gapBlock(g, k + 1, st)));
   }
   return out;
 }
@@ -214,17 +217,26 @@ function unparsed(r: GapReport): string[] {
   return out;
 }
 
-/** The report as plain text. */
+/** The report as text for a terminal: plain, or with ANSI styles when `options.color`. */
 export function renderText(report: GapReport, options: TextOptions): string {
+  const st = options.color === true ? ANSI_STYLE : NO_STYLE;
   const sections = [
     header(report),
-    diagnoses(report),
-    timeline(report),
+    diagnoses(report, st),
+    timeline(report, st),
     tree(report),
-    gaps(report, options.top),
+    gaps(report, options.top, st),
     idle(report),
     warnings(report),
     unparsed(report),
   ].filter((s) => s.length > 0);
+  // Each section's first line is its title (the header's is the summary line).
+  for (const s of sections) if (s[0] !== undefined && !/^[ \u001b]/.test(s[0])) s[0] = titled(s[0], st);
   return `${sections.map((s) => s.join('\n')).join('\n\n')}\n`;
+}
+
+/** Bolds a section title: up to its first colon or parenthesis. */
+function titled(line: string, st: Style): string {
+  const end = line.search(/ ?[:(]/);
+  return end < 0 ? st.heading(line) : paintSpan(line, 0, end, st.heading);
 }
