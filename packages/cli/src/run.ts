@@ -18,7 +18,7 @@ import {
   type ParsedLine,
 } from '@strace-gaps/parser';
 import { ClockMismatchError, TraceSetAnalyzer, buildGapReport, buildInputReport, type GapReport } from '@strace-gaps/phases';
-import { COMMAND, OPTIONS, parseDuration, type CliOptions, type Format } from './args.js';
+import { COMMAND, EXIT_CODES, OPTIONS, parseDuration, type CliOptions, type Format } from './args.js';
 import { CliError, EXIT } from './errors.js';
 import { resolveInputs, type Input } from './inputs.js';
 import { renderJsonChunks } from './render/json.js';
@@ -49,6 +49,7 @@ export async function parseOptions(argv: readonly string[], io: CliIo): Promise<
     .usage(`${COMMAND.usage}\n\n${COMMAND.description}`)
     .options(OPTIONS)
     .example(COMMAND.examples.map(([cmd, what]) => [cmd, what] as [string, string]))
+    .epilog(`Exit codes: ${EXIT_CODES.map(([code, what]) => `${code} ${what.split(/[.:]/)[0]?.toLowerCase()}`).join('; ')}.`)
     .strictOptions()
     .help()
     .version(version)
