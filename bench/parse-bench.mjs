@@ -2,7 +2,7 @@
 // Traces come from shared/bench/make-big-traces.sh (made on first run into $TMPDIR/strace-gaps-bench-traces, the
 // ~100 MB sets only; set BENCH_TRACES to a directory with the 1 GB sets too).
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,13 @@ if (!existsSync(join(traces, 'MANIFEST.tsv'))) {
   console.error(`making ~100 MB traces in ${traces} with ${script} (about 2 minutes)…`);
   execFileSync('bash', [script, traces, '0', '6'], { stdio: 'inherit' });
 }
-const sets = ['ff-100m', 'f-100m', 'ff-1g', 'f-1g'].filter((s) => existsSync(join(traces, s)));
+// One process, ~110 MB: input that grows without more processes. Memory must stay flat on it.
+if (!existsSync(join(traces, 'one-100m/trace.log'))) {
+  console.error('tracing dd (1,000,000 one-byte copies, one process) for the one-100m set (about 2 minutes)…');
+  mkdirSync(join(traces, 'one-100m'), { recursive: true });
+  execFileSync('strace', ['-f', '-tt', '-T', '-o', join(traces, 'one-100m/trace.log'), 'dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1', 'count=1000000'], { stdio: 'ignore' });
+}
+const sets = ['one-100m', 'ff-100m', 'f-100m', 'ff-1g', 'f-1g'].filter((s) => existsSync(join(traces, s)));
 const modes = ['count-sync', 'count-stream', 'parse', 'parse-join', 'report', 'report@10MB'];
 const rows = [];
 for (const set of sets) {
@@ -49,15 +55,17 @@ ${(await import('node:os')).cpus().length} cores. Each row runs in a fresh proce
   stream) and counting newline bytes — the floor for any Node parser. The faster is *the baseline*.
 - **parse**: bytes → lines → parsed events (\`ChunkParser\`), nothing kept.
 - **parse-join**: the same plus unfinished/resumed joining (\`Joiner\`).
-- **report**: the whole analysis and the \`--json\` document (\`TraceSetAnalyzer\` + \`buildGapReport\`),
-  single-threaded, as the CLI runs it. **report@10MB**: the same on about the first 10 MB, so the two
-  peak RSS figures show how memory grows with input (it should grow with the number of processes,
-  whose aggregates are kept, not with the number of lines).
+- **report**: the CLI itself, \`strace-gaps --json\` (its \`run()\` in-process, output counted and
+  dropped), single-threaded. **report@10MB**: the same on about the first 10 MB (whole files of a
+  \`-ff\` set; a single file cut at a line end), so the two peak RSS figures show how memory grows
+  with input. It grows with the number of processes, whose aggregates are kept, not with the number
+  of lines: \`one-100m\` is one process (\`dd\` copying a byte at a time), where it must stay flat.
 
 ${table}
 
 Traces: \`shared/bench/make-big-traces.sh\` (\`ff-*\`: \`strace -ff -tt -T -r -s 256\`, many files;
-\`f-*\`: \`strace -f -tt -T -s 256\`, one file). The 1 GB sets appear when \`BENCH_TRACES\` points at a
+\`f-*\`: \`strace -f -tt -T -s 256\`, one file); \`one-100m\`: \`strace -f -tt -T dd if=/dev/zero
+of=/dev/null bs=1 count=1000000\`, made by the bench on its first run. The 1 GB sets appear when \`BENCH_TRACES\` points at a
 directory that holds them.
 `;
 // The hand-written sections (## headings after the table: profiles, notes) survive a re-run.
