@@ -170,11 +170,38 @@ export class Joiner {
   /** Pids seen in prefixes and not yet exited. */
   private readonly live = new Set<number>();
   private lastCallPid: number | null = null;
+  private unnamedPid: number | null = null;
+  /** No prefixed line yet: unprefixed lines so far are all the first process's. */
+  private leading = true;
+  /** The pending unprefixed call was made while {@link leading}. */
+  private leadingPending = false;
 
   constructor(private readonly defaultPid: number | null = null) {}
 
+  /**
+   * The pid of the process whose lines carried no prefix, once known. A `-f` log on stderr
+   * prefixes lines only while more than one process is traced, so the first process's early lines
+   * have none; its pid shows when one of its calls resumes under a prefix, or the caller learns it
+   * (e.g. from `getpid()`) and says so with {@link nameUnnamed}.
+   */
+  get unnamed(): number | null {
+    return this.unnamedPid;
+  }
+
+  /** Unprefixed lines so far (and unprefixed lines that cannot be attributed otherwise) are `pid`'s. */
+  nameUnnamed(pid: number): void {
+    if (this.defaultPid !== null || this.unnamedPid !== null) return;
+    this.unnamedPid = pid;
+    const u = this.pending.get(null);
+    if (u !== undefined && !this.pending.has(pid)) {
+      this.pending.delete(null);
+      this.pending.set(pid, u);
+    }
+  }
+
   private pidOf(ev: LineEvent): number | null {
     if (ev.pid !== null) {
+      this.leading = false;
       // `exit_group(0) = ?` also ends a process: with -qq strace prints no "+++ exited" line.
       if (ev.kind === 'exit' || ev.kind === 'killed' || isExitCall(ev)) this.live.delete(ev.pid);
       else this.live.add(ev.pid);
@@ -186,7 +213,7 @@ export class Joiner {
       if (ev.kind === 'exit' || ev.kind === 'killed') this.live.delete(only);
       return only;
     }
-    return null;
+    return this.unnamedPid;
   }
 
   /** Feeds one parsed line; returns the events it completes (usually one, sometimes none or two). */
@@ -210,12 +237,15 @@ export class Joiner {
         if (ev.stop === 'unfinished' || ev.stop === 'pid-changed') {
           // A thread's execve resumes in the leader: wait for it under the new pid.
           this.pending.set(ev.stop === 'pid-changed' ? ev.newPid : pid, ev);
+          if (pid === null) this.leadingPending = this.leading;
         } else {
           out.push(fromUnfinished(ev, pid));
         }
         return out;
       }
       case 'resumed': {
+        // The first process's call, begun before strace printed any prefix, resumes under its pid.
+        if (pid !== null && this.leadingPending && !this.pending.has(pid) && this.pending.get(null)?.name === ev.name) this.nameUnnamed(pid);
         const u = this.pending.get(pid);
         if (u !== undefined && u.name === ev.name) {
           this.pending.delete(pid);

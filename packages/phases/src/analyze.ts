@@ -45,6 +45,8 @@ export interface AnalysisOptions {
 export const DEFAULT_TOP = 10;
 /** The pid given to lines that carry none: a trace of one process made without -f. */
 export const UNNAMED_PID = 0;
+/** Calls whose result is the caller's own pid (for the first thread of a process). */
+const SELF_PID_CALLS = new Set(['set_tid_address', 'getpid', 'gettid']);
 export const DEFAULT_MIN_GAP = 0.001;
 /**
  * Kinds that come once per exec. A capture of thousands of processes keeps the longest this many
@@ -104,6 +106,15 @@ interface Stream {
   last: number | null;
   unattributed: number;
   firstUnattributed: number | null;
+  /** Pids this input saw created (clone results) or attached (`strace: Process N attached`). */
+  readonly born: Set<number>;
+  /** A line with a pid prefix was seen. */
+  sawPrefix: boolean;
+  /**
+   * The unnamed task's lines came before any prefix: they are all the first process's, whose pid
+   * can then be learned. Unprefixed lines later in a log may be any process's; they stay pid 0.
+   */
+  leadingUnnamed: boolean;
 }
 
 interface TaskState {
@@ -161,6 +172,9 @@ export class TraceSetAnalyzer {
       last: null,
       unattributed: 0,
       firstUnattributed: null,
+      born: new Set(),
+      sawPrefix: false,
+      leadingUnnamed: false,
     };
   }
 
@@ -171,7 +185,9 @@ export class TraceSetAnalyzer {
     for (const raw of batch) {
       if (raw.kind === 'issue') continue;
       const line = s.clock.normalize(raw);
-      for (const ev of s.joiner.push(line)) this.dispatch(s, ev);
+      const events = s.joiner.push(line);
+      if (s.joiner.unnamed !== null) this.nameUnnamed(s, s.joiner.unnamed);
+      for (const ev of events) this.dispatch(s, ev);
     }
   }
 
@@ -183,7 +199,7 @@ export class TraceSetAnalyzer {
     for (const task of s.tasks.values()) this.endTask(task, null, null);
     if (s.first !== null && s.last !== null) this.ranges.push({ file: s.file, first: s.first, last: s.last });
     // Only a log that names other pids makes the unnamed lines doubtful.
-    if (s.unattributed > 0 && [...s.tasks.keys()].some((p) => p !== UNNAMED_PID)) {
+    if (s.unattributed > 0 && s.tasks.has(UNNAMED_PID) && [...s.tasks.keys()].some((p) => p !== UNNAMED_PID)) {
       this.warnings.push({
         code: 'unattributed-lines',
         message: `${formatCount(s.unattributed)} lines carry no pid and are shown as pid 0 (a -f log written to stderr before strace printed any [pid N] prefix)`,
@@ -194,7 +210,27 @@ export class TraceSetAnalyzer {
     this.stream = null;
   }
 
+  /**
+   * The unnamed process (lines without a prefix, analysed as pid 0) is `pid`: its task takes the
+   * pid, and what was already cited with pid 0 from this input follows.
+   */
+  private nameUnnamed(s: Stream, pid: number): void {
+    const task = s.tasks.get(UNNAMED_PID);
+    if (task === undefined || !s.leadingUnnamed || s.tasks.has(pid)) return;
+    s.tasks.delete(UNNAMED_PID);
+    task.renumber(pid);
+    s.tasks.set(pid, task);
+    s.joiner.nameUnnamed(pid);
+    this.gaps.renumber(UNNAMED_PID, pid, s.file);
+    const mine = (p: Phase) => p.pid === UNNAMED_PID && p.startRef.file === s.file;
+    for (let i = 0; i < this.phases.length; i++) if (mine(this.phases[i] as Phase)) this.phases[i] = { ...(this.phases[i] as Phase), pid };
+    for (const { top } of this.perExec.values()) top.replace((p) => (mine(p) ? { ...p, pid } : p));
+  }
+
   private taskFor(s: Stream, pid: number, ev: JoinedEvent): Task {
+    // The first prefixed pid that no clone made and strace did not announce as attached is the
+    // process whose earlier lines had no prefix.
+    if (pid !== UNNAMED_PID && !s.tasks.has(pid) && !s.born.has(pid) && s.tasks.has(UNNAMED_PID)) this.nameUnnamed(s, pid);
     let task = s.tasks.get(pid);
     if (task !== undefined && task.ended && ev.kind !== 'exit' && ev.kind !== 'killed' && ev.kind !== 'strace-message') {
       this.warnings.push({
@@ -206,7 +242,10 @@ export class TraceSetAnalyzer {
       const next = this.newTask(s, pid, task.lifetime + 1);
       return next;
     }
-    if (task === undefined) task = this.newTask(s, pid, 1);
+    if (task === undefined) {
+      task = this.newTask(s, pid, 1);
+      if (pid === UNNAMED_PID) s.leadingUnnamed = !s.sawPrefix;
+    }
     return task;
   }
 
@@ -220,7 +259,7 @@ export class TraceSetAnalyzer {
       if (w !== null) watchers.push(w);
     }
     this.state.set(task, {
-      gaps: new GapTracker(pid, () => task.tgid, this.gaps, (c) => this.ref(c.ev)),
+      gaps: new GapTracker(task, this.gaps, (c) => this.ref(c.ev)),
       watchers,
     });
     return task;
@@ -228,6 +267,7 @@ export class TraceSetAnalyzer {
 
   private dispatch(s: Stream, ev: JoinedEvent): void {
     let pid = ev.pid;
+    if (pid !== null && pid !== s.defaultPid) s.sawPrefix = true;
     if (pid === null) {
       // A log of one process (no -f) never names its pid; nor does a -f log on stderr before
       // strace prints its first [pid N] prefix. Such lines go to pid 0, "the unnamed process".
@@ -240,6 +280,7 @@ export class TraceSetAnalyzer {
       this.call(s, this.taskFor(s, pid, ev), ev);
       return;
     }
+    if (ev.kind === 'strace-message' && ev.message === 'attached' && ev.subject !== null) s.born.add(ev.subject);
     if (ev.kind !== 'exit' && ev.kind !== 'killed' && ev.kind !== 'signal') return;
     const task = this.taskFor(s, pid, ev);
     const t = ev.time === null ? null : s.clock.toNumber(ev.time);
@@ -281,7 +322,14 @@ export class TraceSetAnalyzer {
     task.record(call);
     const child = childPid(ev);
     // The entry time: the child often runs (and prints) before the parent's clone returns.
-    if (child !== null) task.children.push({ pid: child, thread: createsThread(ev), at: t0 ?? t1 });
+    if (child !== null) {
+      task.children.push({ pid: child, thread: createsThread(ev), at: t0 ?? t1 });
+      s.born.add(child);
+    }
+    // The unnamed process says its own pid when libc starts (set_tid_address) or it asks.
+    if (task.pid === UNNAMED_PID && SELF_PID_CALLS.has(ev.name) && typeof ev.result?.value === 'number' && ev.result.value > 0) {
+      this.nameUnnamed(s, ev.result.value);
+    }
     const st = this.state.get(task) as TaskState;
     st.gaps.call(call);
     if (t0 !== null) {

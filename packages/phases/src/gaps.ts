@@ -31,6 +31,13 @@ export class GapCollector {
     (g.kind === 'userspace' ? this.userspace : this.waiting).push(g);
   }
 
+  /** Gaps of `from` cited from `file` become `to`'s (the unnamed process got its pid). */
+  renumber(from: number, to: number, file: string): void {
+    for (const top of [this.userspace, this.waiting]) {
+      top.replace((g) => (g.pid === from && g.before.file === file ? { ...g, pid: to } : g));
+    }
+  }
+
   /**
    * The top `k` of each kind, largest first. Kept per kind so that long waits (often many threads
    * of one runtime waiting for the same thing) cannot crowd out the silent gaps.
@@ -52,8 +59,7 @@ export class GapTracker {
   private wait: OpenWait | null = null;
 
   constructor(
-    private readonly pid: number,
-    private readonly tgid: () => number,
+    private readonly task: { readonly pid: number; readonly tgid: number },
     private readonly out: GapCollector,
     private readonly ref: (call: Call) => LineRef,
   ) {}
@@ -66,9 +72,9 @@ export class GapTracker {
     const prev = this.prev;
     if (prev !== null) {
       const seconds = t0 - prev.end;
-      if (this.out.wants(this.pid, this.tgid(), 'userspace', seconds)) {
+      if (this.out.wants(this.task.pid, this.task.tgid, 'userspace', seconds)) {
         this.out.add({
-          pid: this.pid,
+          pid: this.task.pid,
           kind: 'userspace',
           start: prev.end,
           end: t0,
@@ -81,7 +87,7 @@ export class GapTracker {
       }
     }
     // A call that never returned blocks until whatever comes next.
-    if (call.t1 === null || (call.seconds !== null && this.out.wants(this.pid, this.tgid(), 'waiting', call.seconds))) {
+    if (call.t1 === null || (call.seconds !== null && this.out.wants(this.task.pid, this.task.tgid, 'waiting', call.seconds))) {
       this.wait = { call, before: this.ref(call) };
     }
     this.prev = { call, end: call.t1 ?? t0 };
@@ -102,9 +108,9 @@ export class GapTracker {
     const start = w.call.t0 as number;
     const end = w.call.t1 ?? next;
     const seconds = end - start;
-    if (!this.out.wants(this.pid, this.tgid(), 'waiting', seconds)) return;
+    if (!this.out.wants(this.task.pid, this.task.tgid, 'waiting', seconds)) return;
     this.out.add({
-      pid: this.pid,
+      pid: this.task.pid,
       kind: 'waiting',
       start,
       end,

@@ -76,7 +76,8 @@ export class Task {
   constructor(
     /** Position among the set's tasks; unique even when a pid is reused. */
     readonly index: number,
-    readonly pid: number,
+    /** Fixed, except once for the unnamed process of a log without prefixes (see {@link renumber}). */
+    public pid: number,
     /** The input it was read from. */
     readonly file: string,
     /** 1 for the first process with this pid in its input, 2 after pid reuse, … */
@@ -86,6 +87,15 @@ export class Task {
   ) {
     this.tgid = pid;
     this.stats = new SyscallStats(intern);
+  }
+
+  /**
+   * The unnamed process (pid 0: lines without a pid prefix) turned out to be `pid`. Only the
+   * analyzer calls this, before anything has been cited with the new pid.
+   */
+  renumber(pid: number): void {
+    if (this.tgid === this.pid) this.tgid = pid;
+    this.pid = pid;
   }
 
   /** Its name at time `t` (the latest execve/prctl name before it), or its first name. */

@@ -35,6 +35,11 @@ export class TopK<T> {
     }
   }
 
+  /** Replaces each item by `fn(item)`; scores, and so the order, stay. */
+  replace(fn: (item: T) => T): void {
+    for (let i = 0; i < this.items.length; i++) this.items[i] = fn(this.items[i] as T);
+  }
+
   /** Largest first. */
   values(): T[] {
     return [...this.items];

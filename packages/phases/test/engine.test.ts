@@ -170,3 +170,50 @@ describe('small parts', () => {
     expect([5.777, 0.412, 0.0123, 0.000038, 0, 120].map(formatSeconds)).toEqual(['5.78 s', '412 ms', '12.3 ms', '38 µs', '0 s', '120 s']);
   });
 });
+
+describe('the unnamed first process of a -f log on stderr', () => {
+  const pids = (a: Analysis) => a.tasks.map((t) => t.pid).sort((x, y) => x - y);
+
+  it('takes the pid libc start-up reports (set_tid_address)', () => {
+    const a = run([['e', null,
+      '10:00:00.000000 execve("/bin/app", ["app"], 0x7ffc /* 3 vars */) = 0 <0.000100>\n' +
+      '10:00:00.000200 set_tid_address(0x7f00) = 500 <0.000002>\n' +
+      '10:00:00.000300 clone(child_stack=NULL, flags=SIGCHLD) = 501 <0.000050>\n' +
+      '[pid   501] 10:00:00.000400 getppid() = 500 <0.000002>\n' +
+      '[pid   500] 10:00:00.000500 wait4(-1, NULL, 0, NULL) = 501 <0.000100>\n']]);
+    expect(pids(a)).toEqual([500, 501]);
+    expect(a.tasks.find((t) => t.pid === 501)!.ppid).toBe(500);
+    expect(a.warnings.map((w) => w.code)).not.toContain('unattributed-lines');
+  });
+
+  it('is the first prefixed pid that no clone made', () => {
+    const a = run([['e', null,
+      '10:00:00.000000 clone(child_stack=NULL, flags=SIGCHLD) = 501 <0.000050>\n' +
+      '[pid   501] 10:00:00.000400 getppid() = 500 <0.000002>\n' +
+      '[pid   500] 10:00:00.000500 wait4(-1, NULL, 0, NULL) = 501 <0.000100>\n']]);
+    expect(pids(a)).toEqual([500, 501]);
+  });
+
+  it('is named by its own call resuming under a prefix, even when the child prints first', () => {
+    const a = run([['e', null,
+      '10:00:00.000000 getppid() = 1 <0.000002>\n' +
+      '10:00:00.000100 clone(child_stack=NULL, flags=SIGCHLD <unfinished ...>\n' +
+      '[pid   501] 10:00:00.000400 getppid() = 500 <0.000002>\n' +
+      '[pid   500] 10:00:00.000500 <... clone resumed>) = 501 <0.000400>\n']]);
+    expect(pids(a)).toEqual([500, 501]);
+    const parent = a.tasks.find((t) => t.pid === 500)!;
+    expect(parent.stats.get('clone')).toMatchObject({ count: 1 });
+    expect(parent.unfinished).toBe(0);
+    expect(a.tasks.find((t) => t.pid === 501)!.ppid).toBe(500);
+  });
+
+  it('stays pid 0, with a warning, when the unprefixed lines come after prefixed ones', () => {
+    const a = run([['e', null,
+      '[pid   500] 10:00:00.000000 getppid() = 1 <0.000002>\n' +
+      '[pid   501] 10:00:00.000100 getppid() = 500 <0.000002>\n' +
+      '10:00:00.000200 getpid() = 502 <0.000002>\n' +
+      '[pid   503] 10:00:00.000300 getppid() = 1 <0.000002>\n']]);
+    expect(pids(a)).toEqual([0, 500, 501, 503]);
+    expect(a.warnings.map((w) => w.code)).toContain('unattributed-lines');
+  });
+});
