@@ -14,6 +14,7 @@ import {
   execInfo,
   formatTimestamp,
   secondsBetween,
+  type ExecInfo,
   type JoinedEvent,
   type ParsedLine,
   type SyscallEvent,
@@ -28,7 +29,7 @@ import { formatCount, formatSeconds } from './format.js';
 import { GapCollector, GapTracker } from './gaps.js';
 import { TopK } from './top-k.js';
 import type { Blame, Call, Diagnosis, Finding, Gap, IdleWindow, LineRef, Phase, Warning } from './model.js';
-import { dirname } from './paths.js';
+import { dirname, leadingInt } from './paths.js';
 import { Task, nameOfPid, refOf } from './task.js';
 
 export interface AnalysisOptions {
@@ -315,7 +316,7 @@ export class TraceSetAnalyzer {
     if (ev.end !== null) t1 = t0 !== null && ev.start !== null ? t0 + secondsBetween(ev.start, ev.end) : clock.toNumber(ev.end);
     const seconds = ev.duration ?? (ev.form === 'joined' && t0 !== null && t1 !== null ? t1 - t0 : null);
     const opened = task.fds.observe(ev);
-    const exec = (ev.name === 'execve' || ev.name === 'execveat') && ev.result?.value === 0 ? execInfo(ev) : null;
+    const exec = (ev.name === 'execve' || ev.name === 'execveat') && ev.result?.value === 0 ? this.execOf(task, ev) : null;
     const call: Call = { ev, pid: task.pid, t0, t1, seconds, opened, exec };
     if (task.first === null) task.first = this.ref(ev);
     this.seen(s, task, t0, t1);
@@ -338,6 +339,18 @@ export class TraceSetAnalyzer {
       task.activity.add(t0, busyEnd, this.intern.get(this.action(task, call)));
     }
     for (const w of st.watchers) w.call(call);
+  }
+
+  /**
+   * The program an exec ran. `execveat(fd, "", …, AT_EMPTY_PATH)` (runc re-executing its memfd
+   * copy) names no path: the fd's path stands in when the trace showed it, else argv[0].
+   */
+  private execOf(task: Task, ev: SyscallEvent): ExecInfo | null {
+    const info = execInfo(ev);
+    if (info === null || info.path !== '') return info;
+    const fd = leadingInt(ev.args);
+    const path = (fd === null ? null : task.fds.get(fd)) ?? info.argv[0] ?? '';
+    return { ...info, path };
   }
 
   /** What a call did, for blame: `openat under DIR`, `write under DIR`, or its name. */

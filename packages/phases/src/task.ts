@@ -5,7 +5,6 @@
  */
 import { prctlName, type SyscallEvent } from '@strace-gaps/parser';
 import { Activity } from './activity.js';
-import type { TaskWatcher } from './detector.js';
 import type { Call, LineRef, ProcessExit, ProcessName } from './model.js';
 import { detach, type Interner } from './intern.js';
 import { FdTable } from './paths.js';
@@ -69,7 +68,6 @@ export class Task {
   readonly stats: SyscallStats;
   readonly fds = new FdTable();
   readonly activity = new Activity();
-  readonly watchers: TaskWatcher[] = [];
   /** The children it created: pid → thread?, and when. */
   readonly children: { pid: number; thread: boolean; at: number | null }[] = [];
 
