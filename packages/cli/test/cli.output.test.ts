@@ -2,6 +2,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { Progress } from '../src/progress.js';
 import { mdBlock, mdCode, mdProse, mdText } from '../src/render/markdown.js';
@@ -148,6 +149,24 @@ describe('exit codes', () => {
     const bad = await runCli(['--fail-on-gap', 'soon', '-'], { stdin: trace });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('strace-gaps: --fail-on-gap must be a duration, not "soon" — e.g. --fail-on-gap 2s or --fail-on-gap 500ms\n');
+  });
+});
+
+describe('errors', () => {
+  it('are one line; --debug adds the stack of what caused them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sg-debug-'));
+    const f = join(dir, 'cut.log.gz');
+    const gz = gzipSync(Buffer.from('10:00:00.000000 getpid() = 1\n'.repeat(2000)));
+    writeFileSync(f, gz.subarray(0, gz.length - 30));
+    const plain = await runCli([f]);
+    expect(plain.code).toBe(2);
+    expect(plain.stderr.split('\n')).toEqual([expect.stringMatching(/^strace-gaps: the gzip data is corrupt or truncated \(.*\) — /), '']);
+    const debug = await runCli(['--debug', f]);
+    expect(debug.code).toBe(2);
+    const lines = debug.stderr.trimEnd().split('\n');
+    expect(lines[0]).toBe(plain.stderr.trimEnd());
+    expect(lines.length).toBeGreaterThan(2);
+    expect(lines.slice(1).some((l) => /^\s+at /.test(l))).toBe(true);
   });
 });
 
