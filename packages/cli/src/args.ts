@@ -3,7 +3,12 @@
  */
 export const COMMAND = {
   name: 'strace-gaps',
-  usage: '$0 [options] <files...>',
+  usage: '$0 [options] <files...>\n$0 diff [options] <fast files...> -- <slow files...>',
+  diffUsage: '$0 diff [options] <fast files...> -- <slow files...>\n$0 diff [options] <fast dir or glob> <slow dir or glob>',
+  diffDescription:
+    'Compare a fast start with a slow one of the same program: phases aligned by kind, programs by path, processes by ' +
+    'role (pids differ between captures), the gaps that grew, the diagnoses of one side, and in the first line what made ' +
+    'the slow one slow.',
   description:
     'Read strace logs (-ff files, a directory of them, one -f file, .gz, or - for stdin) and report where the ' +
     'wall-clock time went: phases, the longest gaps with their lines, the process tree, and diagnoses.',
@@ -17,6 +22,8 @@ export const COMMAND = {
     ['$0 --format markdown ./s6.out.* > report.md', 'a report to paste into an issue or a ticket'],
     ['$0 --json trace.log > report.json', 'one JSON document (docs/json-schema.md)'],
     ['$0 --fail-on-gap 2s ./s6.out.*', 'in CI: exit 1 when any gap is 2 s or longer'],
+    ["$0 diff 'fast/s6.out.*' 'slow/s6.out.*'", 'what grew between a fast and a slow start (two globs or directories)'],
+    ['$0 diff fast/s6.out.* -- slow/s6.out.*', 'the same with shell-expanded files: fast ones, --, slow ones'],
   ],
 } as const;
 

@@ -17,11 +17,13 @@ import {
   type InputSummary,
   type ParsedLine,
 } from '@strace-gaps/parser';
-import { ClockMismatchError, TraceSetAnalyzer, buildGapReport, buildInputReport, type GapReport } from '@strace-gaps/phases';
+import { ClockMismatchError, TraceSetAnalyzer, buildDiff, buildGapReport, buildInputReport, type GapReport } from '@strace-gaps/phases';
 import { COMMAND, EXIT_CODES, OPTIONS, parseDuration, type CliOptions, type Format } from './args.js';
 import { CliError, EXIT } from './errors.js';
 import { resolveInputs, type Input } from './inputs.js';
 import { renderJsonChunks } from './render/json.js';
+import { renderDiffMarkdown } from './render/diff-markdown.js';
+import { renderDiffText } from './render/diff-text.js';
 import { renderMarkdown } from './render/markdown.js';
 import { Progress } from './progress.js';
 import { renderText } from './render/text.js';
@@ -42,11 +44,11 @@ export interface CliIo {
 }
 
 /** Parses argv (without `node` and the script); throws {@link CliError} on misuse. */
-export async function parseOptions(argv: readonly string[], io: CliIo): Promise<CliOptions | 'exit'> {
+export async function parseOptions(argv: readonly string[], io: CliIo, mode: 'report' | 'diff' = 'report'): Promise<CliOptions | 'exit'> {
   let helpText: string | null = null;
   const parser = yargs([...argv])
     .scriptName(COMMAND.name)
-    .usage(`${COMMAND.usage}\n\n${COMMAND.description}`)
+    .usage(mode === 'diff' ? `${COMMAND.diffUsage}\n\n${COMMAND.diffDescription}` : `${COMMAND.usage}\n\n${COMMAND.description}`)
     .options(OPTIONS)
     .example(COMMAND.examples.map(([cmd, what]) => [cmd, what] as [string, string]))
     .epilog(`Exit codes: ${EXIT_CODES.map(([code, what]) => `${code} ${what.split(/[.:]/)[0]?.toLowerCase()}`).join('; ')}.`)
@@ -66,7 +68,7 @@ export async function parseOptions(argv: readonly string[], io: CliIo): Promise<
     return 'exit';
   }
   const files = args._.map(String);
-  if (files.length === 0) {
+  if (files.length === 0 && mode === 'report') {
     throw new CliError('no trace files given', null, `pass strace output files or - for stdin; see '${COMMAND.name} --help'`);
   }
   const maxIssues = args['max-issues'];
@@ -208,27 +210,81 @@ function render(report: GapReport, options: CliOptions, io: CliIo): void {
   }
 }
 
+/** Reads a set of inputs and builds its report. */
+async function analyse(inputs: readonly Input[], options: CliOptions, io: CliIo, progress: Progress | null, top = options.top): Promise<GapReport> {
+  const analyzer = new TraceSetAnalyzer({ top, minGap: options.minGap, pids: options.pids });
+  const summaries: InputSummary[] = [];
+  try {
+    for (const input of inputs) summaries.push(await readInput(input, io, options.maxIssues, analyzer, progress));
+  } catch (err) {
+    if (err instanceof ClockMismatchError) throw clockError(err);
+    throw err;
+  }
+  return buildGapReport(buildInputReport(summaries, options.maxIssues), analyzer.finish(), { pids: options.pids });
+}
+
+/** Gaps per set a diff compares: more than a report shows, so one side's gap finds its match. */
+const DIFF_TOP = 50;
+
+/** `diff FAST... -- SLOW...`, or `diff FAST SLOW` with one directory or glob each. */
+async function runDiff(argv: readonly string[], io: CliIo): Promise<{ code: number; progress: Progress | null }> {
+  const split = argv.indexOf('--');
+  const options = await parseOptions(split < 0 ? argv : argv.slice(0, split), io, 'diff');
+  if (options === 'exit') return { code: EXIT.ok, progress: null };
+  let fast: readonly string[];
+  let slow: readonly string[];
+  if (split >= 0) {
+    fast = options.files;
+    slow = argv.slice(split + 1);
+  } else if (options.files.length === 2) {
+    fast = [options.files[0] as string];
+    slow = [options.files[1] as string];
+  } else {
+    throw new CliError(
+      `diff compares two sets, and ${options.files.length} operands without -- do not say which is which`,
+      null,
+      `give the fast files, --, then the slow files (or one directory or quoted glob each); see '${COMMAND.name} diff --help'`,
+    );
+  }
+  if (fast.length === 0 || slow.length === 0) {
+    throw new CliError(`the ${fast.length === 0 ? 'fast' : 'slow'} side has no files`, null, `give the fast files, --, then the slow files`);
+  }
+  const fastInputs = resolveInputs(fast, io.cwd);
+  const slowInputs = resolveInputs(slow, io.cwd);
+  const progress = progressFor(options, io, [...fastInputs, ...slowInputs]);
+  const top = Math.max(options.top, DIFF_TOP);
+  let fastReport: GapReport;
+  let slowReport: GapReport;
+  try {
+    fastReport = await analyse(fastInputs, options, io, progress, top);
+    slowReport = await analyse(slowInputs, options, io, progress, top);
+  } finally {
+    progress?.done();
+  }
+  const diff = buildDiff(fastReport, slowReport, { gaps: options.top });
+  if (options.format === 'json') for (const chunk of renderJsonChunks(diff)) io.stdout.write(chunk);
+  else if (options.format === 'markdown') io.stdout.write(renderDiffMarkdown(diff));
+  else io.stdout.write(renderDiffText(diff, { color: useColor(options, io) }));
+  return { code: EXIT.ok, progress };
+}
+
 /** Runs the CLI; resolves to the exit code. */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   let debug = argv.includes('--debug');
   let progress: Progress | null = null;
   try {
+    if (argv[0] === 'diff') return (await runDiff(argv.slice(1), io)).code;
     const options = await parseOptions(argv, io);
     if (options === 'exit') return EXIT.ok;
     debug = options.debug;
     const inputs = resolveInputs(options.files, io.cwd);
-    const analyzer = new TraceSetAnalyzer({ top: options.top, minGap: options.minGap, pids: options.pids });
-    const summaries: InputSummary[] = [];
     progress = progressFor(options, io, inputs);
+    let report: GapReport;
     try {
-      for (const input of inputs) summaries.push(await readInput(input, io, options.maxIssues, analyzer, progress));
-    } catch (err) {
-      if (err instanceof ClockMismatchError) throw clockError(err);
-      throw err;
+      report = await analyse(inputs, options, io, progress);
     } finally {
       progress?.done();
     }
-    const report = buildGapReport(buildInputReport(summaries, options.maxIssues), analyzer.finish(), { pids: options.pids });
     render(report, options, io);
     const limit = options.failOnGap;
     if (limit !== null && report.gaps.some((g) => g.seconds >= limit)) return EXIT.findings;

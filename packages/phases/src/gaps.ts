@@ -96,7 +96,11 @@ export class GapTracker {
   /** The task ended at `t` (its exit line, or its last line when the input ended). */
   end(t: number | null, after: (() => LineRef) | null): void {
     if (t !== null && after !== null) this.closeWait(t, after);
-    else if (this.wait !== null && this.wait.call.t1 !== null) this.closeWait(this.wait.call.t1, () => this.wait!.before);
+    else if (this.wait !== null && this.wait.call.t1 !== null) {
+      // closeWait clears `wait` before it asks for the line after: keep the one it needs.
+      const before = this.wait.before;
+      this.closeWait(this.wait.call.t1, () => before);
+    }
     this.wait = null;
     this.prev = null;
   }

@@ -217,3 +217,12 @@ describe('the unnamed first process of a -f log on stderr', () => {
     expect(a.warnings.map((w) => w.code)).toContain('unattributed-lines');
   });
 });
+
+describe('a task that ends inside a long call', () => {
+  it('closes the wait at the call’s own end when no line follows (regression: crashed)', () => {
+    const a = run([['t.5', 5, '10:00:00.000000 getpid() = 5 <0.000001>\n10:00:00.100000 read(3, "", 10) = 0 <1.500000>\n']], { top: 50 });
+    const w = a.gaps.find((g) => g.kind === 'waiting')!;
+    expect(w.seconds).toBeCloseTo(1.5, 9);
+    expect(w.after.line).toBe(2);
+  });
+});

@@ -1,14 +1,13 @@
-import type { GapReport } from '@strace-gaps/phases';
 
 const INDENT = '  ';
 
 /**
- * The report as one JSON document (two-space indent, a trailing newline), in pieces: the top-level
+ * A report (or a diff) as one JSON document (two-space indent, a trailing newline), in pieces: the top-level
  * arrays (processes, gaps, …) one element at a time. A capture with thousands of processes makes a
  * document of tens of megabytes; written piece by piece it never exists as one string. The pieces
  * join to exactly `JSON.stringify(report, null, 2)`.
  */
-export function* renderJsonChunks(report: GapReport): Generator<string> {
+export function* renderJsonChunks(report: object): Generator<string> {
   const entries = Object.entries(report).filter(([, v]) => v !== undefined && typeof v !== 'function');
   yield '{';
   let first = true;
@@ -32,6 +31,6 @@ export function* renderJsonChunks(report: GapReport): Generator<string> {
 }
 
 /** The report as one JSON document (two-space indent, a trailing newline). */
-export function renderJson(report: GapReport): string {
+export function renderJson(report: object): string {
   return [...renderJsonChunks(report)].join('');
 }

@@ -20,12 +20,12 @@ export interface TextOptions {
 }
 
 /** Cuts a name to `width` characters. */
-function short(s: string, width: number): string {
+export function short(s: string, width: number): string {
   return s.length <= width ? s : `${s.slice(0, width - 1)}…`;
 }
 
 /** Cuts a line to the width, marking the cut. */
-function fit(s: string, width = WIDTH): string {
+export function fit(s: string, width = WIDTH): string {
   const safe = safeText(s);
   return safe.length <= width ? safe : `${safe.slice(0, width - 1)}…`;
 }
@@ -74,8 +74,14 @@ function diagnoses(r: GapReport, st: Style): string[] {
 }
 
 /** Word-wraps a paragraph to the width. */
-function wrap(text: string, first: string, rest: string): string[] {
-  const words = safeText(text).split(' ');
+export function wrap(text: string, first: string, rest: string): string[] {
+  const words: string[] = [];
+  // A number and its unit stay on one line: `5.78 s`, not `5.78` / `s`.
+  for (const w of safeText(text).split(' ')) {
+    const prev = words[words.length - 1];
+    if (prev !== undefined && /\d$/.test(prev) && /^(s|ms|µs|ns|min|[kMG]?B)\b/.test(w)) words[words.length - 1] = `${prev} ${w}`;
+    else words.push(w);
+  }
   const out: string[] = [];
   let cur = first;
   for (const w of words) {
