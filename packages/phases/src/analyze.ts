@@ -368,7 +368,7 @@ export class TraceSetAnalyzer {
     const st = this.state.get(task);
     if (st === undefined) return;
     st.gaps.end(t, ref === null ? null : () => ref);
-    for (const w of st.watchers) w.end?.();
+    for (const w of st.watchers) w.end?.(t, ref);
     // Nothing more comes for this task: drop what only the stream needed.
     this.state.delete(task);
     task.fds.clear();

@@ -19,8 +19,11 @@ export interface DetectorContext {
 export interface TaskWatcher {
   /** Every call of the task, in order. */
   call(call: Call): void;
-  /** The task ended (exited, was killed, or its input ended). */
-  end?(): void;
+  /**
+   * The task ended: exited or was killed (`at` and `line` are its `+++ exited …` / `+++ killed …`
+   * line's time and citation), or its input ended (both `null`: its last call is its end).
+   */
+  end?(at: number | null, line: LineRef | null): void;
 }
 
 /** The whole set, once read. */

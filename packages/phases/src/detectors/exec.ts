@@ -1,6 +1,6 @@
 /**
  * Phases every trace gets. `exec`: each successful `execve` starts a phase of its process that lasts
- * until its next `execve` or its end. `loader`: the dynamic loader's part right after an `execve`,
+ * until its next `execve` or its end (its `+++ exited`/`+++ killed` line, else its last call). `loader`: the dynamic loader's part right after an `execve`,
  * the run of calls that map the program's shared libraries, up to the first call that is not.
  */
 import type { DetectorContext, PhaseDetector, TaskWatcher } from '../detector.js';
@@ -90,12 +90,12 @@ export function execPhases(): PhaseDetector {
           }
           last = call;
         },
-        end() {
+        end(at: number | null, line: LineRef | null) {
           closeLoader();
-          if (running !== null && last !== null) {
-            // Phases end at the timestamp printed on their last line.
-            closeExec(last.t0 ?? (running.call.t0 as number), ctx.ref(last));
-          }
+          if (running === null) return;
+          // A program runs until its process exits (the `+++ exited` line), else until its last call.
+          if (at !== null && line !== null) closeExec(at, line);
+          else if (last !== null) closeExec(last.t0 ?? (running.call.t0 as number), ctx.ref(last));
         },
       };
     },
