@@ -73,10 +73,15 @@ function filesIn(dir: string, cwd: string): string[] {
   return chosen.map((n) => join(dir, n));
 }
 
+/** The file's stat, or `null` when it does not exist; a file that exists but cannot be seen is an error. */
 function statOrNull(path: string, cwd: string) {
   try {
     return statSync(resolve(cwd, path));
-  } catch {
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM') {
+      throw new CliError('permission denied', path, 'run as a user who can read it, or copy it', undefined, { cause: err });
+    }
     return null;
   }
 }

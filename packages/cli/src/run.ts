@@ -17,7 +17,8 @@ import {
   type InputSummary,
   type ParsedLine,
 } from '@strace-gaps/parser';
-import { ClockMismatchError, TraceSetAnalyzer, buildDiff, buildGapReport, buildInputReport, type GapReport } from '@strace-gaps/phases';
+import { ClockMismatchError, TraceSetAnalyzer, buildDiff, buildGapReport, buildInputReport, formatCount, type GapReport } from '@strace-gaps/phases';
+import { safeText } from './render/safe.js';
 import { COMMAND, EXIT_CODES, OPTIONS, parseDuration, type CliOptions, type Format } from './args.js';
 import { CliError, EXIT } from './errors.js';
 import { resolveInputs, type Input } from './inputs.js';
@@ -143,21 +144,26 @@ async function readInput(
     progress?.fileDone();
     return summary.finish();
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EACCES' || code === 'EPERM') {
-      throw new CliError('permission denied', input.path, 'run as a user who can read it, or copy it', EXIT.usage, { cause: err });
-    }
-    if (code === 'ENOENT') {
-      throw new CliError('the file disappeared before it could be read', input.path, 'check the path', EXIT.usage, { cause: err });
-    }
-    if (code === 'EISDIR') {
-      throw new CliError('is a directory, not a trace file', input.path, 'pass the files inside it', EXIT.usage, { cause: err });
-    }
-    if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') {
-      throw new CliError('the gzip data is corrupt or truncated', input.path, 'decompress it by hand to see how much survives', EXIT.usage, { cause: err });
-    }
-    throw err;
+    throw readError(err, input.path);
   }
+}
+
+/** A failure while reading `path`, as the one-line input error it is (other errors pass through). */
+export function readError(err: unknown, path: string): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') {
+    return new CliError('permission denied', path, 'run as a user who can read it, or copy it', EXIT.usage, { cause: err });
+  }
+  if (code === 'ENOENT') {
+    return new CliError('the file disappeared before it could be read', path, 'check the path; was the capture moved or cleaned up?', EXIT.usage, { cause: err });
+  }
+  if (code === 'EISDIR') {
+    return new CliError('is a directory, not a trace file', path, 'pass the files inside it', EXIT.usage, { cause: err });
+  }
+  if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') {
+    return new CliError('the gzip data is corrupt or truncated', path, 'decompress it by hand to see how much survives', EXIT.usage, { cause: err });
+  }
+  return err;
 }
 
 function clockError(err: ClockMismatchError): CliError {
@@ -220,7 +226,31 @@ async function analyse(inputs: readonly Input[], options: CliOptions, io: CliIo,
     if (err instanceof ClockMismatchError) throw clockError(err);
     throw err;
   }
+  checkReadable(summaries);
   return buildGapReport(buildInputReport(summaries, options.maxIssues), analyzer.finish(), { pids: options.pids });
+}
+
+/**
+ * Refuses a set with nothing in it to analyse, rather than printing an empty report: every input
+ * empty, or not one line of strace output among them (a wrong file, a binary, an archive).
+ */
+function checkReadable(summaries: readonly InputSummary[]): void {
+  const lines = summaries.reduce((n, s) => n + s.lines, 0);
+  const events = summaries.reduce((n, s) => n + s.events, 0);
+  const first = summaries[0];
+  if (first === undefined || events > 0) return;
+  const which = summaries.length === 1 ? 'the input' : `all ${summaries.length} inputs`;
+  if (lines === 0) {
+    throw new CliError(`${which} ${summaries.length === 1 ? 'is' : 'are'} empty`, first.path, 'check that strace wrote there (-o FILE) and that the capture ran');
+  }
+  const issue = summaries.flatMap((s) => s.issues)[0];
+  const head = issue === undefined ? '' : safeText(issue.text.slice(0, 40));
+  throw new CliError(
+    `${lines === 1 ? `the one line of ${which} is not` : `none of the ${formatCount(lines)} lines of ${which} is`} strace output` +
+      (head === '' ? '' : ` (the first reads: ${head}${issue!.text.length > 40 ? '…' : ''})`),
+    issue === undefined ? first.path : `${issue.file}:${issue.line}`,
+    'check that it is the file strace -o wrote (plain or .gz); an archive must be unpacked first',
+  );
 }
 
 /** Gaps per set a diff compares: more than a report shows, so one side's gap finds its match. */

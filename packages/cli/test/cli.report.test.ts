@@ -56,13 +56,14 @@ describe('the input report', () => {
   });
 
   it('prints control characters from a trace escaped, never raw', async () => {
-    const r = await runCli(['-'], { stdin: 'bad \u001b[31mred\u0007 line\n' });
+    // One real line: a file of nothing but unparsed lines is refused as not strace output.
+    const r = await runCli(['-'], { stdin: '10:00:00.000000 getpid() = 1\nbad \u001b[31mred\u0007 line\n' });
     expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
     expect(r.stdout).toContain('bad \\x1b[31mred\\x07 line');
   });
 
   it('--max-issues limits the unparsed lines shown, not the count', async () => {
-    const r = await runCli(['--json', '--max-issues', '1', '-'], { stdin: 'a\nb\nc\n' });
+    const r = await runCli(['--json', '--max-issues', '1', '-'], { stdin: '10:00:00.000000 getpid() = 1\na\nb\nc\n' });
     const doc = JSON.parse(r.stdout);
     expect(doc.input.unparsed).toBe(3);
     expect(doc.input.issues).toHaveLength(1);

@@ -29,6 +29,11 @@ import {
   type Timestamp,
 } from './types.js';
 
+/** How a `-k` stack frame line ends: the address in brackets. */
+const STACK_FRAME_END = /\[0x[0-9a-f]+\]$/;
+/** How an `-e read=`/`write=` dump row starts: `| ` and a five-digit hex offset. */
+const DATA_DUMP_START = /^\| [0-9a-f]{5} /;
+
 const UNFINISHED = '<unfinished ...>';
 const DETACHED = '<detached ...>';
 const RESUMED_OPEN = '<... ';
@@ -58,12 +63,13 @@ export function parseLine(text: string, file: string, line: number): ParsedLine 
   if (c === 43 /* + */ && text.startsWith('+++ ', b)) return parseExitLine(text, b, base);
   if (c === 45 /* - */ && text.startsWith('--- ', b)) return parseSignalLine(text, b, base);
   if (c === 60 /* < */ && text.startsWith(RESUMED_OPEN, b)) return parseResumedLine(text, b, base);
-  if (c === 62 /* > */ && (text.length === b + 1 || text.charCodeAt(b + 1) === SPACE)) {
-    // ` > /usr/lib/x86_64-linux-gnu/libc.so.6(__write+0x14) [0xf4e14]` (-k)
+  if (c === 62 /* > */ && text.charCodeAt(b + 1) === SPACE && STACK_FRAME_END.test(text)) {
+    // ` > /usr/lib/x86_64-linux-gnu/libc.so.6(__write+0x14) [0xf4e14]` (-k): always ends in the address.
     return { kind: 'stack-frame', frame: text.slice(b + 2), ...base };
   }
-  if (c === 124 /* | */ && text.charCodeAt(b + 1) === SPACE) {
-    // ` | 00000  68 69 0a                                         hi.              |` (-e read=/write=)
+  if (c === 124 /* | */ && DATA_DUMP_START.test(text.slice(b, b + 9))) {
+    // ` | 00000  68 69 0a                                         hi.              |` (-e read=/write=):
+    // the offset is five hex digits, so a Markdown table row is not taken for one.
     return { kind: 'data-dump', row: text.slice(b), ...base };
   }
   const message = straceMessageStart(text, b);

@@ -111,6 +111,10 @@ interface Stream {
   readonly born: Set<number>;
   /** A line with a pid prefix was seen. */
   sawPrefix: boolean;
+  /** Lines pushed, and those that were not issues. */
+  lines: number;
+  parsed: number;
+  firstIssue: number | null;
   /**
    * The unnamed task's lines came before any prefix: they are all the first process's, whose pid
    * can then be learned. Unprefixed lines later in a log may be any process's; they stay pid 0.
@@ -175,6 +179,9 @@ export class TraceSetAnalyzer {
       firstUnattributed: null,
       born: new Set(),
       sawPrefix: false,
+      lines: 0,
+      parsed: 0,
+      firstIssue: null,
       leadingUnnamed: false,
     };
   }
@@ -184,7 +191,12 @@ export class TraceSetAnalyzer {
     const s = this.stream;
     if (s === null) throw new Error('push() before beginInput()');
     for (const raw of batch) {
-      if (raw.kind === 'issue') continue;
+      s.lines++;
+      if (raw.kind === 'issue') {
+        if (s.firstIssue === null) s.firstIssue = raw.line;
+        continue;
+      }
+      s.parsed++;
       const line = s.clock.normalize(raw);
       const events = s.joiner.push(line);
       if (s.joiner.unnamed !== null) this.nameUnnamed(s, s.joiner.unnamed);
@@ -199,6 +211,14 @@ export class TraceSetAnalyzer {
     for (const ev of s.joiner.end()) this.dispatch(s, ev);
     for (const task of s.tasks.values()) this.endTask(task, null, null);
     if (s.first !== null && s.last !== null) this.ranges.push({ file: s.file, first: s.first, last: s.last });
+    if (s.lines > 0 && s.parsed === 0) {
+      this.warnings.push({
+        code: 'not-strace',
+        message: `none of its ${formatCount(s.lines)} lines is strace output: is it the right file?`,
+        file: s.file,
+        line: s.firstIssue,
+      });
+    }
     // Only a log that names other pids makes the unnamed lines doubtful.
     if (s.unattributed > 0 && s.tasks.has(UNNAMED_PID) && [...s.tasks.keys()].some((p) => p !== UNNAMED_PID)) {
       this.warnings.push({

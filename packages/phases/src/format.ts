@@ -6,11 +6,13 @@ function sig3(x: number): string {
   return s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
 }
 
-/** `5.78 s`, `412 ms`, `38 µs`. */
+/** `5.78 s`, `412 ms`, `38 µs`; long spans in minutes or hours (`14.5 min`, `4.00 h`). */
 export function formatSeconds(s: number): string {
   const a = Math.abs(s);
   const sign = s < 0 ? '-' : '';
   if (a === 0) return '0 s';
+  if (a >= 3600) return `${sign}${(a / 3600).toFixed(2)} h`;
+  if (a >= 600) return `${sign}${(a / 60).toFixed(1)} min`;
   if (a >= 0.9995) return `${sign}${a >= 100 ? a.toFixed(0) : a.toFixed(2)} s`;
   if (a >= 0.0009995) return `${sign}${sig3(a * 1e3)} ms`;
   return `${sign}${sig3(a * 1e6)} µs`;

@@ -160,7 +160,8 @@ export interface Warning {
     | 'pid-reuse'
     | 'unattributed-lines'
     | 'unfinished-calls'
-    | 'phases-capped';
+    | 'phases-capped'
+    | 'not-strace';
   readonly message: string;
   readonly file: string | null;
   readonly line: number | null;

@@ -168,6 +168,7 @@ describe('small parts', () => {
 
   it('formats durations with a unit that fits', () => {
     expect([5.777, 0.412, 0.0123, 0.000038, 0, 120].map(formatSeconds)).toEqual(['5.78 s', '412 ms', '12.3 ms', '38 µs', '0 s', '120 s']);
+    expect([599, 600, 14399, -7200].map(formatSeconds)).toEqual(['599 s', '10.0 min', '4.00 h', '-2.00 h']);
   });
 });
 
