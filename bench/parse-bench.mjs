@@ -21,12 +21,18 @@ if (!existsSync(join(traces, 'one-100m/trace.log'))) {
   mkdirSync(join(traces, 'one-100m'), { recursive: true });
   execFileSync('strace', ['-f', '-tt', '-T', '-o', join(traces, 'one-100m/trace.log'), 'dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1', 'count=1000000'], { stdio: 'ignore' });
 }
-const sets = ['one-100m', 'ff-100m', 'f-100m', 'ff-1g', 'f-1g'].filter((s) => existsSync(join(traces, s)));
+// Resource bounds (synthetic, bench/make-synthetic.mjs): 100,000 short-lived processes, and 100,000
+// threads left inside calls that never resume. Only the report is measured on them.
+for (const [set, kind] of [['gen-procs-100k', 'procs'], ['gen-pending-100k', 'pending']]) {
+  if (!existsSync(join(traces, set, 'trace.log'))) execFileSync(process.execPath, [join(root, 'bench/make-synthetic.mjs'), kind, join(traces, set), '100000']);
+}
+const sets = ['one-100m', 'ff-100m', 'f-100m', 'ff-1g', 'f-1g', 'gen-procs-100k', 'gen-pending-100k'].filter((s) => existsSync(join(traces, s)));
 const modes = ['count-sync', 'count-stream', 'parse', 'parse-join', 'report', 'report@10MB'];
 const rows = [];
 for (const set of sets) {
   const results = {};
-  for (const mode of modes) {
+  const setModes = set.startsWith('gen-') ? ['count-sync', 'count-stream', 'report'] : modes;
+  for (const mode of setModes) {
     // report@10MB: the same report on the first ~10 MB, to see whether peak RSS grows with the input.
     const [worker, limit] = mode === 'report@10MB' ? ['report', ['10000000']] : [mode, []];
     const out = execFileSync(process.execPath, [join(root, 'bench/worker.mjs'), worker, join(traces, set), ...limit], { encoding: 'utf8' });
@@ -34,7 +40,7 @@ for (const set of sets) {
     console.error(`${set} ${mode}: ${(results[mode].bytes / 1e6 / (results[mode].ms / 1e3)).toFixed(0)} MB/s`);
   }
   const base = Math.min(results['count-sync'].ms, results['count-stream'].ms);
-  for (const mode of modes) {
+  for (const mode of setModes) {
     const r = results[mode];
     rows.push({ set, mode, mb: r.bytes / 1e6, s: r.ms / 1e3, mbs: r.bytes / 1e6 / (r.ms / 1e3), lps: r.lines / (r.ms / 1e3), rss: r.maxRssMB, ratio: base / r.ms });
   }
@@ -65,7 +71,10 @@ ${table}
 
 Traces: \`shared/bench/make-big-traces.sh\` (\`ff-*\`: \`strace -ff -tt -T -r -s 256\`, many files;
 \`f-*\`: \`strace -f -tt -T -s 256\`, one file); \`one-100m\`: \`strace -f -tt -T dd if=/dev/zero
-of=/dev/null bs=1 count=1000000\`, made by the bench on its first run. The 1 GB sets appear when \`BENCH_TRACES\` points at a
+of=/dev/null bs=1 count=1000000\`, made by the bench on its first run. \`gen-procs-100k\` (100,000
+short-lived processes) and \`gen-pending-100k\` (100,000 threads each left inside a call that never
+resumes) are synthetic, in strace's format, from \`bench/make-synthetic.mjs\`: shapes no real capture
+here reaches, for the resource bounds. The 1 GB sets appear when \`BENCH_TRACES\` points at a
 directory that holds them.
 `;
 // The hand-written sections (## headings after the table: profiles, notes) survive a re-run.

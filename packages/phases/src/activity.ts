@@ -13,50 +13,47 @@ const MAX_ACTIONS = 64;
 /** Calls closer than this share a segment (until a task needs coarsening). */
 export const DEFAULT_MERGE_SECONDS = 0.01;
 
-/** What a sealed segment did: `[action, count, action, count, …]`, a third of a Map's memory. */
-export type SealedActions = readonly (string | number)[];
+/**
+ * What a segment's calls did: `[action, count, action, count, …]` in first-seen order. Flat pairs
+ * take a third of a Map's memory, and a big capture holds a segment or more for each of its
+ * thousands of tasks; a segment has few distinct actions, and they are interned strings, so the
+ * linear search is short and compares pointers.
+ */
+export type Actions = (string | number)[];
 
 export interface Segment {
   start: number;
   end: number;
   calls: number;
-  /** A map while the task runs; flat pairs once it ended ({@link Activity.seal}). */
-  actions: Map<string, number> | SealedActions;
+  actions: Actions;
 }
 
-function forEachAction(actions: Segment['actions'], fn: (what: string, n: number) => void): void {
-  if (actions instanceof Map) {
-    for (const [what, n] of actions) fn(what, n);
-    return;
-  }
+function forEachAction(actions: Actions, fn: (what: string, n: number) => void): void {
   for (let i = 0; i < actions.length; i += 2) fn(actions[i] as string, actions[i + 1] as number);
 }
 
 /**
- * Counts an action in a bounded map with the space-saving rule (Metwally et al.): a new action
+ * Counts an action in a bounded list with the space-saving rule (Metwally et al.): a new action
  * replaces the least counted one and inherits its count. The most frequent actions are kept and
  * their counts overestimate by at most the smallest count.
  */
-function addAction(actions: Map<string, number>, what: string, n: number): void {
-  const had = actions.get(what);
-  if (had !== undefined) {
-    actions.set(what, had + n);
-    return;
-  }
-  if (actions.size < MAX_ACTIONS) {
-    actions.set(what, n);
-    return;
-  }
-  let minKey = '';
-  let min = Infinity;
-  for (const [k, v] of actions) {
-    if (v < min) {
-      min = v;
-      minKey = k;
+function addAction(actions: Actions, what: string, n: number): void {
+  for (let i = 0; i < actions.length; i += 2) {
+    if (actions[i] === what) {
+      actions[i + 1] = (actions[i + 1] as number) + n;
+      return;
     }
   }
-  actions.delete(minKey);
-  actions.set(what, min + n);
+  if (actions.length < 2 * MAX_ACTIONS) {
+    actions.push(what, n);
+    return;
+  }
+  let at = 0;
+  for (let i = 2; i < actions.length; i += 2) if ((actions[i + 1] as number) < (actions[at + 1] as number)) at = i;
+  const min = actions[at + 1] as number;
+  // Removed and added at the end, as a Map would order them.
+  actions.splice(at, 2);
+  actions.push(what, min + n);
 }
 
 const byStart = bisector((s: Segment) => s.start);
@@ -72,13 +69,13 @@ export class Activity {
    */
   add(start: number, end: number, what: string): void {
     const last = this.segments[this.segments.length - 1];
-    if (last !== undefined && last.actions instanceof Map && start - last.end <= this.merge && start >= last.start) {
+    if (last !== undefined && start - last.end <= this.merge && start >= last.start) {
       if (end > last.end) last.end = end;
       last.calls++;
       addAction(last.actions, what, 1);
       return;
     }
-    this.segments.push({ start, end, calls: 1, actions: new Map([[what, 1]]) });
+    this.segments.push({ start, end, calls: 1, actions: [what, 1] });
     if (this.segments.length > MAX_SEGMENTS) this.coarsen();
   }
 
@@ -89,7 +86,7 @@ export class Activity {
       const out: Segment[] = [];
       for (const s of this.segments) {
         const last = out[out.length - 1];
-        if (last !== undefined && last.actions instanceof Map && s.start - last.end <= this.merge) {
+        if (last !== undefined && s.start - last.end <= this.merge) {
           if (s.end > last.end) last.end = s.end;
           last.calls += s.calls;
           const into = last.actions;
@@ -98,19 +95,6 @@ export class Activity {
       }
       this.segments.length = 0;
       this.segments.push(...out);
-    }
-  }
-
-  /**
-   * The task ended: its segments' action maps become flat arrays. A large capture holds the
-   * segments of thousands of ended tasks for blame; as maps they were most of its memory.
-   */
-  seal(): void {
-    for (const s of this.segments) {
-      if (!(s.actions instanceof Map)) continue;
-      const flat: (string | number)[] = [];
-      for (const [what, n] of s.actions) flat.push(what, n);
-      s.actions = flat;
     }
   }
 

@@ -392,7 +392,6 @@ export class TraceSetAnalyzer {
     // Nothing more comes for this task: drop what only the stream needed.
     this.state.delete(task);
     task.fds.clear();
-    task.activity.seal();
   }
 
   private addPhase(p: Phase): void {

@@ -53,12 +53,18 @@ export interface Opened {
 
 /** One task's view of its fds and working directory. */
 export class FdTable {
-  private readonly fds = new Map<number, string>();
+  /** Made on the first open: most short-lived tasks of a big capture never open anything. */
+  private map: Map<number, string> | null = null;
   private cwd: string | null = null;
+
+  private get fds(): Map<number, string> {
+    this.map ??= new Map();
+    return this.map;
+  }
 
   /** The path behind an fd, if known. */
   get(fd: number): string | null {
-    return this.fds.get(fd) ?? null;
+    return this.map?.get(fd) ?? null;
   }
 
   private set(fd: number, path: string): void {
@@ -67,7 +73,7 @@ export class FdTable {
 
   /** Forgets everything (the task ended; a table per ended task would grow with the capture). */
   clear(): void {
-    this.fds.clear();
+    this.map = null;
     this.cwd = null;
   }
 
@@ -139,6 +145,6 @@ export class FdTable {
   /** The fd a call operates on (its first argument), if it is one of this table's. */
   fdOf(ev: SyscallEvent): number | null {
     const fd = leadingInt(ev.args);
-    return fd !== null && this.fds.has(fd) ? fd : null;
+    return fd !== null && this.map !== null && this.map.has(fd) ? fd : null;
   }
 }

@@ -57,18 +57,30 @@ describe('bounded per-process state', () => {
     expect(name(1).name).toBe(`${many.join(' ').slice(0, 59)}…`);
   });
 
-  it('a sealed activity answers blame exactly as before', () => {
+  it('busy segments count every call, coarsened past 1,024 segments', () => {
     const act = new Activity();
     const what = ['openat under /a', 'write under /a', 'close', 'fcntl under /a'];
-    for (let i = 0; i < 5000; i++) act.add(i * 0.003, i * 0.003 + 0.0001, what[i % what.length] as string);
-    const windows = [[0, 15], [1.234, 2.5], [7, 7.001], [14.9, 20]] as const;
-    const before = windows.map(([a, b]) => act.within(a, b));
-    act.seal();
-    expect(act.segments.every((s) => Array.isArray(s.actions))).toBe(true);
-    expect(windows.map(([a, b]) => act.within(a, b))).toEqual(before);
-    // A call after sealing starts a segment of its own.
-    act.add(20, 20.001, 'read');
-    expect(act.within(19.5, 21).actions.get('read')).toBe(1);
+    // 5,000 calls 30 ms apart: each its own segment until coarsening merges them.
+    for (let i = 0; i < 5000; i++) act.add(i * 0.03, i * 0.03 + 0.0001, what[i % what.length] as string);
+    expect(act.segments.length).toBeLessThanOrEqual(1024);
+    const all = act.within(0, 200);
+    expect(all.calls).toBe(5000);
+    for (const w of what) expect(all.actions.get(w)).toBe(1250);
+  });
+
+  it('a segment keeps the 64 most frequent actions, counts overestimated by at most the smallest', () => {
+    const act = new Activity();
+    // One segment: 100 distinct rare actions, and 'hot' made often throughout.
+    let t = 0;
+    for (let i = 0; i < 100; i++) {
+      act.add((t += 0.001), t, `rare ${i}`);
+      act.add((t += 0.001), t, 'hot');
+    }
+    expect(act.segments).toHaveLength(1);
+    expect(act.segments[0]!.actions.length).toBe(128);
+    const counts = act.within(0, 1).actions;
+    expect(counts.get('hot')).toBeGreaterThanOrEqual(100);
+    expect(counts.get('hot')).toBeLessThanOrEqual(102);
   });
 
   it('syscall stats count like strace -c, past the first growth of their array', () => {
