@@ -548,6 +548,26 @@ export class TraceSetAnalyzer {
     return windows.slice(0, this.top).map((w) => ({ start: w.start, end: w.end, seconds: w.end - w.start }));
   }
 
+  /** A capture made with `-e trace=…`: its silent gaps may be calls it did not record. */
+  private filteredWarning(): void {
+    let calls = 0;
+    const names = new Set<string>();
+    for (const t of this.tasks) {
+      calls += t.syscalls;
+      for (const s of t.stats.list()) names.add(s.name);
+    }
+    if (calls < FILTER_MIN_CALLS || EVERYDAY_CALLS.some((c) => names.has(c))) return;
+    const shown = [...names].sort().slice(0, 6).join(', ');
+    this.warnings.push({
+      code: 'filtered-trace',
+      message:
+        `the trace shows only ${formatCount(names.size)} kinds of call (${shown}${names.size > 6 ? ', …' : ''}) and none that every program makes: ` +
+        'it was probably captured with -e trace=…, so time in the calls it left out shows as silent gaps',
+      file: null,
+      line: null,
+    });
+  }
+
   private setWarnings(kind: SetClockKind): void {
     if (kind === 'relative' && this.inputs > 1) {
       this.warnings.push({
@@ -594,6 +614,7 @@ export class TraceSetAnalyzer {
         line: null,
       });
     }
+    this.filteredWarning();
     const unfinished = this.tasks.reduce((n, t) => n + t.unfinished, 0);
     if (unfinished > 0) {
       this.warnings.push({
@@ -605,6 +626,14 @@ export class TraceSetAnalyzer {
     }
   }
 }
+
+/**
+ * Calls every program makes: the loader maps libraries, and nothing runs long without reading,
+ * writing or closing. A set of a fair size with none of them was filtered with `-e trace=`.
+ */
+const EVERYDAY_CALLS = ['read', 'write', 'close', 'mmap', 'mprotect', 'brk', 'openat', 'open', 'fstat', 'newfstatat', 'rt_sigaction', 'futex'];
+/** Fewer calls than this say too little about a capture's filter. */
+const FILTER_MIN_CALLS = 20;
 
 function waitPhase(g: Gap, name: string): Phase {
   return {

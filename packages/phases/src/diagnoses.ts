@@ -3,7 +3,7 @@
  * Each rule stays silent when its evidence is weak; a wrong diagnosis costs a user more than none.
  */
 import { formatCount, formatSeconds, formatShare } from './format.js';
-import type { Diagnosis, Gap, Phase } from './model.js';
+import type { Diagnosis, Gap, Phase, Warning } from './model.js';
 import type { ClockInfo, Span } from './analyze.js';
 
 /** What the rules read. */
@@ -12,6 +12,8 @@ export interface DiagnosisInput {
   readonly span: Span | null;
   readonly phases: readonly Phase[];
   readonly gaps: readonly Gap[];
+  /** Warnings of the analysis: a `filtered-trace` changes what a silent gap can mean. */
+  readonly warnings?: readonly Warning[];
 }
 
 /** Service-link variables that make the dump worth a diagnosis… */
@@ -65,7 +67,7 @@ function serviceLinks(p: Phase, span: Span | null, clock: ClockInfo): Diagnosis 
   };
 }
 
-function dominantGap(g: Gap, span: Span, clock: ClockInfo, nameOf: (pid: number, t: number) => string): Diagnosis | null {
+function dominantGap(g: Gap, span: Span, clock: ClockInfo, nameOf: (pid: number, t: number) => string, filtered: boolean): Diagnosis | null {
   const sure = g.seconds - resolution(clock);
   if (sure < DOMINANT_MIN_SECONDS || sure < DOMINANT_MIN_SHARE * span.seconds) return null;
   const who = `pid ${g.pid} (${nameOf(g.pid, g.start)})`;
@@ -75,9 +77,11 @@ function dominantGap(g: Gap, span: Span, clock: ClockInfo, nameOf: (pid: number,
       id: 'dominant-silent-gap',
       severity: 'warning',
       summary: `${who} made no syscall for ${formatSeconds(g.seconds)} (${share} of the trace), between ${g.before.file}:${g.before.line} and ${g.after.file}:${g.after.line}`,
-      fix:
-        `strace cannot see inside user code: profile pid ${g.pid} over that window (e.g. \`perf record -g -p ${g.pid}\`), ` +
-        "and check the container's CPU throttling (`nr_throttled` in its cgroup's cpu.stat)",
+      fix: filtered
+        ? 'the capture recorded only some calls (strace -e trace=…), so the gap may be calls it left out: ' +
+          `capture again without -e to see them, then profile pid ${g.pid} if it is still silent`
+        : `strace cannot see inside user code: profile pid ${g.pid} over that window (e.g. \`perf record -g -p ${g.pid}\`), ` +
+          "and check the container's CPU throttling (`nr_throttled` in its cgroup's cpu.stat)",
       seconds: g.seconds,
       evidence: [g.before, g.after],
     };
@@ -120,8 +124,9 @@ export function diagnose(input: DiagnosisInput, nameOf: (pid: number, t: number)
     if (startupEnd === -Infinity) startupEnd = input.span.end;
     const silent = input.gaps.find((g) => g.kind === 'userspace' && g.start < startupEnd);
     const wait = input.gaps.find((g) => g.kind === 'waiting' && g.start < startupEnd);
+    const filtered = input.warnings?.some((w) => w.code === 'filtered-trace') ?? false;
     for (const g of [silent, wait]) {
-      const d = g === undefined ? null : dominantGap(g, input.span, input.clock, nameOf);
+      const d = g === undefined ? null : dominantGap(g, input.span, input.clock, nameOf, filtered);
       if (d !== null) out.push(d);
     }
   }

@@ -161,7 +161,8 @@ export interface Warning {
     | 'unattributed-lines'
     | 'unfinished-calls'
     | 'phases-capped'
-    | 'not-strace';
+    | 'not-strace'
+    | 'filtered-trace';
   readonly message: string;
   readonly file: string | null;
   readonly line: number | null;

@@ -227,3 +227,20 @@ describe('a task that ends inside a long call', () => {
     expect(w.after.line).toBe(2);
   });
 });
+
+describe('a capture filtered with -e trace=', () => {
+  it('is flagged, and a silent gap is not blamed on user code', () => {
+    const lines = ['10:00:00.000000 execve("/bin/app", ["app"], 0x7ffc /* 3 vars */) = 0 <0.000100>'];
+    for (let i = 1; i <= 24; i++) lines.push(`10:00:00.${String(i * 100).padStart(6, '0')} prctl(PR_SET_NAME, "w${i}") = 0 <0.000002>`);
+    lines.push('10:00:05.000000 execve("/bin/next", ["next"], 0x7ffc /* 3 vars */) = 0 <0.000100>');
+    const a = run([['t.5', 5, `${lines.join('\n')}\n`]]);
+    expect(a.warnings.find((w) => w.code === 'filtered-trace')?.message).toMatch(/^the trace shows only 2 kinds of call \(execve, prctl\) and none that every program makes/);
+    const d = a.diagnoses.find((x) => x.id === 'dominant-silent-gap')!;
+    expect(d.fix).toMatch(/^the capture recorded only some calls \(strace -e trace=…\)/);
+  });
+
+  it('is not flagged for an ordinary trace', () => {
+    const a = run([['t.5', 5, '10:00:00.000000 read(3, "", 1) = 0 <0.000001>\n'.repeat(30)]]);
+    expect(a.warnings.map((w) => w.code)).not.toContain('filtered-trace');
+  });
+});
