@@ -279,8 +279,8 @@ async function runDiff(argv: readonly string[], io: CliIo): Promise<{ code: numb
   if (fast.length === 0 || slow.length === 0) {
     throw new CliError(`the ${fast.length === 0 ? 'fast' : 'slow'} side has no files`, null, `give the fast files, --, then the slow files`);
   }
-  const fastInputs = resolveInputs(fast, io.cwd);
-  const slowInputs = resolveInputs(slow, io.cwd);
+  const fastInputs = await resolveInputs(fast, io.cwd);
+  const slowInputs = await resolveInputs(slow, io.cwd);
   const progress = progressFor(options, io, [...fastInputs, ...slowInputs]);
   const top = Math.max(options.top, DIFF_TOP);
   let fastReport: GapReport;
@@ -307,7 +307,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     const options = await parseOptions(argv, io);
     if (options === 'exit') return EXIT.ok;
     debug = options.debug;
-    const inputs = resolveInputs(options.files, io.cwd);
+    const inputs = await resolveInputs(options.files, io.cwd);
     progress = progressFor(options, io, inputs);
     let report: GapReport;
     try {
