@@ -122,7 +122,14 @@ async function readInput(
   progress: Progress | null,
 ): Promise<InputSummary> {
   const summary = new SummaryBuilder(input.path, keepIssues);
+  let first = true;
   const take = (batch: ParsedLine[]) => {
+    if (first && batch.length > 0) {
+      first = false;
+      if (isTarHeader((batch[0] as ParsedLine).text)) {
+        throw new CliError('is a tar archive, not a trace file', input.path, `unpack it first (tar -xf ${input.path}) and pass the directory`);
+      }
+    }
     summary.add(batch);
     analyzer.push(batch);
   };
@@ -146,6 +153,15 @@ async function readInput(
   } catch (err) {
     throw readError(err, input.path);
   }
+}
+
+/**
+ * A tar archive's first 512 bytes are a header with `ustar` at byte 257; its first "line" runs
+ * into the first file's content. Traces sent as `trace.tar.gz` would otherwise be read as one
+ * stream, the files run together.
+ */
+export function isTarHeader(firstLine: string): boolean {
+  return firstLine.length >= 262 && firstLine.startsWith('ustar', 257);
 }
 
 /** A failure while reading `path`, as the one-line input error it is (other errors pass through). */

@@ -3,7 +3,7 @@
  * the user is told. Nothing may crash, and nothing read may go unaccounted for.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, openSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { chmodSync, closeSync, mkdtempSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -158,5 +158,22 @@ describe('broken inputs', () => {
     const r = await runCli([good, junk]);
     expect(r.code).toBe(0);
     expect(r.stdout.replace(/\s+/g, ' ')).toContain(`not-strace: none of its 2 lines is strace output: is it the right file? (${junk}:1)`);
+  });
+});
+
+describe('archives', () => {
+  it('a tar archive (plain or gzip) of trace files: exit 2, unpack it first', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const src = mkdtempSync(join(tmpdir(), 'sg-tar-'));
+    writeFileSync(join(src, 's6.out.7'), GOOD);
+    writeFileSync(join(src, 's6.out.8'), GOOD);
+    const tar = join(dir, 'trace.tar');
+    execFileSync('tar', ['-C', src, '-cf', tar, 's6.out.7', 's6.out.8']);
+    const tgz = file(gzipSync(readFileSync(tar)), 'trace.tar.gz');
+    for (const f of [tar, tgz]) {
+      const r = await runCli([f]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`strace-gaps: is a tar archive, not a trace file (${f}) — unpack it first (tar -xf ${f}) and pass the directory\n`);
+    }
   });
 });
