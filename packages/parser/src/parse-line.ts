@@ -358,9 +358,9 @@ function splitResult(text: string, argsStart: number): ResultSplit | null {
   if (text.charCodeAt(end - 1) === 62 /* > */) {
     const lt = text.lastIndexOf(' <', end - 1);
     if (lt >= argsStart) {
-      const d = text.slice(lt + 2, end - 1);
-      if (/^\d+\.\d+$/.test(d)) {
-        duration = Number(d);
+      const d = decimalAt(text, lt + 2, end - 1);
+      if (d !== null) {
+        duration = d;
         end = lt;
       }
     }
@@ -376,6 +376,29 @@ function splitResult(text: string, argsStart: number): ResultSplit | null {
     eq = text.lastIndexOf(' = ', eq - 1);
   }
   return null;
+}
+
+/**
+ * `DIGITS.DIGITS` filling `text[from, to)` as a number, or `null`. Scanned rather than sliced and
+ * matched: it runs on every `-T` line. Up to 15 digits the integer quotient is exact and, like
+ * Number(), correctly rounded; longer ones go through Number().
+ */
+function decimalAt(text: string, from: number, to: number): number | null {
+  let whole = 0;
+  let scale = 1;
+  let dot = -1;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46 /* . */ && dot < 0) {
+      dot = i;
+      continue;
+    }
+    if (c < 48 || c > 57) return null;
+    whole = whole * 10 + (c - 48);
+    if (dot >= 0) scale *= 10;
+  }
+  if (dot <= from || dot === to - 1) return null;
+  return to - from - 1 > 15 ? Number(text.slice(from, to)) : whole / scale;
 }
 
 /** `-c` table: header, separators, rows and the total row. */

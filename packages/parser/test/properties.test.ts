@@ -80,4 +80,19 @@ describe('parseLine never throws', () => {
       { numRuns: 2000 },
     );
   });
+
+  it('reads -T durations and timestamps digit by digit exactly as Number() would', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^\d{1,6}\.\d{1,9}$/), fc.integer({ min: 0, max: 86_399 }), fc.stringMatching(/^\d{6}$/), (d, secs, frac) => {
+        const p = (n: number) => String(n).padStart(2, '0');
+        const time = `${p(Math.floor(secs / 3600))}:${p(Math.floor(secs / 60) % 60)}:${p(secs % 60)}.${frac}`;
+        const r = parseLine(`${time} read(3, "", 1) = 0 <${d}>`, 'f', 1);
+        expect(r.kind).toBe('syscall');
+        if (r.kind !== 'syscall') return;
+        expect(r.duration).toBe(Number(d));
+        expect(r.time).toEqual({ sec: secs, nsec: Number(frac) * 1000, digits: 6, clock: 'time-of-day' });
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });
