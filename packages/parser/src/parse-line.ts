@@ -275,13 +275,22 @@ function parseResumedLine(text: string, b: number, base: Base): ParsedLine {
   const restStart = close + RESUMED_CLOSE.length;
   const tail = splitResult(text, restStart);
   if (tail === null) return issueAt('truncated', 'no ") = RESULT" after the resumed arguments', base);
+  // Fields written out, not spread from `base`: these are most lines, and a literal of one shape
+  // is cheaper to build than a spread (same keys, same order).
   return {
     kind: 'resumed',
     name,
     args: text.slice(restStart, tail.argsEnd).trimStart(),
     result: tail.result,
     duration: tail.duration,
-    ...base,
+    pid: base.pid,
+    time: base.time,
+    relative: base.relative,
+    ip: base.ip,
+    syscallNumber: base.syscallNumber,
+    text: base.text,
+    file: base.file,
+    line: base.line,
   };
 }
 
@@ -297,7 +306,8 @@ function parseCallLine(text: string, b: number, base: Base): ParsedLine {
     const stop = scanStopMarker(text, open + 1);
     if (stop !== null) {
       return { kind: 'unfinished', name, args: text.slice(open + 1, stop.at).trimEnd(), stop: stop.stop,
-        newPid: stop.newPid, ...base };
+        newPid: stop.newPid, pid: base.pid, time: base.time, relative: base.relative, ip: base.ip,
+        syscallNumber: base.syscallNumber, text: base.text, file: base.file, line: base.line };
     }
   }
   const tail = splitResult(text, open + 1);
@@ -308,7 +318,14 @@ function parseCallLine(text: string, b: number, base: Base): ParsedLine {
     args: text.slice(open + 1, tail.argsEnd),
     result: tail.result,
     duration: tail.duration,
-    ...base,
+    pid: base.pid,
+    time: base.time,
+    relative: base.relative,
+    ip: base.ip,
+    syscallNumber: base.syscallNumber,
+    text: base.text,
+    file: base.file,
+    line: base.line,
   };
 }
 
@@ -322,6 +339,8 @@ function scanStopMarker(
 ): { at: number; stop: 'unfinished' | 'detached' | 'pid-changed'; newPid: number | null } | null {
   if (text.endsWith(UNFINISHED)) return { at: text.length - UNFINISHED.length, stop: 'unfinished', newPid: null };
   if (text.endsWith(DETACHED)) return { at: text.length - DETACHED.length, stop: 'detached', newPid: null };
+  // Most lines end in `>` because of `-T`; only ` ...>` can be the marker, so test before matching.
+  if (!text.endsWith(' ...>')) return null;
   const m = /<pid changed to (\d+) \.\.\.>$/.exec(text);
   if (m && m.index >= from) return { at: m.index, stop: 'pid-changed', newPid: Number(m[1]) };
   return null;
