@@ -1,48 +1,29 @@
 /**
- * The CLI's wiring: parse options, resolve inputs, read them, render, and map failures to exit
- * codes. `run` never calls `process.exit`, so tests call it in-process.
+ * The CLI's wiring: parse options, resolve inputs, read them (read-set.ts), render, compare two
+ * sets for `diff`, and map failures to exit codes. `run` never calls `process.exit`, so tests call
+ * it in-process.
  */
 import { createRequire } from 'node:module';
-import { Readable } from 'node:stream';
-import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import yargs from 'yargs';
-import {
-  SummaryBuilder,
-  isGzipFile,
-  openTraceFile,
-  parseChunks,
-  parseFileBatchesSync,
-  pidFromFileName,
-  type InputSummary,
-  type ParsedLine,
-} from '@strace-gaps/parser';
-import { ClockMismatchError, TraceSetAnalyzer, buildDiff, buildGapReport, buildInputReport, formatCount, type GapReport } from '@strace-gaps/phases';
-import { safeText } from './render/safe.js';
+import { buildDiff, type GapReport } from '@strace-gaps/phases';
 import { COMMAND, EXIT_CODES, OPTIONS, parseDuration, type CliOptions, type Format } from './args.js';
 import { CliError, EXIT } from './errors.js';
-import { resolveInputs, type Input } from './inputs.js';
-import { renderJsonChunks } from './render/json.js';
+import { resolveInputs } from './inputs.js';
+import type { CliIo } from './io.js';
+import type { Progress } from './progress.js';
+import { analyse, progressFor } from './read-set.js';
 import { renderDiffMarkdown } from './render/diff-markdown.js';
 import { renderDiffText } from './render/diff-text.js';
+import { renderJsonChunks } from './render/json.js';
 import { renderMarkdown } from './render/markdown.js';
-import { Progress } from './progress.js';
 import { renderText } from './render/text.js';
+
+export type { CliIo } from './io.js';
+export { processIo } from './io.js';
+export { readError } from './read-set.js';
 
 // Both src/ and the bundled dist/ sit one level below the package root.
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
-
-/** Where the CLI reads and writes; `process` in the bin, buffers in tests. */
-export interface CliIo {
-  readonly stdout: { write(s: string): unknown; readonly isTTY?: boolean };
-  readonly stderr: { write(s: string): unknown; readonly isTTY?: boolean };
-  readonly stdin: AsyncIterable<Uint8Array>;
-  readonly cwd: string;
-  /** The environment (`NO_COLOR`, `FORCE_COLOR`); none when absent. */
-  readonly env?: Readonly<Record<string, string | undefined>>;
-  /** The clock for progress rates, in milliseconds; `Date.now` when absent. */
-  readonly now?: () => number;
-}
 
 /** Parses argv (without `node` and the script); throws {@link CliError} on misuse. */
 export async function parseOptions(argv: readonly string[], io: CliIo, mode: 'report' | 'diff' = 'report'): Promise<CliOptions | 'exit'> {
@@ -113,94 +94,6 @@ export async function parseOptions(argv: readonly string[], io: CliIo, mode: 're
   };
 }
 
-/** Reads one input into its summary and the analysis. */
-async function readInput(
-  input: Input,
-  io: CliIo,
-  keepIssues: number,
-  analyzer: TraceSetAnalyzer,
-  progress: Progress | null,
-): Promise<InputSummary> {
-  const summary = new SummaryBuilder(input.path, keepIssues);
-  let first = true;
-  const take = (batch: ParsedLine[]) => {
-    if (first && batch.length > 0) {
-      first = false;
-      if (isTarHeader((batch[0] as ParsedLine).text)) {
-        throw new CliError('is a tar archive, not a trace file', input.path, `unpack it first (tar -xf ${input.path}) and pass the directory`);
-      }
-    }
-    summary.add(batch);
-    analyzer.push(batch);
-  };
-  const onRead = progress === null ? undefined : (bytes: number) => progress.read(bytes);
-  analyzer.beginInput(input.path, input.kind === 'stdin' ? null : pidFromFileName(input.path));
-  if (input.kind === 'stdin') {
-    const source = onRead === undefined ? io.stdin : countBytes(io.stdin, onRead);
-    for await (const batch of parseChunks(source, input.path)) take(batch);
-    analyzer.endInput();
-    progress?.fileDone();
-    return summary.finish();
-  }
-  const path = resolve(io.cwd, input.path);
-  try {
-    // Plain files are read synchronously (see readChunksSync); gzip goes through zlib's stream.
-    if (isGzipFile(path)) for await (const batch of parseChunks(openTraceFile(path, onRead), input.path)) take(batch);
-    else for (const batch of parseFileBatchesSync(path, onRead === undefined ? {} : { onRead }, input.path)) take(batch);
-    analyzer.endInput();
-    progress?.fileDone();
-    return summary.finish();
-  } catch (err) {
-    throw readError(err, input.path);
-  }
-}
-
-/**
- * A tar archive's first 512 bytes are a header with `ustar` at byte 257; its first "line" runs
- * into the first file's content. Traces sent as `trace.tar.gz` would otherwise be read as one
- * stream, the files run together.
- */
-export function isTarHeader(firstLine: string): boolean {
-  return firstLine.length >= 262 && firstLine.startsWith('ustar', 257);
-}
-
-/** A failure while reading `path`, as the one-line input error it is (other errors pass through). */
-export function readError(err: unknown, path: string): unknown {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'EACCES' || code === 'EPERM') {
-    return new CliError('permission denied', path, 'run as a user who can read it, or copy it', EXIT.usage, { cause: err });
-  }
-  if (code === 'ENOENT') {
-    return new CliError('the file disappeared before it could be read', path, 'check the path; was the capture moved or cleaned up?', EXIT.usage, { cause: err });
-  }
-  if (code === 'EISDIR') {
-    return new CliError('is a directory, not a trace file', path, 'pass the files inside it', EXIT.usage, { cause: err });
-  }
-  if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') {
-    return new CliError('the gzip data is corrupt or truncated', path, 'decompress it by hand to see how much survives', EXIT.usage, { cause: err });
-  }
-  return err;
-}
-
-function clockError(err: ClockMismatchError): CliError {
-  const first = err.expected === 'none' ? 'no timestamps' : `${err.expected} timestamps`;
-  const found = err.found === 'none' ? 'no timestamps' : `${err.found} timestamps`;
-  return new CliError(
-    `the inputs mix clocks: this line has ${found}, the lines before had ${first}`,
-    `${err.file}:${err.line}`,
-    'a set must come from one capture with one timestamp option (-t/-tt, -ttt or -r); analyse the others separately',
-    EXIT.usage,
-    { cause: err },
-  );
-}
-
-async function* countBytes(source: AsyncIterable<Uint8Array>, onRead: (bytes: number) => void): AsyncGenerator<Uint8Array> {
-  for await (const chunk of source) {
-    onRead(chunk.length);
-    yield chunk;
-  }
-}
-
 /** Colour: `--color`/`--no-color` first, then NO_COLOR (any value) and FORCE_COLOR, then whether stdout is a terminal. */
 export function useColor(options: Pick<CliOptions, 'color' | 'format'>, io: Pick<CliIo, 'stdout' | 'env'>): boolean {
   if (options.format !== 'text') return false;
@@ -211,17 +104,6 @@ export function useColor(options: Pick<CliOptions, 'color' | 'format'>, io: Pick
   return io.stdout.isTTY === true && env.TERM !== 'dumb';
 }
 
-/** Progress goes to stderr only when a person watches it. */
-function progressFor(options: CliOptions, io: CliIo, inputs: readonly Input[]): Progress | null {
-  if (options.quiet || io.stderr.isTTY !== true) return null;
-  let total: number | null = 0;
-  for (const input of inputs) {
-    if (input.kind === 'stdin') total = null;
-    else if (total !== null) total += statSync(resolve(io.cwd, input.path)).size;
-  }
-  return new Progress(io.stderr, inputs.length, total, io.now ?? Date.now);
-}
-
 function render(report: GapReport, options: CliOptions, io: CliIo): void {
   if (options.format === 'json') {
     for (const chunk of renderJsonChunks(report)) io.stdout.write(chunk);
@@ -230,43 +112,6 @@ function render(report: GapReport, options: CliOptions, io: CliIo): void {
   } else {
     io.stdout.write(renderText(report, { top: options.top, color: useColor(options, io) }));
   }
-}
-
-/** Reads a set of inputs and builds its report. */
-async function analyse(inputs: readonly Input[], options: CliOptions, io: CliIo, progress: Progress | null, top = options.top): Promise<GapReport> {
-  const analyzer = new TraceSetAnalyzer({ top, minGap: options.minGap, pids: options.pids });
-  const summaries: InputSummary[] = [];
-  try {
-    for (const input of inputs) summaries.push(await readInput(input, io, options.maxIssues, analyzer, progress));
-  } catch (err) {
-    if (err instanceof ClockMismatchError) throw clockError(err);
-    throw err;
-  }
-  checkReadable(summaries);
-  return buildGapReport(buildInputReport(summaries, options.maxIssues), analyzer.finish(), { pids: options.pids });
-}
-
-/**
- * Refuses a set with nothing in it to analyse, rather than printing an empty report: every input
- * empty, or not one line of strace output among them (a wrong file, a binary, an archive).
- */
-function checkReadable(summaries: readonly InputSummary[]): void {
-  const lines = summaries.reduce((n, s) => n + s.lines, 0);
-  const events = summaries.reduce((n, s) => n + s.events, 0);
-  const first = summaries[0];
-  if (first === undefined || events > 0) return;
-  const which = summaries.length === 1 ? 'the input' : `all ${summaries.length} inputs`;
-  if (lines === 0) {
-    throw new CliError(`${which} ${summaries.length === 1 ? 'is' : 'are'} empty`, first.path, 'check that strace wrote there (-o FILE) and that the capture ran');
-  }
-  const issue = summaries.flatMap((s) => s.issues)[0];
-  const head = issue === undefined ? '' : safeText(issue.text.slice(0, 40));
-  throw new CliError(
-    `${lines === 1 ? `the one line of ${which} is not` : `none of the ${formatCount(lines)} lines of ${which} is`} strace output` +
-      (head === '' ? '' : ` (the first reads: ${head}${issue!.text.length > 40 ? '…' : ''})`),
-    issue === undefined ? first.path : `${issue.file}:${issue.line}`,
-    'check that it is the file strace -o wrote (plain or .gz); an archive must be unpacked first',
-  );
 }
 
 /** Gaps per set a diff compares: more than a report shows, so one side's gap finds its match. */
@@ -347,15 +192,4 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     if (debug && e.stack) io.stderr.write(`${e.stack}\n`);
     return EXIT.internal;
   }
-}
-
-/** The real process's streams. */
-export function processIo(): CliIo {
-  return {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    stdin: process.stdin as unknown as Readable,
-    cwd: process.cwd(),
-    env: process.env,
-  };
 }
