@@ -143,14 +143,17 @@ export function openTraceFile(path: string, onRead?: (bytes: number) => void): A
 
 /**
  * The bytes of a plain (not compressed) file, in large synchronous reads into one reused buffer:
- * each chunk is valid only until the next is asked for. An asynchronous read costs a thread-pool
+ * each chunk is valid only until the next is asked for, or the reading ends (the buffer then goes
+ * back to a pool for the next file). An asynchronous read costs a thread-pool
  * round trip (60–120 µs on a small machine) against about 2 µs for a synchronous one; over the
  * thousands of files of a `-ff` capture that is seconds, and each stream chunk is a new buffer.
  */
 export function* readChunksSync(path: string, chunkBytes: number = READ_CHUNK_BYTES): Generator<Uint8Array> {
   const fd = openSync(path, 'r');
+  // A buffer from a small pool, not a new one per file: thousands of -ff files would each fault
+  // in a fresh megabyte. Two readers at once (interleaved generators) take two buffers.
+  const buf = (chunkBytes === READ_CHUNK_BYTES ? readBuffers.pop() : undefined) ?? Buffer.allocUnsafeSlow(chunkBytes);
   try {
-    const buf = Buffer.allocUnsafe(chunkBytes);
     for (;;) {
       const n = readSync(fd, buf, 0, chunkBytes, null);
       if (n === 0) return;
@@ -158,8 +161,11 @@ export function* readChunksSync(path: string, chunkBytes: number = READ_CHUNK_BY
     }
   } finally {
     closeSync(fd);
+    if (chunkBytes === READ_CHUNK_BYTES && readBuffers.length < 4) readBuffers.push(buf);
   }
 }
+
+const readBuffers: Buffer[] = [];
 
 /** Parses a plain file synchronously, yielding batches as {@link parseChunks} does. */
 export function* parseFileBatchesSync(path: string, options: ReadOptions = {}, name: string = path): Generator<ParsedLine[]> {

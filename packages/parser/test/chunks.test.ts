@@ -4,7 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { parseChunksSync, type ParsedLine } from '@strace-gaps/parser';
+import { parseChunksSync, readChunksSync, type ParsedLine } from '@strace-gaps/parser';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { countLines, fixtureSets, traceBytes } from './helpers/fixtures.js';
 
 function splitAt(bytes: Buffer, points: readonly number[]): Buffer[] {
@@ -76,5 +79,35 @@ describe('line splitting', () => {
     expect(r[1]).toMatchObject({ line: 2 });
     const bytes = Buffer.from(`${long}\n1 getpid() = 1\n`);
     expect(parseChunksSync(byteByByte(bytes), 'x', { maxLineBytes: 1000 })).toEqual(r);
+  });
+});
+
+describe('readChunksSync', () => {
+  it('gives interleaved readers their own buffers, and reuses them file after file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sg-chunks-'));
+    const a = join(dir, 'a');
+    const b = join(dir, 'b');
+    writeFileSync(a, 'A'.repeat(3 * 1024 * 1024 + 5));
+    writeFileSync(b, 'B'.repeat(2 * 1024 * 1024 + 7));
+    for (let round = 0; round < 3; round++) {
+      const ra = readChunksSync(a);
+      const rb = readChunksSync(b);
+      let na = 0;
+      let nb = 0;
+      for (;;) {
+        const x = ra.next();
+        const y = rb.next();
+        if (!x.done) {
+          expect(Buffer.from(x.value).every((c) => c === 0x41)).toBe(true);
+          na += x.value.length;
+        }
+        if (!y.done) {
+          expect(Buffer.from(y.value).every((c) => c === 0x42)).toBe(true);
+          nb += y.value.length;
+        }
+        if (x.done && y.done) break;
+      }
+      expect([na, nb]).toEqual([3 * 1024 * 1024 + 5, 2 * 1024 * 1024 + 7]);
+    }
   });
 });
