@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { statSync } from 'node:fs';
 import {
   SummaryBuilder,
+  countChunks,
   isGzipFile,
   openTraceFile,
   parseChunks,
@@ -46,7 +47,7 @@ async function readInput(
   const onRead = progress === null ? undefined : (bytes: number) => progress.read(bytes);
   analyzer.beginInput(input.path, input.kind === 'stdin' ? null : pidFromFileName(input.path));
   if (input.kind === 'stdin') {
-    const source = onRead === undefined ? io.stdin : countBytes(io.stdin, onRead);
+    const source = onRead === undefined ? io.stdin : countChunks(io.stdin, onRead);
     for await (const batch of parseChunks(source, input.path)) take(batch);
     analyzer.endInput();
     progress?.fileDone();
@@ -102,13 +103,6 @@ function clockError(err: ClockMismatchError): CliError {
     EXIT.usage,
     { cause: err },
   );
-}
-
-async function* countBytes(source: AsyncIterable<Uint8Array>, onRead: (bytes: number) => void): AsyncGenerator<Uint8Array> {
-  for await (const chunk of source) {
-    onRead(chunk.length);
-    yield chunk;
-  }
 }
 
 /** Progress goes to stderr only when a person watches it. */

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Progress } from '../src/progress.js';
 import { mdBlock, mdCode, mdProse, mdText } from '../src/render/markdown.js';
 import { useColor } from '../src/run.js';
-import { runCli } from './helpers.js';
+import { outsideCode, runCli } from './helpers.js';
 
 const ESC = '\u001b';
 const trace =
@@ -16,18 +16,6 @@ const trace =
   '10:00:00.100100 ppoll(NULL, 0, NULL, NULL, 8) = 0 <2.500000>\n' +
   '10:00:02.700000 close(3) = 0 <0.000010>\n';
 
-/** The Markdown with fenced blocks and inline code spans removed. */
-function outsideCode(md: string): string {
-  const out: string[] = [];
-  let fence: string | null = null;
-  for (const line of md.split('\n')) {
-    const m = /^\s*(`{3,})/.exec(line);
-    if (fence === null && m) fence = m[1] as string;
-    else if (fence !== null && m && (m[1] as string).length >= fence.length) fence = null;
-    else if (fence === null) out.push(line.replace(/(`+)(?:(?!\1).)*?\1/g, ''));
-  }
-  return out.join('\n');
-}
 
 describe('--format', () => {
   it('markdown: headings, a phase table and gaps with their lines in fenced blocks', async () => {

@@ -29,3 +29,17 @@ export async function runCli(
   const code = await run(argv, io);
   return { code, stdout, stderr };
 }
+
+/** Markdown with its fenced blocks and inline code spans removed: what a renderer shows as markup. */
+export function outsideCode(md: string): string {
+  const out: string[] = [];
+  let fence: string | null = null;
+  for (const line of md.split('\n')) {
+    const m = /^\s*(`{3,})/.exec(line);
+    if (fence === null && m) fence = m[1] as string;
+    else if (fence !== null && m && (m[1] as string).length >= fence.length) fence = null;
+    // Our own line breaks in table cells are the only markup we write.
+    else if (fence === null) out.push(line.replace(/(`+)(?:(?!\1).)*?\1/g, '').replace(/<br>/g, ' '));
+  }
+  return out.join('\n');
+}

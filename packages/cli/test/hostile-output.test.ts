@@ -5,24 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { runCli } from './helpers.js';
+import { outsideCode, runCli } from './helpers.js';
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 
-/** Markdown with fenced blocks and inline code removed. */
-function outsideCode(md: string): string {
-  const out: string[] = [];
-  let fence: string | null = null;
-  for (const line of md.split('\n')) {
-    const m = /^\s*(`{3,})/.exec(line);
-    if (fence === null && m) fence = m[1] as string;
-    else if (fence !== null && m && (m[1] as string).length >= fence.length) fence = null;
-    // Our own line breaks in table cells are the only markup we write.
-    else if (fence === null) out.push(line.replace(/(`+)(?:(?!\1).)*?\1/g, '').replace(/<br>/g, ' '));
-  }
-  return out.join('\n');
-}
 
 /** A trace whose paths, names and unparsed lines carry the hostile string. */
 function trace(h: string): string {

@@ -14,6 +14,7 @@ export type { LineSink, TooLongSink } from './lines.js';
 export { TraceLineParser } from './line-parser.js';
 export {
   ChunkParser,
+  countChunks,
   BATCH_BYTES,
   READ_CHUNK_BYTES,
   isGzipFile,

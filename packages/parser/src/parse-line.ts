@@ -275,12 +275,19 @@ function parseResumedLine(text: string, b: number, base: Base): ParsedLine {
   const restStart = close + RESUMED_CLOSE.length;
   const tail = splitResult(text, restStart);
   if (tail === null) return issueAt('truncated', 'no ") = RESULT" after the resumed arguments', base);
-  // Fields written out, not spread from `base`: these are most lines, and a literal of one shape
-  // is cheaper to build than a spread (same keys, same order).
+  return completed('resumed', name, text.slice(restStart, tail.argsEnd).trimStart(), tail, base);
+}
+
+/**
+ * A call line with its result (`syscall`, or the `resumed` half). Fields written out, not spread
+ * from `base`: these are most lines, and a literal of one shape is cheaper to build than a spread
+ * (same keys, same order).
+ */
+function completed<K extends 'syscall' | 'resumed'>(kind: K, name: string, args: string, tail: ResultSplit, base: Base) {
   return {
-    kind: 'resumed',
+    kind,
     name,
-    args: text.slice(restStart, tail.argsEnd).trimStart(),
+    args,
     result: tail.result,
     duration: tail.duration,
     pid: base.pid,
@@ -312,21 +319,7 @@ function parseCallLine(text: string, b: number, base: Base): ParsedLine {
   }
   const tail = splitResult(text, open + 1);
   if (tail === null) return issueAt('truncated', `${name}(…) has no ") = RESULT": the line is cut short`, base);
-  return {
-    kind: 'syscall',
-    name,
-    args: text.slice(open + 1, tail.argsEnd),
-    result: tail.result,
-    duration: tail.duration,
-    pid: base.pid,
-    time: base.time,
-    relative: base.relative,
-    ip: base.ip,
-    syscallNumber: base.syscallNumber,
-    text: base.text,
-    file: base.file,
-    line: base.line,
-  };
+  return completed('syscall', name, text.slice(open + 1, tail.argsEnd), tail, base);
 }
 
 /**

@@ -132,7 +132,7 @@ export function openTraceFile(path: string, onRead?: (bytes: number) => void): A
   // Sniff first: it throws (ENOENT, EACCES, EISDIR) before any stream exists to emit an error.
   const gzip = isGzipFile(path);
   const raw = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
-  if (!gzip) return onRead === undefined ? raw : counted(raw, onRead);
+  if (!gzip) return onRead === undefined ? raw : countChunks(raw, onRead);
   // pipe() reads with 'data' events, so one more listener sees every compressed chunk.
   if (onRead !== undefined) raw.on('data', (chunk) => onRead(chunk.length));
   const gunzip = createGunzip({ chunkSize: READ_CHUNK_BYTES });
@@ -179,7 +179,8 @@ export function* parseFileBatchesSync(path: string, options: ReadOptions = {}, n
   if (last.length > 0) yield last;
 }
 
-async function* counted(source: AsyncIterable<Uint8Array>, onRead: (bytes: number) => void): AsyncGenerator<Uint8Array> {
+/** Passes a byte source through, telling `onRead` each chunk's size (progress on stdin, say). */
+export async function* countChunks(source: AsyncIterable<Uint8Array>, onRead: (bytes: number) => void): AsyncGenerator<Uint8Array> {
   for await (const chunk of source) {
     onRead(chunk.length);
     yield chunk;

@@ -271,7 +271,8 @@ function sideInfo(r: GapReport): DiffSideInfo {
   };
 }
 
-function measureText(m: Measure): string {
+/** `variables 61 → 4,013`: a measure on both sides, `–` where a side has none. */
+export function measureText(m: Measure): string {
   const v = (x: number | null) => (x === null ? '–' : m.unit === 'seconds' ? formatSeconds(x) : formatCount(x));
   return `${m.name} ${v(m.fast)} → ${v(m.slow)}`;
 }

@@ -15,5 +15,5 @@ export { Task, nameOfPid } from './task.js';
 export { TopK } from './top-k.js';
 export { buildGapReport, clockText } from './report.js';
 export type { GapReport, ReportGap, ReportLine, ReportOptions, ReportPhase, ReportProcess } from './report.js';
-export { buildDiff, describe, roleOf } from './diff.js';
+export { buildDiff, describe, measureText, roleOf } from './diff.js';
 export type { Amount, DiffOptions, DiffReport, DiffRow, DiffSideInfo, GapRow, Measure, ReportDiagnosis, Side } from './diff.js';

@@ -1,12 +1,7 @@
 /** A diff as GitHub-flavoured Markdown: the headline, tables by growth, gaps and diagnoses. */
-import { formatCount as n, formatSeconds as secs, type DiffReport, type DiffRow } from '@strace-gaps/phases';
-import { signed, measureText } from './diff-text.js';
+import { formatCount as n, formatSeconds as secs, measureText, type DiffReport, type DiffRow } from '@strace-gaps/phases';
+import { amount, signed } from './diff-text.js';
 import { mdBlock, mdCode, mdProse, mdText } from './markdown.js';
-
-function amount(a: DiffRow['fast']): string {
-  if (a === null) return '–';
-  return a.count > 1 ? `${secs(a.seconds)} (${n(a.count)})` : secs(a.seconds);
-}
 
 function table(title: string, what: string, rows: readonly DiffRow[]): string[] {
   if (rows.length === 0) return [];

@@ -3,7 +3,7 @@
  * then tables of phases, programs and processes by growth, the gaps that grew, and the diagnoses
  * only one side has.
  */
-import { formatCount as n, formatSeconds as secs, type DiffReport, type DiffRow, type DiffSideInfo, type GapRow, type Measure } from '@strace-gaps/phases';
+import { formatCount as n, formatSeconds as secs, measureText, type DiffReport, type DiffRow, type DiffSideInfo, type GapRow } from '@strace-gaps/phases';
 import { ANSI_STYLE, NO_STYLE, paintSpan, type Style } from './style.js';
 import { fit, short, wrap } from './text.js';
 
@@ -21,15 +21,12 @@ export function signed(x: number): string {
   return x >= 0 ? `+${secs(x)}` : `−${secs(-x)}`;
 }
 
-function amount(a: DiffRow['fast']): string {
+/** A side's seconds, with the count when more than one phase or process adds up to them. */
+export function amount(a: DiffRow['fast']): string {
   if (a === null) return '–';
   return a.count > 1 ? `${secs(a.seconds)} (${n(a.count)})` : secs(a.seconds);
 }
 
-export function measureText(m: Measure): string {
-  const v = (x: number | null) => (x === null ? '–' : m.unit === 'seconds' ? secs(x) : n(x));
-  return `${m.name} ${v(m.fast)} → ${v(m.slow)}`;
-}
 
 function table(title: string, what: string, rows: readonly DiffRow[], st: Style): string[] {
   if (rows.length === 0) return [];
