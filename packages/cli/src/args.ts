@@ -21,6 +21,8 @@ export const COMMAND = {
     ['$0 --pid 1234 ./s6.out.*', 'gaps and phases of one process (and its threads)'],
     ['$0 --format markdown ./s6.out.* > report.md', 'a report to paste into an issue or a ticket'],
     ['$0 --json trace.log > report.json', 'one JSON document (docs/json-schema.md)'],
+    ['$0 --html report.html ./s6.out.*', 'also write one HTML page with a zoomable timeline (opens offline)'],
+    ['$0 --format trace-event ./s6.out.* > trace.json', 'every call on a timeline: open trace.json in ui.perfetto.dev'],
     ['$0 --fail-on-gap 2s ./s6.out.*', 'in CI: exit 1 when any gap is 2 s or longer'],
     ["$0 diff 'fast/s6.out.*' 'slow/s6.out.*'", 'what grew between a fast and a slow start (two globs or directories)'],
     ['$0 diff fast/s6.out.* -- slow/s6.out.*', 'the same with shell-expanded files: fast ones, --, slow ones'],
@@ -35,7 +37,7 @@ export const EXIT_CODES = [
   [70, 'Internal error (a bug): please report it with the command line; `--debug` prints the stack.'],
 ] as const;
 
-export const FORMATS = ['text', 'json', 'markdown'] as const;
+export const FORMATS = ['text', 'json', 'markdown', 'trace-event'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export const OPTIONS = {
@@ -43,7 +45,12 @@ export const OPTIONS = {
     type: 'string',
     choices: FORMATS,
     default: 'text',
-    describe: 'Output: text for a terminal, one JSON document, or Markdown for an issue or a ticket',
+    describe:
+      'Output: text for a terminal, one JSON document, Markdown for an issue or a ticket, or trace-event: a timeline of every call for ui.perfetto.dev or chrome://tracing (Chrome Trace Event JSON)',
+  },
+  html: {
+    type: 'string',
+    describe: 'Also write the report as one self-contained HTML page to this file: a zoomable timeline of phases, processes and gaps, the diagnoses and the tables (no network needed)',
   },
   json: {
     type: 'boolean',
@@ -61,8 +68,10 @@ export const OPTIONS = {
     describe: 'Ignore gaps shorter than this (e.g. 500us, 100ms, 2s; a bare number is seconds)',
   },
   pid: {
+    // Not `array: true`: that would take the file names after `--pid 1234` as more pids. A
+    // repeated option becomes an array by itself.
     type: 'number',
-    array: true,
+    requiresArg: true,
     describe: 'Only this process (and its threads); repeat for more',
   },
   'fail-on-gap': {
@@ -106,6 +115,8 @@ export interface CliOptions {
   readonly color: boolean | null;
   readonly quiet: boolean;
   readonly debug: boolean;
+  /** `--html FILE`: where to write the HTML report; `null` without it. */
+  readonly html: string | null;
 }
 
 const UNITS: Readonly<Record<string, number>> = { ns: 1e-9, us: 1e-6, 'µs': 1e-6, ms: 1e-3, s: 1, m: 60, min: 60 };

@@ -9,7 +9,10 @@ import { pidFromFileName } from '@strace-gaps/parser';
 import { CliError } from './errors.js';
 
 /** One input: a file path, or standard input. */
-export type Input = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'stdin'; readonly path: '-' };
+export type Input =
+  | { readonly kind: 'file'; readonly path: string }
+  /** `replay`: a file that holds what was read from stdin, for a second pass (`--format trace-event`). */
+  | { readonly kind: 'stdin'; readonly path: '-'; readonly replay?: string };
 
 const GLOB_CHARS = /[*?[\]{}]/;
 

@@ -16,7 +16,16 @@ import {
   type InputSummary,
   type ParsedLine,
 } from '@strace-gaps/parser';
-import { ClockMismatchError, TraceSetAnalyzer, buildGapReport, buildInputReport, formatCount, type GapReport } from '@strace-gaps/phases';
+import {
+  ClockMismatchError,
+  TraceSetAnalyzer,
+  buildGapReport,
+  buildInputReport,
+  formatCount,
+  type Analysis,
+  type GapReport,
+  type TraceListener,
+} from '@strace-gaps/phases';
 import type { CliOptions } from './args.js';
 import { CliError, EXIT } from './errors.js';
 import type { Input } from './inputs.js';
@@ -46,14 +55,15 @@ async function readInput(
   };
   const onRead = progress === null ? undefined : (bytes: number) => progress.read(bytes);
   analyzer.beginInput(input.path, input.kind === 'stdin' ? null : pidFromFileName(input.path));
-  if (input.kind === 'stdin') {
+  if (input.kind === 'stdin' && input.replay === undefined) {
     const source = onRead === undefined ? io.stdin : countChunks(io.stdin, onRead);
     for await (const batch of parseChunks(source, input.path)) take(batch);
     analyzer.endInput();
     progress?.fileDone();
     return summary.finish();
   }
-  const path = resolve(io.cwd, input.path);
+  // stdin kept in a file for a second pass is read from there, still named `-`.
+  const path = input.kind === 'stdin' && input.replay !== undefined ? input.replay : resolve(io.cwd, input.path);
   try {
     // Plain files are read synchronously (see readChunksSync); gzip goes through zlib's stream.
     if (isGzipFile(path)) for await (const batch of parseChunks(openTraceFile(path, onRead), input.path)) take(batch);
@@ -118,7 +128,23 @@ export function progressFor(options: CliOptions, io: CliIo, inputs: readonly Inp
 
 /** Reads a set of inputs and builds its report. */
 export async function analyse(inputs: readonly Input[], options: CliOptions, io: CliIo, progress: Progress | null, top = options.top): Promise<GapReport> {
-  const analyzer = new TraceSetAnalyzer({ top, minGap: options.minGap, pids: options.pids });
+  return (await analyseSet(inputs, options, io, progress, { top })).report;
+}
+
+/** Reads a set of inputs into its analysis and its report; a `listener` sees every call as it passes. */
+export async function analyseSet(
+  inputs: readonly Input[],
+  options: CliOptions,
+  io: CliIo,
+  progress: Progress | null,
+  extra: { top?: number; listener?: TraceListener } = {},
+): Promise<{ report: GapReport; analysis: Analysis }> {
+  const analyzer = new TraceSetAnalyzer({
+    top: extra.top ?? options.top,
+    minGap: options.minGap,
+    pids: options.pids,
+    ...(extra.listener === undefined ? {} : { listener: extra.listener }),
+  });
   const summaries: InputSummary[] = [];
   try {
     for (const input of inputs) summaries.push(await readInput(input, io, options.maxIssues, analyzer, progress));
@@ -127,7 +153,8 @@ export async function analyse(inputs: readonly Input[], options: CliOptions, io:
     throw err;
   }
   checkReadable(summaries);
-  return buildGapReport(buildInputReport(summaries, options.maxIssues), analyzer.finish(), { pids: options.pids });
+  const analysis = analyzer.finish();
+  return { report: buildGapReport(buildInputReport(summaries, options.maxIssues), analysis, { pids: options.pids }), analysis };
 }
 
 /**

@@ -3,20 +3,25 @@
  * sets for `diff`, and map failures to exit codes. `run` never calls `process.exit`, so tests call
  * it in-process.
  */
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import yargs from 'yargs';
-import { buildDiff, type GapReport } from '@strace-gaps/phases';
+import { buildDiff, buildLanes, type Analysis, type GapReport } from '@strace-gaps/phases';
 import { COMMAND, EXIT_CODES, OPTIONS, parseDuration, type CliOptions, type Format } from './args.js';
 import { CliError, EXIT } from './errors.js';
-import { resolveInputs } from './inputs.js';
+import { resolveInputs, type Input } from './inputs.js';
 import type { CliIo } from './io.js';
 import type { Progress } from './progress.js';
-import { analyse, progressFor } from './read-set.js';
+import { analyse, analyseSet, progressFor } from './read-set.js';
 import { renderDiffMarkdown } from './render/diff-markdown.js';
 import { renderDiffText } from './render/diff-text.js';
 import { renderJsonChunks } from './render/json.js';
 import { renderMarkdown } from './render/markdown.js';
+import { renderHtml } from './render/html.js';
 import { renderText } from './render/text.js';
+import { TraceEventWriter } from './render/trace-event.js';
 
 export type { CliIo } from './io.js';
 export { processIo } from './io.js';
@@ -75,7 +80,13 @@ export async function parseOptions(argv: readonly string[], io: CliIo, mode: 're
   if (args.json && args.format !== 'text' && args.format !== 'json') {
     throw new CliError(`--json and --format ${args.format} ask for two formats`, null, 'give one of them');
   }
-  const pids = (args.pid ?? []).map(Number);
+  if (args.html !== undefined && args.html.trim() === '') {
+    throw new CliError('--html needs a file name', null, 'e.g. --html report.html');
+  }
+  if (mode === 'diff' && (args.format === 'trace-event' || args.html !== undefined)) {
+    throw new CliError('diff writes text, json or markdown', null, `for a timeline, run ${COMMAND.name} --html or --format trace-event on each capture`);
+  }
+  const pids = ([] as unknown[]).concat(args.pid ?? []).map(Number);
   const bad = pids.find((p) => !Number.isInteger(p) || p <= 0);
   if (bad !== undefined) {
     throw new CliError(`--pid must be a process id, not ${String(bad)}`, null, 'e.g. --pid 1234 (repeat for more)');
@@ -91,6 +102,7 @@ export async function parseOptions(argv: readonly string[], io: CliIo, mode: 're
     color: args.color ?? null,
     quiet: args.quiet,
     debug: args.debug,
+    html: args.html ?? null,
   };
 }
 
@@ -159,6 +171,81 @@ async function runDiff(argv: readonly string[], io: CliIo): Promise<{ code: numb
   return { code: EXIT.ok, progress };
 }
 
+function failsOn(report: GapReport, options: CliOptions): number {
+  const limit = options.failOnGap;
+  return limit !== null && report.gaps.some((g) => g.seconds >= limit) ? EXIT.findings : EXIT.ok;
+}
+
+/** `--html FILE`: the page, written next to whatever goes to stdout. */
+function writeHtml(file: string, report: GapReport, analysis: Analysis, options: CliOptions, io: CliIo): void {
+  const page = renderHtml(report, buildLanes(analysis, { pids: options.pids }), { generator: `${COMMAND.name} ${version}` });
+  const path = resolve(io.cwd, file);
+  try {
+    writeFileSync(path, page);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw new CliError(`cannot write the HTML report (${code})`, file, 'check that its directory exists and is writable', EXIT.usage, { cause: err });
+  }
+  if (!options.quiet) io.stderr.write(`${COMMAND.name}: wrote ${file}\n`);
+}
+
+/**
+ * `--format trace-event` reads the set twice: once for what only the whole set tells (threads of
+ * which process, names, phases, gaps), once to stream every call out. stdin is kept in a
+ * temporary file for the second pass.
+ */
+async function writeTraceEvents(given: readonly Input[], options: CliOptions, io: CliIo): Promise<GapReport> {
+  let spool: string | null = null;
+  try {
+    const inputs: Input[] = [];
+    for (const input of given) {
+      if (input.kind !== 'stdin') {
+        inputs.push(input);
+        continue;
+      }
+      spool = mkdtempSync(join(tmpdir(), 'strace-gaps-'));
+      const replay = join(spool, 'stdin');
+      await spoolTo(io.stdin, replay);
+      inputs.push({ kind: 'stdin', path: '-', replay });
+    }
+    let progress = progressFor(options, io, inputs);
+    let first: { report: GapReport; analysis: Analysis };
+    try {
+      first = await analyseSet(inputs, options, io, progress);
+    } finally {
+      progress?.done();
+    }
+    if (first.analysis.clock.kind === 'none') {
+      throw new CliError('the trace has no timestamps, so there is no timeline to export', first.report.input.files[0]?.path ?? null, 're-capture with -tt -T (or -ttt)');
+    }
+    if (options.html !== null) writeHtml(options.html, first.report, first.analysis, options, io);
+    const writer = new TraceEventWriter((chunk) => io.stdout.write(chunk), first.analysis, first.report, {
+      pids: options.pids,
+      generator: `${COMMAND.name} ${version}`,
+    });
+    writer.begin();
+    progress = progressFor(options, io, inputs);
+    try {
+      await analyseSet(inputs, options, io, progress, { listener: writer });
+    } finally {
+      progress?.done();
+    }
+    writer.end();
+    return first.report;
+  } finally {
+    if (spool !== null) rmSync(spool, { recursive: true, force: true });
+  }
+}
+
+async function spoolTo(source: AsyncIterable<Uint8Array>, path: string): Promise<void> {
+  const fd = openSync(path, 'w');
+  try {
+    for await (const chunk of source) writeSync(fd, chunk);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Runs the CLI; resolves to the exit code. */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   let debug = argv.includes('--debug');
@@ -170,16 +257,20 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     debug = options.debug;
     const inputs = await resolveInputs(options.files, io.cwd);
     progress = progressFor(options, io, inputs);
-    let report: GapReport;
+    if (options.format === 'trace-event') {
+      const report = await writeTraceEvents(inputs, options, io);
+      return failsOn(report, options);
+    }
+    let set: { report: GapReport; analysis: Analysis };
     try {
-      report = await analyse(inputs, options, io, progress);
+      set = await analyseSet(inputs, options, io, progress);
     } finally {
       progress?.done();
     }
+    const report = set.report;
+    if (options.html !== null) writeHtml(options.html, report, set.analysis, options, io);
     render(report, options, io);
-    const limit = options.failOnGap;
-    if (limit !== null && report.gaps.some((g) => g.seconds >= limit)) return EXIT.findings;
-    return EXIT.ok;
+    return failsOn(report, options);
   } catch (err) {
     progress?.done();
     if (err instanceof CliError) {

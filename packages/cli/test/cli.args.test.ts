@@ -72,6 +72,14 @@ describe('report options', () => {
     expect(other.processes).toEqual([]);
   });
 
+  it('--pid before the files takes one value each time (the files stay files)', async () => {
+    const one = await runCli(['--json', '--pid', '14004', 'fixtures/s6-slow/s6.out.*']);
+    expect(one.stderr).toBe('');
+    expect(new Set(JSON.parse(one.stdout).processes.map((p: { tgid: number }) => p.tgid))).toEqual(new Set([14004]));
+    const two = await runCli(['--json', '--pid', '14004', '--pid', '13988', 'fixtures/s6-slow/s6.out.*']);
+    expect(new Set(JSON.parse(two.stdout).processes.map((p: { tgid: number }) => p.tgid))).toEqual(new Set([14004, 13988]));
+  });
+
   it('parses durations', () => {
     expect(['2s', '500ms', '250us', '1.5', '3m', '10µs'].map((d) => Number(parseDuration(d)!.toPrecision(12)))).toEqual([2, 0.5, 0.00025, 1.5, 180, 0.00001]);
     expect(['', 'x', '1h', '-1s'].map(parseDuration)).toEqual([null, null, null, null]);

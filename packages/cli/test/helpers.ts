@@ -1,5 +1,8 @@
+import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Readable } from 'node:stream';
+import { pidFromFileName } from '@strace-gaps/parser';
+import { fixtureSets } from '../../parser/test/helpers/fixtures.js';
 import { run, type CliIo } from '../src/run.js';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -43,3 +46,26 @@ export function outsideCode(md: string): string {
   }
   return out.join('\n');
 }
+
+/** One capture: a `-ff` set (every file named PREFIX.PID) is one; otherwise each file is its own. */
+interface Capture {
+  readonly name: string;
+  /** Paths relative to the repository root, as a user would type them. */
+  readonly files: readonly string[];
+  /** Golden file path without extension. */
+  readonly golden: string;
+}
+
+export function captures(): Capture[] {
+  const out: Capture[] = [];
+  for (const set of fixtureSets()) {
+    const files = set.files.map((f) => relative(ROOT, f));
+    if (files.every((f) => pidFromFileName(f) !== null)) {
+      out.push({ name: set.name, files, golden: join(set.dir, 'report.golden') });
+    } else {
+      for (const f of files) out.push({ name: `${set.name}/${basename(f)}`, files: [f], golden: join(set.dir, `report.${basename(f)}.golden`) });
+    }
+  }
+  return out;
+}
+

@@ -5,36 +5,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pidFromFileName } from '@strace-gaps/parser';
-import { fixtureSets } from '../../parser/test/helpers/fixtures.js';
-import { ROOT, runCli } from './helpers.js';
+import { ROOT, captures, runCli } from './helpers.js';
 
 const BIN = join(ROOT, 'packages/cli/bin/strace-gaps.js');
 const BUILT = existsSync(join(ROOT, 'packages/cli/dist/bin.js'));
-
-/** One capture: a `-ff` set (every file named PREFIX.PID) is one; otherwise each file is its own. */
-interface Capture {
-  readonly name: string;
-  /** Paths relative to the repository root, as a user would type them. */
-  readonly files: readonly string[];
-  /** Golden file path without extension. */
-  readonly golden: string;
-}
-
-function captures(): Capture[] {
-  const out: Capture[] = [];
-  for (const set of fixtureSets()) {
-    const files = set.files.map((f) => relative(ROOT, f));
-    if (files.every((f) => pidFromFileName(f) !== null)) {
-      out.push({ name: set.name, files, golden: join(set.dir, 'report.golden') });
-    } else {
-      for (const f of files) out.push({ name: `${set.name}/${basename(f)}`, files: [f], golden: join(set.dir, `report.${basename(f)}.golden`) });
-    }
-  }
-  return out;
-}
 
 describe.each(captures())('$name', (c) => {
   it('text report', async () => {

@@ -15,8 +15,11 @@ import {
   formatTimestamp,
   secondsBetween,
   type ExecInfo,
+  type ExitEvent,
   type JoinedEvent,
+  type KilledEvent,
   type ParsedLine,
+  type SignalEvent,
   type SyscallEvent,
 } from '@strace-gaps/parser';
 import { DEFAULT_MERGE_SECONDS, idleWindows } from './activity.js';
@@ -41,6 +44,21 @@ export interface AnalysisOptions {
   readonly pids?: readonly number[] | null;
   /** Phase detectors; default {@link builtinDetectors}. */
   readonly detectors?: readonly PhaseDetector[];
+  /**
+   * Sees every call, signal and end of every task as the set streams past (an exporter writing a
+   * timeline). The analysis keeps no events; a listener that needs them writes them out.
+   */
+  readonly listener?: TraceListener;
+}
+
+/** What a {@link TraceListener} is told, besides calls. */
+export type TaskEvent = SignalEvent | ExitEvent | KilledEvent;
+
+export interface TraceListener {
+  /** A joined call of `task`, with its times on the set's clock. */
+  call(task: Task, call: Call): void;
+  /** A signal delivered to `task`, or its `+++ exited`/`+++ killed` line; `t` on the set's clock. */
+  event(task: Task, ev: TaskEvent, t: number | null): void;
 }
 
 export const DEFAULT_TOP = 10;
@@ -143,6 +161,7 @@ export class TraceSetAnalyzer {
   private readonly detectors: readonly PhaseDetector[];
   private readonly ctx: DetectorContext;
   private readonly top: number;
+  private readonly listener: TraceListener | null;
   private stream: Stream | null = null;
   private readonly ranges: { file: string; first: number; last: number }[] = [];
   private inputs = 0;
@@ -152,6 +171,7 @@ export class TraceSetAnalyzer {
     const pids = options.pids && options.pids.length > 0 ? new Set(options.pids) : null;
     this.gaps = new GapCollector(Math.max(this.top, 1), options.minGap ?? DEFAULT_MIN_GAP, pids);
     this.detectors = options.detectors ?? builtinDetectors();
+    this.listener = options.listener ?? null;
     this.ctx = {
       phase: (p) => this.addPhase(p),
       finding: (f) => this.findings.push(f),
@@ -307,6 +327,7 @@ export class TraceSetAnalyzer {
     const t = ev.time === null ? null : s.clock.toNumber(ev.time);
     this.seen(s, task, t, null);
     if (task.first === null) task.first = refOf(ev, ev.time === null ? null : formatTimestamp(ev.time));
+    this.listener?.event(task, ev, t);
     if (ev.kind === 'signal') {
       task.signals++;
       return;
@@ -359,6 +380,7 @@ export class TraceSetAnalyzer {
       task.activity.add(t0, busyEnd, this.intern.get(this.action(task, call)));
     }
     for (const w of st.watchers) w.call(call);
+    this.listener?.call(task, call);
   }
 
   /**
