@@ -147,7 +147,7 @@ export function pageMain(data: PageData): void {
   for (const lane of data.lanes) rows.push({ type: 'lane', lane, gaps: gapsByPid.get(lane.pid) ?? [] });
 
   const tl = section('Timeline');
-  const help = add(tl, el('p', 'help', 'Drag to pan, Ctrl+wheel (or the buttons) to zoom, hover for the lines; click a row of a table below to show it here.'));
+  const help = add(tl, el('p', 'help', 'Blue: a process issuing syscalls; orange: waiting inside a call; red: silent (no syscall at all). Drag to pan, Ctrl+wheel (or the buttons) to zoom, hover for the lines; click a row of a table below to show it here.'));
   const controls = add(tl, el('div', 'controls'));
   const zoomIn = add(controls, el('button', undefined, 'Zoom in'));
   const zoomOut = add(controls, el('button', undefined, 'Zoom out'));
