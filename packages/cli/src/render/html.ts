@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { formatCount, formatSeconds, type GapReport, type Lane } from '@strace-gaps/phases';
 import { pageMain, type PageData } from './html-client.js';
+import { treeOrder } from './tree-order.js';
 
 /** Rows of the process table; the rest are counted (the timeline still has every lane). */
 const MAX_PROCESS_ROWS = 500;
@@ -134,36 +135,6 @@ export function pageData(report: GapReport, lanes: readonly Lane[], options: Htm
 function exitText(e: NonNullable<GapReport['processes'][number]['exit']>): string {
   if (e.signal !== null) return `killed by ${e.signal}${e.coreDumped ? ' (core dumped)' : ''}`;
   return `exited ${e.code}`;
-}
-
-/** Items parents first, each followed by its children, depth first; keeps the input order among siblings. */
-function treeOrder<T extends { pid: number }>(items: readonly T[], parentOf: (item: T) => number | null): T[] {
-  const first = new Map<number, T>();
-  for (const it of items) if (!first.has(it.pid)) first.set(it.pid, it);
-  const kids = new Map<T, T[]>();
-  const roots: T[] = [];
-  for (const it of items) {
-    const ppid = parentOf(it);
-    const parent = ppid === null ? undefined : first.get(ppid);
-    if (parent === undefined || parent === it) roots.push(it);
-    else kids.set(parent, [...(kids.get(parent) ?? []), it]);
-  }
-  const out: T[] = [];
-  const seen = new Set<T>();
-  const visit = (root: T) => {
-    const stack = [root];
-    while (stack.length > 0) {
-      const it = stack.pop() as T;
-      if (seen.has(it)) continue;
-      seen.add(it);
-      out.push(it);
-      const list = kids.get(it) ?? [];
-      for (let i = list.length - 1; i >= 0; i--) stack.push(list[i] as T);
-    }
-  };
-  for (const r of roots) visit(r);
-  for (const it of items) if (!seen.has(it)) visit(it);
-  return out;
 }
 
 /** The page's script: {@link pageMain} run on the embedded data. */

@@ -9,6 +9,7 @@
  * second streams every call out as it passes ({@link TraceEventWriter} is the analysis's listener).
  */
 import type { Analysis, Call, GapReport, Task, TaskEvent, TraceListener } from '@strace-gaps/phases';
+import { treeOrder } from './tree-order.js';
 
 /**
  * The pid of the track group holding phases and gaps: above Linux's PID_MAX_LIMIT (2^22), so no
@@ -161,7 +162,7 @@ export class TraceEventWriter implements TraceListener {
   /** Process and thread names, and an order that puts each process after its parent. */
   private metadata(): void {
     const tasks = this.first.tasks.filter((t) => this.keep(t.pid, t.tgid));
-    const order = treeOrder(tasks);
+    const order = treeOrder(tasks, (t) => t.ppid);
     const meta = (name: string, pid: number, tid: number, args: object) =>
       this.emit(`{"ph":"M","name":"${name}","pid":${pid},"tid":${tid},"args":${json(args)}}`);
     const named = new Set<number>();
@@ -236,37 +237,6 @@ function micros(wholeMicros: number, ns: number): string {
   const us = Math.floor(ns / 1000);
   const frac = ns - us * 1000;
   return frac === 0 ? String(wholeMicros + us) : `${wholeMicros + us}.${String(frac).padStart(3, '0')}`;
-}
-
-/** Tasks parents first, each followed by its children (in start order), depth first. */
-function treeOrder(tasks: readonly Task[]): Task[] {
-  const byPid = new Map<number, Task>();
-  for (const t of tasks) if (!byPid.has(t.pid)) byPid.set(t.pid, t);
-  const children = new Map<Task, Task[]>();
-  const roots: Task[] = [];
-  for (const t of tasks) {
-    const parent = t.ppid === null ? undefined : byPid.get(t.ppid);
-    if (parent === undefined || parent === t) roots.push(t);
-    else {
-      const list = children.get(parent);
-      if (list === undefined) children.set(parent, [t]);
-      else list.push(t);
-    }
-  }
-  const out: Task[] = [];
-  const seen = new Set<Task>();
-  const stack = [...roots].reverse();
-  while (stack.length > 0) {
-    const t = stack.pop() as Task;
-    if (seen.has(t)) continue;
-    seen.add(t);
-    out.push(t);
-    const kids = children.get(t);
-    if (kids !== undefined) for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i] as Task);
-  }
-  // A parent cycle (pid reuse can make one) leaves tasks unvisited.
-  for (const t of tasks) if (!seen.has(t)) out.push(t);
-  return out;
 }
 
 /**
