@@ -35,6 +35,9 @@ export async function parseOptions(argv: readonly string[], io: CliIo, mode: 're
   let helpText: string | null = null;
   const parser = yargs([...argv])
     .scriptName(COMMAND.name)
+    // Our own messages are English; yargs' must not switch to the user's locale mid-sentence (and
+    // the bundled yargs carries no locale files).
+    .locale('en')
     .usage(mode === 'diff' ? `${COMMAND.diffUsage}\n\n${COMMAND.diffDescription}` : `${COMMAND.usage}\n\n${COMMAND.description}`)
     .options(OPTIONS)
     .example(COMMAND.examples.map(([cmd, what]) => [cmd, what] as [string, string]))
