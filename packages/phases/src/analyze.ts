@@ -21,6 +21,7 @@ import {
   type ParsedLine,
   type SignalEvent,
   type SyscallEvent,
+  type Timestamp,
 } from '@strace-gaps/parser';
 import { DEFAULT_MERGE_SECONDS, idleWindows } from './activity.js';
 import { Interner } from './intern.js';
@@ -49,6 +50,38 @@ export interface AnalysisOptions {
    * timeline). The analysis keeps no events; a listener that needs them writes them out.
    */
   readonly listener?: TraceListener;
+  /**
+   * The set's base second, when it is already known: analyses of parts of one set (worker
+   * threads, see {@link TraceSetAnalyzer.partial}) must put their times on the same base so that
+   * their numbers are the ones a single analysis would compute.
+   */
+  readonly clockBase?: number | null;
+}
+
+/**
+ * What an analyzer read from some of a set's inputs, as plain data a structured clone carries to
+ * another thread: the analyzer that reads the whole set takes it in with `absorb`, in input order.
+ */
+export interface PartialAnalysis {
+  readonly clock: {
+    readonly kind: SetClockKind | null;
+    readonly decidedAt: { file: string; line: number } | null;
+    readonly digits: number;
+    readonly rolledOver: boolean;
+    readonly relativeStreams: number;
+  };
+  readonly inputs: number;
+  /** Ended tasks, as data (revived with `Task.revive`). */
+  readonly tasks: readonly Task[];
+  readonly phases: readonly Phase[];
+  /** Per `exec`/`loader` kind: the longest phases kept, and how many there were. */
+  readonly perExec: readonly { kind: string; top: readonly Phase[]; seen: number }[];
+  readonly findings: readonly Finding[];
+  readonly warnings: readonly Warning[];
+  readonly ranges: readonly { file: string; first: number; last: number }[];
+  readonly gaps: { readonly userspace: readonly Gap[]; readonly waiting: readonly Gap[] };
+  /** Each detector's {@link PhaseDetector.state}, in detector order. */
+  readonly detectors: readonly unknown[];
 }
 
 /** What a {@link TraceListener} is told, besides calls. */
@@ -172,6 +205,7 @@ export class TraceSetAnalyzer {
     this.gaps = new GapCollector(Math.max(this.top, 1), options.minGap ?? DEFAULT_MIN_GAP, pids);
     this.detectors = options.detectors ?? builtinDetectors();
     this.listener = options.listener ?? null;
+    if (options.clockBase !== undefined && options.clockBase !== null) this.clock.baseSec = options.clockBase;
     this.ctx = {
       phase: (p) => this.addPhase(p),
       finding: (f) => this.findings.push(f),
@@ -424,6 +458,66 @@ export class TraceSetAnalyzer {
     }
     capped.seen++;
     capped.top.push(p);
+  }
+
+  /** The set's base second, once the first timed line is read (`null` before). */
+  get clockBase(): number | null {
+    return this.clock.baseSec;
+  }
+
+  /** Can this analysis be split across threads? Only when every detector can merge its state. */
+  get splittable(): boolean {
+    return this.listener === null && this.detectors.every((d) => d.state !== undefined && d.merge !== undefined);
+  }
+
+  /** Ends the current input and hands over everything read, as data (see {@link PartialAnalysis}). */
+  partial(): PartialAnalysis {
+    if (this.stream !== null) this.endInput();
+    const c = this.clock;
+    return {
+      clock: { kind: c.kind, decidedAt: c.decidedAt, digits: c.digits, rolledOver: c.rolledOver, relativeStreams: c.relativeStreams },
+      inputs: this.inputs,
+      tasks: this.tasks,
+      phases: this.phases,
+      perExec: [...this.perExec].map(([kind, { top, seen }]) => ({ kind, top: top.values(), seen })),
+      findings: this.findings,
+      warnings: this.warnings,
+      ranges: this.ranges,
+      gaps: { userspace: this.gaps.userspace.values(), waiting: this.gaps.waiting.values() },
+      detectors: this.detectors.map((d) => (d.state === undefined ? null : d.state())),
+    };
+  }
+
+  /**
+   * Takes in what another analyzer read (its inputs come after every input read or absorbed so
+   * far). The result is what reading those inputs here would have given: the same tasks in the
+   * same order, top-k lists that keep equal items in arrival order, detectors merged in order.
+   */
+  absorb(part: PartialAnalysis): void {
+    if (this.stream !== null) this.endInput();
+    const c = this.clock;
+    if (part.clock.kind !== null) {
+      const at = part.clock.decidedAt ?? { file: '?', line: 0 };
+      c.check(part.clock.kind, at.file, at.line);
+    }
+    if (part.clock.digits > c.digits) c.digits = part.clock.digits as Timestamp['digits'];
+    c.rolledOver ||= part.clock.rolledOver;
+    c.relativeStreams += part.clock.relativeStreams;
+    this.inputs += part.inputs;
+    for (const t of part.tasks) this.tasks.push(Task.revive(t, this.tasks.length, this.intern));
+    this.phases.push(...part.phases);
+    for (const { kind, top, seen } of part.perExec) {
+      const mine = this.perExec.get(kind);
+      if (mine === undefined) continue;
+      for (const p of top) mine.top.push(p);
+      mine.seen += seen;
+    }
+    this.findings.push(...part.findings);
+    this.warnings.push(...part.warnings);
+    this.ranges.push(...part.ranges);
+    for (const g of part.gaps.userspace) this.gaps.userspace.push(g);
+    for (const g of part.gaps.waiting) this.gaps.waiting.push(g);
+    this.detectors.forEach((d, i) => d.merge?.(part.detectors[i]));
   }
 
   /** Ends the analysis. */

@@ -43,4 +43,17 @@ export interface PhaseDetector {
   watch(task: Task, ctx: DetectorContext): TaskWatcher | null;
   /** Called once after every input is read. */
   finish?(set: SetView, ctx: DetectorContext): void;
+  /**
+   * For an analysis split across worker threads (each reads some of the inputs with its own
+   * detector instances): what this instance gathered across tasks, as data a structured clone
+   * can carry (`null` when it keeps nothing between tasks). Phases it already reported through
+   * its context travel with the analysis.
+   */
+  state?(): unknown;
+  /**
+   * Folds in another instance's {@link state}; called in input order, as if this instance had
+   * watched those tasks itself. A detector without `state` and `merge` keeps an analysis on one
+   * thread.
+   */
+  merge?(state: unknown): void;
 }

@@ -19,6 +19,13 @@ export class SyscallStats {
 
   constructor(private readonly intern: Interner | null = null) {}
 
+  /** Stats that arrived as a structured clone: the class back, and the receiver's interner. */
+  static revive(data: SyscallStats, intern: Interner | null): SyscallStats {
+    const s = Object.setPrototypeOf(data, SyscallStats.prototype) as SyscallStats;
+    (s as unknown as { intern: Interner | null }).intern = intern;
+    return s;
+  }
+
   /** Distinct syscall names seen. */
   get size(): number {
     return this.slots.size;

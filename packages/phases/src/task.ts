@@ -88,6 +88,20 @@ export class Task {
   }
 
   /**
+   * A task that crossed a thread boundary as a structured clone (plain data, see
+   * `TraceSetAnalyzer.absorb`): its classes back, its place among this set's tasks, this
+   * analysis's interner. Only ended tasks travel, so their fd tables are empty.
+   */
+  static revive(data: Task, index: number, intern: Interner | null): Task {
+    const t = Object.setPrototypeOf(data, Task.prototype) as Task;
+    (t as { index: number }).index = index;
+    Object.setPrototypeOf(t.activity, Activity.prototype);
+    Object.setPrototypeOf(t.fds, FdTable.prototype);
+    SyscallStats.revive(t.stats, intern);
+    return t;
+  }
+
+  /**
    * The unnamed process (pid 0: lines without a pid prefix) turned out to be `pid`. Only the
    * analyzer calls this, before anything has been cited with the new pid.
    */

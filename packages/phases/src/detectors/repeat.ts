@@ -98,5 +98,10 @@ export function repeatedFiles(): PhaseDetector {
     finish(_set, ctx) {
       for (const p of kept.values()) ctx.phase(p);
     },
+    // Largest first, equal ones in arrival order: pushed again they keep what one instance would.
+    state: () => kept.values(),
+    merge(other) {
+      for (const p of other as Phase[]) kept.push(p);
+    },
   };
 }

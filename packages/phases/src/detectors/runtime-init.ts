@@ -59,5 +59,11 @@ export function runtimeInit(): PhaseDetector {
     finish(_set, ctx) {
       for (const p of phases) ctx.phase({ ...p, extra: { ...p.extra, stages: [...stages] } });
     },
+    state: () => ({ stages, phases }),
+    merge(other) {
+      const o = other as { stages: RuntimeStage[]; phases: Phase[] };
+      for (const s of o.stages) if (stages.length < 64) stages.push(s);
+      phases.push(...o.phases);
+    },
   };
 }

@@ -42,6 +42,13 @@ export function supervisorStart(): PhaseDetector {
         },
       };
     },
+    state: () => ({ scanner, supervisors, times }),
+    merge(other) {
+      const o = other as { scanner: Exec | null; supervisors: Exec[]; times: number[] };
+      if (o.scanner !== null && (scanner === null || o.scanner.t0 < scanner.t0)) scanner = o.scanner;
+      for (const x of o.supervisors) if (supervisors.length < MAX_SERVICES) supervisors.push(x);
+      times.push(...o.times);
+    },
     finish(set, ctx) {
       const s = scanner;
       // The scanner and the supervisors are different processes: without one timeline, no phase.

@@ -1,0 +1,80 @@
+/**
+ * An analysis split across threads: parts of a set read by separate analyzers (on the same clock
+ * base), carried over as structured clones and absorbed in order, must give exactly the analysis
+ * of one analyzer reading everything. Checked on every multi-file capture, split at every point
+ * and in three parts.
+ */
+import { basename } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseText, pidFromFileName } from '@strace-gaps/parser';
+import { TraceSetAnalyzer, buildGapReport, buildInputReport, type Analysis } from '@strace-gaps/phases';
+import { fixtureSets, traceBytes } from '../../parser/test/helpers/fixtures.js';
+
+const sets = fixtureSets()
+  .filter((s) => s.files.length >= 2 && s.files.every((f) => pidFromFileName(f) !== null))
+  .map((s) => ({ name: s.name, files: s.files.map((f) => ({ file: basename(f), pid: pidFromFileName(f), text: traceBytes(f).toString('utf8') })) }));
+
+type Input = (typeof sets)[number]['files'][number];
+
+function read(a: TraceSetAnalyzer, inputs: readonly Input[]): TraceSetAnalyzer {
+  for (const i of inputs) {
+    a.beginInput(i.file, i.pid);
+    a.push(parseText(i.text, i.file));
+    a.endInput();
+  }
+  return a;
+}
+
+function doc(a: Analysis): string {
+  return JSON.stringify(buildGapReport(buildInputReport([], 20), a));
+}
+
+/** The base second a whole-set analysis settles on (what the CLI probes before it splits). */
+function baseOf(inputs: readonly Input[]): number | null {
+  const probe = new TraceSetAnalyzer();
+  for (const i of inputs) {
+    read(probe, [i]);
+    if (probe.clockBase !== null) return probe.clockBase;
+  }
+  return null;
+}
+
+function split(inputs: readonly Input[], cuts: number[]): Analysis {
+  const clockBase = baseOf(inputs);
+  const main = new TraceSetAnalyzer({ clockBase });
+  let from = 0;
+  for (const cut of [...cuts, inputs.length]) {
+    const part = read(new TraceSetAnalyzer({ clockBase }), inputs.slice(from, cut)).partial();
+    main.absorb(structuredClone(part));
+    from = cut;
+  }
+  return main.finish();
+}
+
+describe.each(sets)('$name', ({ files }) => {
+  const whole = doc(read(new TraceSetAnalyzer(), files).finish());
+
+  it('split in two at every file: the same report', () => {
+    for (let cut = 1; cut < files.length; cut++) expect(doc(split(files, [cut])), `cut at ${cut}`).toBe(whole);
+  });
+
+  it('split in three: the same report', () => {
+    const third = Math.max(1, Math.floor(files.length / 3));
+    expect(doc(split(files, [third, Math.min(files.length - 1, 2 * third)]))).toBe(whole);
+  });
+});
+
+describe('absorb', () => {
+  it('refuses a part on another clock, naming its first timed line', () => {
+    const main = new TraceSetAnalyzer();
+    main.absorb(read(new TraceSetAnalyzer(), [{ file: 'a.1', pid: 1, text: '10:00:00.000001 close(3) = 0\n' }]).partial());
+    const other = read(new TraceSetAnalyzer(), [{ file: 'b.2', pid: 2, text: '1700000000.000001 close(3) = 0\n' }]).partial();
+    expect(() => main.absorb(other)).toThrow(expect.objectContaining({ file: 'b.2', line: 1, expected: 'time-of-day', found: 'epoch' }));
+  });
+
+  it('is offered only when every detector can merge its state', () => {
+    expect(new TraceSetAnalyzer().splittable).toBe(true);
+    expect(new TraceSetAnalyzer({ detectors: [{ id: 'x', watch: () => null }] }).splittable).toBe(false);
+    expect(new TraceSetAnalyzer({ listener: { call() {}, event() {} } }).splittable).toBe(false);
+  });
+});
