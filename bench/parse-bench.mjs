@@ -27,7 +27,7 @@ for (const [set, kind] of [['gen-procs-100k', 'procs'], ['gen-pending-100k', 'pe
   if (!existsSync(join(traces, set, 'trace.log'))) execFileSync(process.execPath, [join(root, 'bench/make-synthetic.mjs'), kind, join(traces, set), '100000']);
 }
 const sets = ['one-100m', 'ff-100m', 'f-100m', 'ff-1g', 'f-1g', 'gen-procs-100k', 'gen-pending-100k'].filter((s) => existsSync(join(traces, s)));
-const modes = ['count-sync', 'count-stream', 'parse', 'parse-join', 'report', 'report@10MB'];
+const modes = ['count-sync', 'count-stream', 'parse', 'parse-join', 'report', 'report-jobs', 'report@10MB'];
 const rows = [];
 for (const set of sets) {
   const results = {};
@@ -37,12 +37,13 @@ for (const set of sets) {
     const [worker, limit] = mode === 'report@10MB' ? ['report', ['10000000']] : [mode, []];
     const out = execFileSync(process.execPath, [join(root, 'bench/worker.mjs'), worker, join(traces, set), ...limit], { encoding: 'utf8' });
     results[mode] = JSON.parse(out);
+    if (mode === 'report-jobs') results[mode].same = results[mode].digest === results.report.digest;
     console.error(`${set} ${mode}: ${(results[mode].bytes / 1e6 / (results[mode].ms / 1e3)).toFixed(0)} MB/s`);
   }
   const base = Math.min(results['count-sync'].ms, results['count-stream'].ms);
   for (const mode of setModes) {
     const r = results[mode];
-    rows.push({ set, mode, mb: r.bytes / 1e6, s: r.ms / 1e3, mbs: r.bytes / 1e6 / (r.ms / 1e3), lps: r.lines / (r.ms / 1e3), rss: r.maxRssMB, ratio: base / r.ms });
+    rows.push({ set, mode, same: r.same, mb: r.bytes / 1e6, s: r.ms / 1e3, mbs: r.bytes / 1e6 / (r.ms / 1e3), lps: r.lines / (r.ms / 1e3), rss: r.maxRssMB, ratio: base / r.ms });
   }
 }
 const fmt = (x, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
@@ -52,6 +53,29 @@ const table = [
   ...rows.map((r) => `| ${r.set} | ${r.mode} | ${fmt(r.mb)} | ${fmt(r.s, 2)} | ${fmt(r.mbs)} | ${fmt(r.lps)} | ${fmt(r.rss)} | ${fmt(r.ratio * 100)}% |`),
 ].join('\n');
 console.log(table);
+const threads = rows.filter((r) => r.mode === 'report-jobs').map((j) => {
+  const one = rows.find((r) => r.set === j.set && r.mode === 'report');
+  return `| ${j.set} | ${fmt(one.s, 2)} | ${fmt(j.s, 2)} | ${fmt(one.s / j.s, 2)}× | ${fmt(one.rss)} → ${fmt(j.rss)} | ${j.same ? 'yes' : '**no**'} |`;
+});
+const threadTable = ['| set | report, 1 thread (s) | report-jobs (s) | speed-up | peak RSS MB | same output |', '|---|---:|---:|---:|---:|---|', ...threads].join('\n');
+console.log(threadTable);
+
+// Start-up: a one-line input through the committed bin launcher, against Node doing nothing.
+const tiny = join(tmpdir(), 'strace-gaps-bench-tiny.log');
+writeFileSync(tiny, '07:00:00.000001 close(3) = 0 <0.000010>\n');
+const median = (argv) => {
+  const times = [];
+  for (let i = 0; i < 11; i++) {
+    const t = process.hrtime.bigint();
+    execFileSync(process.execPath, argv, { stdio: 'ignore' });
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return times.sort((a, b) => a - b)[5];
+};
+const nodeMs = median(['-e', '0']);
+const cliMs = median([join(root, 'packages/cli/bin/strace-gaps.js'), '-q', tiny]);
+const startup = `| \`node -e 0\` | \`strace-gaps -q\` on one line | difference |\n|---:|---:|---:|\n| ${fmt(nodeMs)} ms | ${fmt(cliMs)} ms | ${fmt(cliMs - nodeMs)} ms |`;
+console.log(startup);
 const doc = `# Performance
 
 Measured by \`pnpm bench\` (bench/parse-bench.mjs) on ${new Date().toISOString().slice(0, 10)}, Node ${process.version},
@@ -61,13 +85,24 @@ ${(await import('node:os')).cpus().length} cores. Each row runs in a fresh proce
   stream) and counting newline bytes — the floor for any Node parser. The faster is *the baseline*.
 - **parse**: bytes → lines → parsed events (\`ChunkParser\`), nothing kept.
 - **parse-join**: the same plus unfinished/resumed joining (\`Joiner\`).
-- **report**: the CLI itself, \`strace-gaps --json\` (its \`run()\` in-process, output counted and
-  dropped), single-threaded. **report@10MB**: the same on about the first 10 MB (whole files of a
+- **report**: the CLI itself, \`strace-gaps --json --jobs 1\` (its \`run()\` in-process, output
+  counted and dropped), single-threaded. **report-jobs**: the same with one thread per core
+  (\`--jobs N\`, see the table after this one). **report@10MB**: the same on about the first 10 MB (whole files of a
   \`-ff\` set; a single file cut at a line end), so the two peak RSS figures show how memory grows
   with input. It grows with the number of processes, whose aggregates are kept, not with the number
   of lines: \`one-100m\` is one process (\`dd\` copying a byte at a time), where it must stay flat.
 
 ${table}
+
+Worker threads (\`--jobs\`: the main thread reads the first share of the files, a worker thread
+each other share, and the parts are absorbed in input order). *Same output*: the SHA-256 of the
+JSON report equals the single-threaded one.
+
+${threadTable}
+
+Start-up (median of 11 runs, wall time, a one-line input):
+
+${startup}
 
 Traces: \`shared/bench/make-big-traces.sh\` (\`ff-*\`: \`strace -ff -tt -T -r -s 256\`, many files;
 \`f-*\`: \`strace -f -tt -T -s 256\`, one file); \`one-100m\`: \`strace -f -tt -T dd if=/dev/zero

@@ -1,6 +1,7 @@
 // One measurement in a fresh process, so peak RSS belongs to it alone.
 // Usage: node bench/worker.mjs MODE DIR [MAX_BYTES]
-//   MODE: count-sync | count-stream | parse | parse-join | report (the CLI's full --json report)
+//   MODE: count-sync | count-stream | parse | parse-join | report (the CLI's full --json report, one
+//   thread) | report-jobs (the same on one thread per core: --jobs N)
 //   MAX_BYTES: read only about this many bytes (to compare peak RSS across input sizes)
 import { closeSync, createReadStream, mkdtempSync, openSync, readdirSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,7 +57,7 @@ function budgetInputs() {
   }
   return out;
 }
-const inputs = mode === 'report' ? budgetInputs() : files;
+const inputs = mode.startsWith('report') ? budgetInputs() : files;
 
 let bytes = 0;
 let lines = 0;
@@ -69,18 +70,22 @@ if (mode === 'count-sync') {
   for (const f of files) {
     for await (const b of createReadStream(f, { highWaterMark: CHUNK })) { bytes += b.length; lines += countNewlines(b); }
   }
-} else if (mode === 'report') {
-  // Exactly the CLI: `strace-gaps --json FILES`, its output counted and dropped.
+} else if (mode === 'report' || mode === 'report-jobs') {
+  // Exactly the CLI: `strace-gaps --json --jobs N FILES`, its output counted and dropped.
   const { run } = await import('../packages/cli/dist/index.js');
   let out = 0;
-  const io = { stdout: { write: (s) => { out += s.length; } }, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd() };
-  const code = await run(['--json', ...inputs], io);
+  // A digest of the output, so the bench can show that the threaded report is the same document.
+  const digest = (await import('node:crypto')).createHash('sha256');
+  const io = { stdout: { write: (s) => { out += s.length; digest.update(s); } }, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd() };
+  const jobs = mode === 'report' ? 1 : (await import('node:os')).availableParallelism();
+  const code = await run(['--json', '--jobs', String(jobs), ...inputs], io);
   if (code !== 0) throw new Error(`strace-gaps exited ${code}`);
   reportMs = Number(process.hrtime.bigint() - t0) / 1e6;
   // Counted after the clock stopped: the report's own line count is inside its JSON.
   for (const f of inputs) eachChunkSync(f, (b) => { lines += countNewlines(b); });
   for (const f of inputs) bytes += statSync(f).size;
   events = out;
+  globalThis.outputDigest = digest.digest('hex');
 } else {
   for (const f of files) {
     const p = new ChunkParser(f);
@@ -98,4 +103,4 @@ if (mode === 'count-sync') {
   }
 }
 const ms = reportMs ?? Number(process.hrtime.bigint() - t0) / 1e6;
-console.log(JSON.stringify({ mode, files: files.length, bytes, lines, events, ms, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+console.log(JSON.stringify({ mode, files: files.length, bytes, lines, events, ms, maxRssMB: process.resourceUsage().maxRSS / 1024, digest: globalThis.outputDigest ?? null }));

@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', bin: 'src/bin.ts' },
+  entry: { index: 'src/index.ts', bin: 'src/bin.ts', worker: 'src/worker.ts' },
   format: 'esm',
   dts: { entry: 'src/index.ts' },
   clean: true,

@@ -78,6 +78,12 @@ export const OPTIONS = {
     type: 'string',
     describe: 'Exit 1 (after printing the report) when a gap is at least this long, e.g. 2s',
   },
+  jobs: {
+    alias: 'j',
+    type: 'number',
+    requiresArg: true,
+    describe: 'Threads to read a set of files on (default: one per core when the files add up to 32 MB or more; 1 reads on one thread). The report is the same either way',
+  },
   'max-issues': {
     type: 'number',
     default: 20,
@@ -115,6 +121,8 @@ export interface CliOptions {
   readonly color: boolean | null;
   readonly quiet: boolean;
   readonly debug: boolean;
+  /** `--jobs N`; `null`: decide from the input's size and the cores. */
+  readonly jobs: number | null;
   /** `--html FILE`: where to write the HTML report; `null` without it. */
   readonly html: string | null;
 }

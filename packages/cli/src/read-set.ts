@@ -30,16 +30,17 @@ import type { CliOptions } from './args.js';
 import { CliError, EXIT } from './errors.js';
 import type { Input } from './inputs.js';
 import type { CliIo } from './io.js';
+import { jobsFor, probeClockBase, readParallel } from './parallel.js';
 import { Progress } from './progress.js';
 import { safeText } from './render/safe.js';
 
 /** Reads one input into its summary and the analysis. */
-async function readInput(
+export async function readInput(
   input: Input,
-  io: CliIo,
+  io: Pick<CliIo, 'cwd' | 'stdin'>,
   keepIssues: number,
   analyzer: TraceSetAnalyzer,
-  progress: Progress | null,
+  progress: Pick<Progress, 'read' | 'fileDone'> | null,
 ): Promise<InputSummary> {
   const summary = new SummaryBuilder(input.path, keepIssues);
   let first = true;
@@ -139,15 +140,27 @@ export async function analyseSet(
   progress: Progress | null,
   extra: { top?: number; listener?: TraceListener } = {},
 ): Promise<{ report: GapReport; analysis: Analysis }> {
-  const analyzer = new TraceSetAnalyzer({
-    top: extra.top ?? options.top,
+  const top = extra.top ?? options.top;
+  let analyzer = new TraceSetAnalyzer({
+    top,
     minGap: options.minGap,
     pids: options.pids,
     ...(extra.listener === undefined ? {} : { listener: extra.listener }),
   });
-  const summaries: InputSummary[] = [];
+  let summaries: InputSummary[] = [];
+  const readAll = async (share: readonly Input[], into: TraceSetAnalyzer) => {
+    const out: InputSummary[] = [];
+    for (const input of share) out.push(await readInput(input, io, options.maxIssues, into, progress));
+    return out;
+  };
   try {
-    for (const input of inputs) summaries.push(await readInput(input, io, options.maxIssues, analyzer, progress));
+    const jobs = analyzer.splittable ? jobsFor(inputs, options, io.cwd) : 1;
+    const clockBase = jobs > 1 ? await probeClockBase(inputs, io.cwd) : null;
+    if (clockBase !== null) {
+      ({ summaries, analyzer } = await readParallel(inputs, jobs, clockBase, options, top, io, progress, readAll));
+    } else {
+      summaries = await readAll(inputs, analyzer);
+    }
   } catch (err) {
     if (err instanceof ClockMismatchError) throw clockError(err);
     throw err;

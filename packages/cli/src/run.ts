@@ -89,6 +89,10 @@ export async function parseOptions(argv: readonly string[], io: CliIo, mode: 're
   if (mode === 'diff' && (args.format === 'trace-event' || args.html !== undefined)) {
     throw new CliError('diff writes text, json or markdown', null, `for a timeline, run ${COMMAND.name} --html or --format trace-event on each capture`);
   }
+  const jobs = args.jobs ?? null;
+  if (jobs !== null && (!Number.isInteger(jobs) || jobs < 1)) {
+    throw new CliError(`--jobs must be a whole number ≥ 1, not ${String(jobs)}`, null, 'e.g. --jobs 2, or --jobs 1 for one thread');
+  }
   const pids = ([] as unknown[]).concat(args.pid ?? []).map(Number);
   const bad = pids.find((p) => !Number.isInteger(p) || p <= 0);
   if (bad !== undefined) {
@@ -106,6 +110,7 @@ export async function parseOptions(argv: readonly string[], io: CliIo, mode: 're
     quiet: args.quiet,
     debug: args.debug,
     html: args.html ?? null,
+    jobs,
   };
 }
 
