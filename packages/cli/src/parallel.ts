@@ -1,8 +1,8 @@
 /**
- * Reading a set of files on several threads: the main thread reads the first share of the inputs
- * while worker threads (worker.ts) read the others, each into an analysis on the set's clock
- * base; the parts are absorbed in input order, so the report is the single-threaded one, byte
- * for byte (parallel.test.ts). Only files (no stdin) and only analyses whose detectors can merge.
+ * Reading a set of files on several threads: this thread and worker threads (worker.ts) read
+ * contiguous pieces of the inputs, each into an analysis on the set's clock base, and the parts
+ * are absorbed in input order, so the report is the single-threaded one, byte for byte
+ * (parallel.test.ts). Only files (no stdin) and only analyses whose detectors can merge.
  */
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -22,9 +22,8 @@ export const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
 /** Threads at most, whatever the machine: past a few the merge and the disk are the limit. */
 const MAX_JOBS = 8;
 
-/** What a worker is asked to do. */
-export interface WorkerTask {
-  readonly inputs: readonly Input[];
+/** How every worker reads (its `workerData`). */
+export interface WorkerSetup {
   readonly cwd: string;
   readonly top: number;
   readonly minGap: number;
@@ -33,12 +32,19 @@ export interface WorkerTask {
   readonly clockBase: number;
 }
 
-/** What a worker says: progress, its part, or the error that stopped it. */
+/** A piece of the set for a worker to read (a message; pieces are contiguous runs of inputs). */
+export interface WorkerPiece {
+  readonly piece: number;
+  readonly inputs: readonly Input[];
+}
+
+/** What a worker says: progress, a piece's part, or the error that stopped the piece. */
 export type WorkerReply =
   | { readonly kind: 'read' | 'file'; readonly bytes: number }
-  | { readonly kind: 'done'; readonly summaries: InputSummary[]; readonly partial: PartialAnalysis }
+  | { readonly kind: 'done'; readonly piece: number; readonly summaries: InputSummary[]; readonly partial: PartialAnalysis }
   | {
       readonly kind: 'error';
+      readonly piece: number;
       readonly error:
         | { type: 'clock'; file: string; line: number; expected: SetClockKind; found: SetClockKind }
         | { type: 'cli'; message: string; where: string | null; hint: string; exitCode: number }
@@ -118,8 +124,18 @@ export interface ParallelRead {
 }
 
 /**
- * Reads `inputs` on `jobs` threads. `readShare` reads the main thread's share into the analyzer
- * it is given; workers read the rest. Resolves to the summaries and an analyzer holding every part.
+ * Pieces per thread: files differ in cost per byte (many small files cost more than one large
+ * one), so equal shares by size do not finish together; threads take small contiguous pieces
+ * as they free up instead.
+ */
+const PIECES_PER_JOB = 6;
+
+/**
+ * Reads `inputs` on `jobs` threads: this one and `jobs - 1` workers. The set is cut into
+ * contiguous pieces; a thread reads a piece into an analysis of its own and takes the next;
+ * the parts are absorbed in input order as they arrive. This thread reads its pieces with
+ * `readPiece` (its parts need no copying between threads) and hands out the next piece between
+ * two of its own, so each worker is sent two pieces ahead and never waits for it.
  */
 export async function readParallel(
   inputs: readonly Input[],
@@ -129,40 +145,78 @@ export async function readParallel(
   top: number,
   io: CliIo,
   progress: Progress | null,
-  readShare: (share: readonly Input[], analyzer: TraceSetAnalyzer) => Promise<InputSummary[]>,
+  readPiece: (piece: readonly Input[], analyzer: TraceSetAnalyzer) => Promise<InputSummary[]>,
 ): Promise<ParallelRead> {
   const sizes = inputs.map((i) => statSync(resolve(io.cwd, i.path)).size);
-  const [mine, ...theirs] = shares(inputs, sizes, jobs);
+  const pieces = shares(inputs, sizes, jobs * PIECES_PER_JOB);
+  const setup: WorkerSetup = { cwd: io.cwd, top, minGap: options.minGap, pids: options.pids, maxIssues: options.maxIssues, clockBase };
+  const fresh = () => new TraceSetAnalyzer({ top, minGap: options.minGap, pids: options.pids, clockBase });
+  const analyzer = fresh();
+  const summaries: InputSummary[] = [];
+  /** Parts that arrived before an earlier one, by piece; an error in a piece is its part. */
+  const arrived = new Map<number, { summaries: InputSummary[]; partial: PartialAnalysis } | Error>();
+  let nextPiece = 0;
+  let absorbed = 0;
+  let wake: (() => void) | null = null;
+  const give = (w: Worker) => {
+    if (nextPiece >= pieces.length) return;
+    w.postMessage({ piece: nextPiece, inputs: pieces[nextPiece] as Input[] } satisfies WorkerPiece);
+    nextPiece++;
+  };
+  const arrive = (piece: number, part: { summaries: InputSummary[]; partial: PartialAnalysis } | Error) => {
+    arrived.set(piece, part);
+    wake?.();
+  };
   const workers: Worker[] = [];
-  const results = theirs.map((share) => {
-    const task: WorkerTask = { inputs: share, cwd: io.cwd, top, minGap: options.minGap, pids: options.pids, maxIssues: options.maxIssues, clockBase };
-    const worker = new Worker(WORKER, { workerData: task });
-    workers.push(worker);
-    return new Promise<Extract<WorkerReply, { kind: 'done' }>>((done, fail) => {
-      worker.on('message', (m: WorkerReply) => {
+  try {
+    for (let k = 1; k < jobs; k++) {
+      const w = new Worker(WORKER, { workerData: setup });
+      workers.push(w);
+      w.on('message', (m: WorkerReply) => {
         if (m.kind === 'read') progress?.read(m.bytes);
         else if (m.kind === 'file') {
           progress?.read(m.bytes);
           progress?.fileDone();
-        } else if (m.kind === 'done') done(m);
-        else if (m.kind === 'error') fail(revive(m.error));
+        } else if (m.kind === 'done' || m.kind === 'error') {
+          give(w);
+          arrive(m.piece, m.kind === 'done' ? m : revive(m.error));
+        }
       });
-      worker.on('error', fail);
-      // After 'done' this changes nothing; the delay lets a last message in flight arrive first.
-      worker.on('exit', (code) => setImmediate(() => fail(new Error(`a worker thread stopped (exit code ${code}) before it finished`))));
-    });
-  });
-  // A share whose worker failed must not leave an unhandled rejection while an earlier one is awaited.
-  for (const r of results) r.catch(() => {});
-  try {
-    const analyzer = new TraceSetAnalyzer({ top, minGap: options.minGap, pids: options.pids, clockBase });
-    const own = new TraceSetAnalyzer({ top, minGap: options.minGap, pids: options.pids, clockBase });
-    const summaries = await readShare(mine ?? [], own);
-    analyzer.absorb(own.partial());
-    for (const r of results) {
-      const part = await r;
-      summaries.push(...part.summaries);
-      analyzer.absorb(part.partial);
+      const lost = (err: Error) => arrive(-1, err);
+      w.on('error', lost);
+      // After the last part this changes nothing; the delay lets a last message in flight arrive first.
+      w.on('exit', (code) => setImmediate(() => lost(new Error(`a worker thread stopped (exit code ${code}) before it finished`))));
+      give(w);
+      give(w);
+    }
+    while (absorbed < pieces.length) {
+      const lost = arrived.get(-1);
+      if (lost instanceof Error && absorbed < pieces.length) throw lost;
+      const part = arrived.get(absorbed);
+      if (part !== undefined) {
+        arrived.delete(absorbed);
+        // The first failing piece in input order is the error a single pass would have met.
+        if (part instanceof Error) throw part;
+        summaries.push(...part.summaries);
+        analyzer.absorb(part.partial);
+        absorbed++;
+      } else if (nextPiece < pieces.length) {
+        const piece = nextPiece++;
+        const own = fresh();
+        try {
+          const read = await readPiece(pieces[piece] as Input[], own);
+          arrived.set(piece, { summaries: read, partial: own.partial() });
+        } catch (err) {
+          arrived.set(piece, err as Error);
+        }
+        // Let the workers' messages in (their next pieces go out from there).
+        await new Promise((r) => setImmediate(r));
+      } else {
+        await new Promise<void>((r) => {
+          wake = r;
+        });
+        wake = null;
+      }
     }
     return { summaries, analyzer };
   } finally {

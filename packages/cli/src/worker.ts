@@ -1,15 +1,16 @@
 /**
- * A worker thread's share of a set (see parallel.ts): it reads its inputs, in order, into an
- * analysis on the set's clock base and hands back the inputs' accounting and the analysis as
- * data. Errors go back as data too, so the main thread can raise the same error it would have.
+ * A worker thread of a set read on several threads (see parallel.ts): it reads each piece of
+ * inputs it is sent, in order, into an analysis of its own on the set's clock base, and hands back
+ * the pieces' accounting and analysis as data. Errors go back as data too, so the main thread can
+ * raise the same error a single pass would have.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { ClockMismatchError, TraceSetAnalyzer } from '@strace-gaps/phases';
 import { CliError } from './errors.js';
-import type { WorkerReply, WorkerTask } from './parallel.js';
+import type { WorkerPiece, WorkerReply, WorkerSetup } from './parallel.js';
 import { readInput } from './read-set.js';
 
-const task = workerData as WorkerTask;
+const setup = workerData as WorkerSetup;
 const port = parentPort;
 if (port === null) throw new Error('worker.js runs as a worker thread of strace-gaps');
 
@@ -29,17 +30,25 @@ const progress = {
     unreported = 0;
   },
 };
+const io = { cwd: setup.cwd, stdin: (async function* () {})() };
 
-try {
-  const analyzer = new TraceSetAnalyzer({ top: task.top, minGap: task.minGap, pids: task.pids, clockBase: task.clockBase });
-  const io = { cwd: task.cwd, stdin: (async function* () {})(), stdout: { write: () => true }, stderr: { write: () => true } };
-  const summaries = [];
-  for (const input of task.inputs) summaries.push(await readInput(input, io, task.maxIssues, analyzer, progress));
-  port.postMessage({ kind: 'done', summaries, partial: analyzer.partial() } satisfies WorkerReply);
-} catch (err) {
-  let error: Extract<WorkerReply, { kind: 'error' }>['error'];
-  if (err instanceof ClockMismatchError) error = { type: 'clock', file: err.file, line: err.line, expected: err.expected, found: err.found };
-  else if (err instanceof CliError) error = { type: 'cli', message: err.message, where: err.where, hint: err.hint, exitCode: err.exitCode };
-  else error = { type: 'other', message: (err as Error).message, stack: (err as Error).stack ?? '' };
-  port.postMessage({ kind: 'error', error } satisfies WorkerReply);
+/** Pieces are read one at a time, in the order they came. */
+let queue = Promise.resolve();
+port.on('message', (m: WorkerPiece) => {
+  queue = queue.then(() => read(m));
+});
+
+async function read({ piece, inputs }: WorkerPiece): Promise<void> {
+  try {
+    const analyzer = new TraceSetAnalyzer({ top: setup.top, minGap: setup.minGap, pids: setup.pids, clockBase: setup.clockBase });
+    const summaries = [];
+    for (const input of inputs) summaries.push(await readInput(input, io, setup.maxIssues, analyzer, progress));
+    port!.postMessage({ kind: 'done', piece, summaries, partial: analyzer.partial() } satisfies WorkerReply);
+  } catch (err) {
+    let error: Extract<WorkerReply, { kind: 'error' }>['error'];
+    if (err instanceof ClockMismatchError) error = { type: 'clock', file: err.file, line: err.line, expected: err.expected, found: err.found };
+    else if (err instanceof CliError) error = { type: 'cli', message: err.message, where: err.where, hint: err.hint, exitCode: err.exitCode };
+    else error = { type: 'other', message: (err as Error).message, stack: (err as Error).stack ?? '' };
+    port!.postMessage({ kind: 'error', piece, error } satisfies WorkerReply);
+  }
 }
