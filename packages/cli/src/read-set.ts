@@ -41,6 +41,8 @@ export async function readInput(
   keepIssues: number,
   analyzer: TraceSetAnalyzer,
   progress: Pick<Progress, 'read' | 'fileDone'> | null,
+  /** Between batches: a promise to wait for (the output a listener writes is backed up), or null. */
+  pause: () => Promise<void> | null = () => null,
 ): Promise<InputSummary> {
   const summary = new SummaryBuilder(input.path, keepIssues);
   let first = true;
@@ -58,7 +60,11 @@ export async function readInput(
   analyzer.beginInput(input.path, input.kind === 'stdin' ? null : pidFromFileName(input.path));
   if (input.kind === 'stdin' && input.replay === undefined) {
     const source = onRead === undefined ? io.stdin : countChunks(io.stdin, onRead);
-    for await (const batch of parseChunks(source, input.path)) take(batch);
+    for await (const batch of parseChunks(source, input.path)) {
+      take(batch);
+      const wait = pause();
+      if (wait !== null) await wait;
+    }
     analyzer.endInput();
     progress?.fileDone();
     return summary.finish();
@@ -67,8 +73,12 @@ export async function readInput(
   const path = input.kind === 'stdin' && input.replay !== undefined ? input.replay : resolve(io.cwd, input.path);
   try {
     // Plain files are read synchronously (see readChunksSync); gzip goes through zlib's stream.
-    if (isGzipFile(path)) for await (const batch of parseChunks(openTraceFile(path, onRead), input.path)) take(batch);
-    else for (const batch of parseFileBatchesSync(path, onRead === undefined ? {} : { onRead }, input.path)) take(batch);
+    const batches = isGzipFile(path) ? parseChunks(openTraceFile(path, onRead), input.path) : parseFileBatchesSync(path, onRead === undefined ? {} : { onRead }, input.path);
+    for await (const batch of batches) {
+      take(batch);
+      const wait = pause();
+      if (wait !== null) await wait;
+    }
     analyzer.endInput();
     progress?.fileDone();
     return summary.finish();
@@ -138,7 +148,7 @@ export async function analyseSet(
   options: CliOptions,
   io: CliIo,
   progress: Progress | null,
-  extra: { top?: number; listener?: TraceListener } = {},
+  extra: { top?: number; listener?: TraceListener; pause?: () => Promise<void> | null } = {},
 ): Promise<{ report: GapReport; analysis: Analysis }> {
   const top = extra.top ?? options.top;
   let analyzer = new TraceSetAnalyzer({
@@ -150,7 +160,7 @@ export async function analyseSet(
   let summaries: InputSummary[] = [];
   const readAll = async (share: readonly Input[], into: TraceSetAnalyzer) => {
     const out: InputSummary[] = [];
-    for (const input of share) out.push(await readInput(input, io, options.maxIssues, into, progress));
+    for (const input of share) out.push(await readInput(input, io, options.maxIssues, into, progress, extra.pause));
     return out;
   };
   try {

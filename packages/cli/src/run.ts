@@ -227,14 +227,26 @@ async function writeTraceEvents(given: readonly Input[], options: CliOptions, io
       throw new CliError('the trace has no timestamps, so there is no timeline to export', first.report.input.files[0]?.path ?? null, 're-capture with -tt -T (or -ttt)');
     }
     if (options.html !== null) writeHtml(options.html, first.report, first.analysis, options, io);
-    const writer = new TraceEventWriter((chunk) => io.stdout.write(chunk), first.analysis, first.report, {
+    // Gigabytes of events into a slow pipe: the read waits while the output is backed up, instead
+    // of queueing the whole document in memory.
+    let blocked: Promise<void> | null = null;
+    const out = (chunk: string) => {
+      if (io.stdout.write(chunk) !== false || blocked !== null || io.stdout.once === undefined) return;
+      blocked = new Promise((drained) =>
+        io.stdout.once?.('drain', () => {
+          blocked = null;
+          drained();
+        }),
+      );
+    };
+    const writer = new TraceEventWriter(out, first.analysis, first.report, {
       pids: options.pids,
       generator: `${COMMAND.name} ${version}`,
     });
     writer.begin();
     progress = progressFor(options, io, inputs);
     try {
-      await analyseSet(inputs, options, io, progress, { listener: writer });
+      await analyseSet(inputs, options, io, progress, { listener: writer, pause: () => blocked });
     } finally {
       progress?.done();
     }
