@@ -82,7 +82,7 @@ export const OPTIONS = {
     alias: 'j',
     type: 'number',
     requiresArg: true,
-    describe: 'Threads to read a set of files on (default: one per core when the files add up to 256 MB or more; 1 reads on one thread). The report is the same either way',
+    describe: 'Threads to read a set of files on (default: one per core, at most 4, when the files add up to 256 MB or more; 1 reads on one thread). The report is the same either way',
   },
   'max-issues': {
     type: 'number',

@@ -22,8 +22,12 @@ import type { Progress } from './progress.js';
  * to hand their parts over, which a 100 MB set (about 2 s on one thread) does not win back.
  */
 export const PARALLEL_MIN_BYTES = 256 * 1024 * 1024;
-/** Threads at most, whatever the machine: past a few the merge and the disk are the limit. */
-const MAX_JOBS = 8;
+/**
+ * Threads by default at most, whatever the machine: each has a heap of its own (tens of MB on a
+ * large set), and past a few the merge on this thread and the disk are the limit. `--jobs` may ask
+ * for more.
+ */
+const MAX_AUTO_JOBS = 4;
 
 /** How every worker reads (its `workerData`). */
 export interface WorkerSetup {
@@ -63,7 +67,7 @@ export function jobsFor(inputs: readonly Input[], options: Pick<CliOptions, 'job
   if (options.jobs !== null) return Math.min(options.jobs, inputs.length);
   let bytes = 0;
   for (const i of inputs) bytes += statSync(resolve(cwd, i.path)).size;
-  return bytes < PARALLEL_MIN_BYTES ? 1 : Math.min(availableParallelism(), MAX_JOBS, inputs.length);
+  return bytes < PARALLEL_MIN_BYTES ? 1 : Math.min(availableParallelism(), MAX_AUTO_JOBS, inputs.length);
 }
 
 /** Contiguous shares of about equal size, in input order. */
