@@ -259,8 +259,10 @@ export function pageMain(data: PageData): void {
     ctx.fillStyle = '#495057';
     for (let t = Math.ceil(view.from / step) * step; t <= view.to; t += step) {
       const px = x(t);
+      const label = `+${fmt(t)}`;
       ctx.fillRect(px, AXIS - 5, 1, 5);
-      ctx.fillText(`+${fmt(t)}`, px + 3, AXIS / 2);
+      // A label that would run off the right edge is left out (its tick stays).
+      if (px + 3 + ctx.measureText(label).width <= w) ctx.fillText(label, px + 3, AXIS / 2);
     }
     where.textContent = `${fmt(view.from)} – ${fmt(view.to)} after the first line`;
   }
