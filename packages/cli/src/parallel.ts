@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { isGzipFile, parseChunks, openTraceFile, parseFileBatchesSync, pidFromFileName, type InputSummary, type ParsedLine } from '@strace-gaps/parser';
-import { ClockMismatchError, TraceSetAnalyzer, type PartialAnalysis, type SetClockKind } from '@strace-gaps/phases';
+import { ClockMismatchError, TraceSetAnalyzer, type ClockStart, type PartialAnalysis, type SetClockKind } from '@strace-gaps/phases';
 import type { CliOptions } from './args.js';
 import { CliError } from './errors.js';
 import type { Input } from './inputs.js';
@@ -36,7 +36,7 @@ export interface WorkerSetup {
   readonly minGap: number;
   readonly pids: readonly number[];
   readonly maxIssues: number;
-  readonly clockBase: number;
+  readonly clockStart: ClockStart;
 }
 
 /** A piece of the set for a worker to read (a message; pieces are contiguous runs of inputs). */
@@ -93,11 +93,11 @@ export function shares(inputs: readonly Input[], sizes: readonly number[], jobs:
 }
 
 /**
- * The base second the whole set's clock will use: the analysis of the first inputs, read until
- * its clock has one. `null` when the first two inputs give none (no timestamps): such a set is
- * read on one thread.
+ * The clock and base second the whole set will use: the analysis of the first inputs, read until
+ * its clock has them. `null` when the first two inputs give none (no timestamps) or refuse (mixed
+ * clocks): such a set is read on one thread, which reports it.
  */
-export async function probeClockBase(inputs: readonly Input[], cwd: string): Promise<number | null> {
+export async function probeClockStart(inputs: readonly Input[], cwd: string): Promise<ClockStart | null> {
   const probe = new TraceSetAnalyzer({ detectors: [] });
   for (const input of inputs.slice(0, 2)) {
     const path = resolve(cwd, input.path);
@@ -107,16 +107,16 @@ export async function probeClockBase(inputs: readonly Input[], cwd: string): Pro
       if (isGzipFile(path)) {
         for await (const batch of parseChunks(openTraceFile(path), input.path)) {
           take(batch);
-          if (probe.clockBase !== null) return probe.clockBase;
+          if (probe.clockStart !== null) return probe.clockStart;
         }
       } else {
         for (const batch of parseFileBatchesSync(path, {}, input.path)) {
           take(batch);
-          if (probe.clockBase !== null) return probe.clockBase;
+          if (probe.clockStart !== null) return probe.clockStart;
         }
       }
       probe.endInput();
-      if (probe.clockBase !== null) return probe.clockBase;
+      if (probe.clockStart !== null) return probe.clockStart;
     } catch {
       // The real read reports it, at the same line.
       return null;
@@ -147,7 +147,7 @@ const PIECES_PER_JOB = 6;
 export async function readParallel(
   inputs: readonly Input[],
   jobs: number,
-  clockBase: number,
+  clockStart: ClockStart,
   options: CliOptions,
   top: number,
   io: CliIo,
@@ -156,8 +156,8 @@ export async function readParallel(
 ): Promise<ParallelRead> {
   const sizes = inputs.map((i) => statSync(resolve(io.cwd, i.path)).size);
   const pieces = shares(inputs, sizes, jobs * PIECES_PER_JOB);
-  const setup: WorkerSetup = { cwd: io.cwd, top, minGap: options.minGap, pids: options.pids, maxIssues: options.maxIssues, clockBase };
-  const fresh = () => new TraceSetAnalyzer({ top, minGap: options.minGap, pids: options.pids, clockBase });
+  const setup: WorkerSetup = { cwd: io.cwd, top, minGap: options.minGap, pids: options.pids, maxIssues: options.maxIssues, clockStart };
+  const fresh = () => new TraceSetAnalyzer({ top, minGap: options.minGap, pids: options.pids, clockStart });
   const analyzer = fresh();
   const summaries: InputSummary[] = [];
   /** Parts that arrived before an earlier one, by piece; an error in a piece is its part. */

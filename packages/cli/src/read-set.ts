@@ -30,7 +30,7 @@ import type { CliOptions } from './args.js';
 import { CliError, EXIT } from './errors.js';
 import type { Input } from './inputs.js';
 import type { CliIo } from './io.js';
-import { jobsFor, probeClockBase, readParallel } from './parallel.js';
+import { jobsFor, probeClockStart, readParallel } from './parallel.js';
 import { Progress } from './progress.js';
 import { safeText } from './render/safe.js';
 
@@ -165,9 +165,9 @@ export async function analyseSet(
   };
   try {
     const jobs = analyzer.splittable ? jobsFor(inputs, options, io.cwd) : 1;
-    const clockBase = jobs > 1 ? await probeClockBase(inputs, io.cwd) : null;
-    if (clockBase !== null) {
-      ({ summaries, analyzer } = await readParallel(inputs, jobs, clockBase, options, top, io, progress, readAll));
+    const clockStart = jobs > 1 ? await probeClockStart(inputs, io.cwd) : null;
+    if (clockStart !== null) {
+      ({ summaries, analyzer } = await readParallel(inputs, jobs, clockStart, options, top, io, progress, readAll));
     } else {
       summaries = await readAll(inputs, analyzer);
     }

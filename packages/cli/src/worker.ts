@@ -40,7 +40,7 @@ port.on('message', (m: WorkerPiece) => {
 
 async function read({ piece, inputs }: WorkerPiece): Promise<void> {
   try {
-    const analyzer = new TraceSetAnalyzer({ top: setup.top, minGap: setup.minGap, pids: setup.pids, clockBase: setup.clockBase });
+    const analyzer = new TraceSetAnalyzer({ top: setup.top, minGap: setup.minGap, pids: setup.pids, clockStart: setup.clockStart });
     const summaries = [];
     for (const input of inputs) summaries.push(await readInput(input, io, setup.maxIssues, analyzer, progress));
     port!.postMessage({ kind: 'done', piece, summaries, partial: analyzer.partial() } satisfies WorkerReply);

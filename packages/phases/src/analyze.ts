@@ -51,11 +51,20 @@ export interface AnalysisOptions {
    */
   readonly listener?: TraceListener;
   /**
-   * The set's base second, when it is already known: analyses of parts of one set (worker
-   * threads, see {@link TraceSetAnalyzer.partial}) must put their times on the same base so that
-   * their numbers are the ones a single analysis would compute.
+   * The set's clock, when it is already known: analyses of parts of one set (worker threads, see
+   * {@link TraceSetAnalyzer.partial}) must put their times on the same base second, so that their
+   * numbers are the ones a single analysis computes, and must refuse a line on another clock at
+   * that line, as a single analysis does.
    */
-  readonly clockBase?: number | null;
+  readonly clockStart?: ClockStart | null;
+}
+
+/** What the first timed line of a set decides: its clock and the base second of its numbers. */
+export interface ClockStart {
+  readonly kind: SetClockKind;
+  readonly base: number;
+  /** The line that decided the kind. */
+  readonly decidedAt: { readonly file: string; readonly line: number } | null;
 }
 
 /**
@@ -205,7 +214,12 @@ export class TraceSetAnalyzer {
     this.gaps = new GapCollector(Math.max(this.top, 1), options.minGap ?? DEFAULT_MIN_GAP, pids);
     this.detectors = options.detectors ?? builtinDetectors();
     this.listener = options.listener ?? null;
-    if (options.clockBase !== undefined && options.clockBase !== null) this.clock.baseSec = options.clockBase;
+    const start = options.clockStart ?? null;
+    if (start !== null) {
+      this.clock.kind = start.kind;
+      this.clock.decidedAt = start.decidedAt;
+      this.clock.baseSec = start.base;
+    }
     this.ctx = {
       phase: (p) => this.addPhase(p),
       finding: (f) => this.findings.push(f),
@@ -460,9 +474,10 @@ export class TraceSetAnalyzer {
     capped.top.push(p);
   }
 
-  /** The set's base second, once the first timed line is read (`null` before). */
-  get clockBase(): number | null {
-    return this.clock.baseSec;
+  /** The set's clock and base second, once its first timed line is read (`null` before). */
+  get clockStart(): ClockStart | null {
+    const c = this.clock;
+    return c.kind === null || c.baseSec === null ? null : { kind: c.kind, base: c.baseSec, decidedAt: c.decidedAt };
   }
 
   /** Can this analysis be split across threads? Only when every detector can merge its state. */

@@ -86,8 +86,11 @@ export class GapTracker {
         });
       }
     }
-    // A call that never returned blocks until whatever comes next.
-    if (call.t1 === null || (call.seconds !== null && this.out.wants(this.task.pid, this.task.tgid, 'waiting', call.seconds))) {
+    // A call that never returned blocks until whatever comes next. The early check asks with the
+    // score the gap will have (end − start on the set's clock, not the printed -T): asked with
+    // another number, a gap that ties the smallest kept one would be dropped here and kept by the
+    // same collector later (a set read in parts, then merged, keeps it).
+    if (call.t1 === null || (call.seconds !== null && this.out.wants(this.task.pid, this.task.tgid, 'waiting', call.t1 - t0))) {
       this.wait = { call, before: this.ref(call) };
     }
     this.prev = { call, end: call.t1 ?? t0 };

@@ -1,7 +1,7 @@
 export { buildInputReport } from './input-report.js';
 export type { InputReport, ReportFile, ReportIssue } from './input-report.js';
 export { TraceSetAnalyzer, analyzeInputs, DEFAULT_MIN_GAP, DEFAULT_TOP } from './analyze.js';
-export type { Analysis, AnalysisOptions, ClockInfo, PartialAnalysis, Span, TaskEvent, TraceListener } from './analyze.js';
+export type { Analysis, AnalysisOptions, ClockInfo, ClockStart, PartialAnalysis, Span, TaskEvent, TraceListener } from './analyze.js';
 export { buildLanes } from './timeline.js';
 export type { Lane, LaneOptions } from './timeline.js';
 export { ClockMismatchError, SetClock, StreamClock } from './clock.js';

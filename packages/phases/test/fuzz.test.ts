@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { SummaryBuilder, parseChunksSync, parseLine, type InputSummary } from '@strace-gaps/parser';
-import { ClockMismatchError, TraceSetAnalyzer, buildGapReport, buildInputReport } from '@strace-gaps/phases';
+import { ClockMismatchError, TraceSetAnalyzer, buildGapReport, buildInputReport, type ClockStart } from '@strace-gaps/phases';
 import { countLines, fixtureSets, traceBytes } from '../../parser/test/helpers/fixtures.js';
 
 const LONG = process.env.FUZZ_RUNS !== undefined;
@@ -128,5 +128,58 @@ describe('the engine on hostile input', () => {
     );
     if (LONG) console.log(`fuzz: ${sets} sets, ${files} files, ${lines} lines, ${refused} sets refused for mixed clocks, 0 exceptions`);
     expect(sets).toBe(RUNS);
+  });
+
+  it('split at any input across analyzers (as threads do), gives the same report or the same refusal', () => {
+    let compared = 0;
+    fc.assert(
+      fc.property(traceSet, fc.nat(), fc.integer({ min: 1, max: 20 }), (inputs, cutSeed, top) => {
+        const files = inputs.map((inp, k) => {
+          const file = inp.pid === null ? `in${k}.log` : `in.${inp.pid}`;
+          return { file, pid: inp.pid, bytes: Buffer.from(inp.lines.join('\n'), 'utf8') };
+        });
+        const read = (a: TraceSetAnalyzer, part: typeof files) => {
+          for (const f of part) {
+            a.beginInput(f.file, f.pid);
+            a.push(parseChunksSync([f.bytes], f.file));
+            a.endInput();
+          }
+          return a;
+        };
+        const outcome = (fn: () => TraceSetAnalyzer) => {
+          try {
+            return JSON.stringify(buildGapReport(buildInputReport([], 5), fn().finish()));
+          } catch (err) {
+            if (!(err instanceof ClockMismatchError)) throw err;
+            return `refused at ${err.file}:${err.line} (${err.expected}/${err.found})`;
+          }
+        };
+        // The CLI splits only once it knows the clock; a set whose probe fails is read whole.
+        let clockStart: ClockStart | null = null;
+        try {
+          const probe = new TraceSetAnalyzer({ detectors: [] });
+          for (const f of files) {
+            read(probe, [f]);
+            if (probe.clockStart !== null) break;
+          }
+          clockStart = probe.clockStart;
+        } catch {
+          return;
+        }
+        if (clockStart === null || files.length < 2) return;
+        const cut = 1 + (cutSeed % (files.length - 1));
+        const whole = outcome(() => read(new TraceSetAnalyzer({ top, minGap: 0 }), files));
+        const split = outcome(() => {
+          const main = new TraceSetAnalyzer({ top, minGap: 0, clockStart });
+          main.absorb(structuredClone(read(new TraceSetAnalyzer({ top, minGap: 0, clockStart }), files.slice(0, cut)).partial()));
+          main.absorb(structuredClone(read(new TraceSetAnalyzer({ top, minGap: 0, clockStart }), files.slice(cut)).partial()));
+          return main;
+        });
+        expect(split).toBe(whole);
+        compared++;
+      }),
+      { numRuns: RUNS },
+    );
+    expect(compared).toBeGreaterThan(RUNS / 10);
   });
 });

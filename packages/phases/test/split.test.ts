@@ -7,7 +7,7 @@
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseText, pidFromFileName } from '@strace-gaps/parser';
-import { TraceSetAnalyzer, buildGapReport, buildInputReport, type Analysis } from '@strace-gaps/phases';
+import { TraceSetAnalyzer, buildGapReport, buildInputReport, type Analysis, type ClockStart } from '@strace-gaps/phases';
 import { fixtureSets, traceBytes } from '../../parser/test/helpers/fixtures.js';
 
 const sets = fixtureSets()
@@ -29,22 +29,22 @@ function doc(a: Analysis): string {
   return JSON.stringify(buildGapReport(buildInputReport([], 20), a));
 }
 
-/** The base second a whole-set analysis settles on (what the CLI probes before it splits). */
-function baseOf(inputs: readonly Input[]): number | null {
+/** The clock and base second a whole-set analysis settles on (what the CLI probes before it splits). */
+function baseOf(inputs: readonly Input[]): ClockStart | null {
   const probe = new TraceSetAnalyzer();
   for (const i of inputs) {
     read(probe, [i]);
-    if (probe.clockBase !== null) return probe.clockBase;
+    if (probe.clockStart !== null) return probe.clockStart;
   }
   return null;
 }
 
 function split(inputs: readonly Input[], cuts: number[]): Analysis {
-  const clockBase = baseOf(inputs);
-  const main = new TraceSetAnalyzer({ clockBase });
+  const clockStart = baseOf(inputs);
+  const main = new TraceSetAnalyzer({ clockStart });
   let from = 0;
   for (const cut of [...cuts, inputs.length]) {
-    const part = read(new TraceSetAnalyzer({ clockBase }), inputs.slice(from, cut)).partial();
+    const part = read(new TraceSetAnalyzer({ clockStart }), inputs.slice(from, cut)).partial();
     main.absorb(structuredClone(part));
     from = cut;
   }
