@@ -17,10 +17,13 @@ function cell(s: string): string {
   return s.replace(/\|/g, '\\|');
 }
 
+/** What a string option's value is, for the table (yargs' own help says only `[string]`). */
+const VALUE_NAMES: Readonly<Record<string, string>> = { html: 'file', 'min-gap': 'duration', 'fail-on-gap': 'duration' };
+
 function optionRow(name: string, spec: OptionSpec): string {
   const flags = [`--${name}`, ...(spec.alias === undefined ? [] : [`-${spec.alias}`])];
   if (spec.type === 'boolean' && name === 'color') flags.push('--no-color');
-  const value = spec.type === 'boolean' ? '' : spec.choices ? ` <${spec.choices.join('\\|')}>` : spec.type === 'number' ? ' <n>' : ' <value>';
+  const value = spec.type === 'boolean' ? '' : spec.choices ? ` <${spec.choices.join('\\|')}>` : spec.type === 'number' ? ' <n>' : ` <${VALUE_NAMES[name] ?? 'value'}>`;
   const repeat = spec.array === true ? ' (repeatable)' : '';
   const def = spec.default === undefined || spec.default === false ? '' : ` Default: \`${String(spec.default)}\`.`;
   return `| ${flags.map((f) => `\`${f}${f.startsWith('--no-') ? '' : value}\``).join(', ')}${repeat} | ${cell(spec.describe)}.${def} |`;
