@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { isGzipFile, parseChunks, openTraceFile, parseFileBatchesSync, pidFromFileName, type InputSummary, type ParsedLine } from '@strace-gaps/parser';
+import { parseTraceFileBatches, pidFromFileName, type InputSummary } from '@strace-gaps/parser';
 import { ClockMismatchError, TraceSetAnalyzer, type ClockStart, type PartialAnalysis, type SetClockKind } from '@strace-gaps/phases';
 import type { CliOptions } from './args.js';
 import { CliError } from './errors.js';
@@ -102,18 +102,10 @@ export async function probeClockStart(inputs: readonly Input[], cwd: string): Pr
   for (const input of inputs.slice(0, 2)) {
     const path = resolve(cwd, input.path);
     probe.beginInput(input.path, pidFromFileName(input.path));
-    const take = (batch: ParsedLine[]) => probe.push(batch);
     try {
-      if (isGzipFile(path)) {
-        for await (const batch of parseChunks(openTraceFile(path), input.path)) {
-          take(batch);
-          if (probe.clockStart !== null) return probe.clockStart;
-        }
-      } else {
-        for (const batch of parseFileBatchesSync(path, {}, input.path)) {
-          take(batch);
-          if (probe.clockStart !== null) return probe.clockStart;
-        }
+      for await (const batch of parseTraceFileBatches(path, {}, input.path)) {
+        probe.push(batch);
+        if (probe.clockStart !== null) return probe.clockStart;
       }
       probe.endInput();
       if (probe.clockStart !== null) return probe.clockStart;

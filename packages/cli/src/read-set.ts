@@ -8,10 +8,8 @@ import { statSync } from 'node:fs';
 import {
   SummaryBuilder,
   countChunks,
-  isGzipFile,
-  openTraceFile,
   parseChunks,
-  parseFileBatchesSync,
+  parseTraceFileBatches,
   pidFromFileName,
   type InputSummary,
   type ParsedLine,
@@ -58,22 +56,15 @@ export async function readInput(
   };
   const onRead = progress === null ? undefined : (bytes: number) => progress.read(bytes);
   analyzer.beginInput(input.path, input.kind === 'stdin' ? null : pidFromFileName(input.path));
-  if (input.kind === 'stdin' && input.replay === undefined) {
-    const source = onRead === undefined ? io.stdin : countChunks(io.stdin, onRead);
-    for await (const batch of parseChunks(source, input.path)) {
-      take(batch);
-      const wait = pause();
-      if (wait !== null) await wait;
-    }
-    analyzer.endInput();
-    progress?.fileDone();
-    return summary.finish();
-  }
-  // stdin kept in a file for a second pass is read from there, still named `-`.
-  const path = input.kind === 'stdin' && input.replay !== undefined ? input.replay : resolve(io.cwd, input.path);
+  const stdin = input.kind === 'stdin' && input.replay === undefined;
   try {
-    // Plain files are read synchronously (see readChunksSync); gzip goes through zlib's stream.
-    const batches = isGzipFile(path) ? parseChunks(openTraceFile(path, onRead), input.path) : parseFileBatchesSync(path, onRead === undefined ? {} : { onRead }, input.path);
+    let batches: Iterable<ParsedLine[]> | AsyncIterable<ParsedLine[]>;
+    if (stdin) batches = parseChunks(onRead === undefined ? io.stdin : countChunks(io.stdin, onRead), input.path);
+    else {
+      // stdin kept in a file for a second pass is read from there, still named `-`.
+      const path = input.kind === 'stdin' && input.replay !== undefined ? input.replay : resolve(io.cwd, input.path);
+      batches = parseTraceFileBatches(path, onRead === undefined ? {} : { onRead }, input.path);
+    }
     for await (const batch of batches) {
       take(batch);
       const wait = pause();
@@ -83,7 +74,7 @@ export async function readInput(
     progress?.fileDone();
     return summary.finish();
   } catch (err) {
-    throw readError(err, input.path);
+    throw stdin ? err : readError(err, input.path);
   }
 }
 

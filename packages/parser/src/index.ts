@@ -24,6 +24,7 @@ export {
   parseFile,
   parseFileSync,
   parseFileBatchesSync,
+  parseTraceFileBatches,
   readChunksSync,
   parseText,
 } from './read.js';

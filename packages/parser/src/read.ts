@@ -179,6 +179,15 @@ export function* parseFileBatchesSync(path: string, options: ReadOptions = {}, n
   if (last.length > 0) yield last;
 }
 
+/**
+ * A file's results in batches, read the fastest way for its kind: a plain file synchronously
+ * ({@link parseFileBatchesSync}), gzip through zlib's stream ({@link parseFile}). Iterate it with
+ * `for await`, which takes both.
+ */
+export function parseTraceFileBatches(path: string, options: ReadOptions = {}, name: string = path): Iterable<ParsedLine[]> | AsyncIterable<ParsedLine[]> {
+  return isGzipFile(path) ? parseChunks(openTraceFile(path, options.onRead), name, options) : parseFileBatchesSync(path, options, name);
+}
+
 /** Passes a byte source through, telling `onRead` each chunk's size (progress on stdin, say). */
 export async function* countChunks(source: AsyncIterable<Uint8Array>, onRead: (bytes: number) => void): AsyncGenerator<Uint8Array> {
   for await (const chunk of source) {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { BATCH_BYTES, isGzipFile, parseChunksSync, parseFile, parseFileBatchesSync, parseText, readChunksSync, type ParsedLine } from '@strace-gaps/parser';
+import { BATCH_BYTES, parseChunksSync, parseText, parseTraceFileBatches, readChunksSync, type ParsedLine } from '@strace-gaps/parser';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,14 +121,14 @@ describe('the fast file paths against parsing the whole text', () => {
   const files = fixtureSets().flatMap((s) => s.files);
   it.each(files.map((f) => [f.slice(f.indexOf('fixtures/')), f]))('%s', async (_name, path) => {
     const straight = parseText(traceBytes(path).toString('utf8'), path);
-    const batches = isGzipFile(path) ? await fromAsync(parseFile(path)) : [...parseFileBatchesSync(path)];
+    const batches = await fromAsync(parseTraceFileBatches(path));
     expect(batches.flat()).toEqual(straight);
     // Batches stay small, so their events die young (each holds at most 64 KiB of input lines).
     for (const b of batches) expect(b.reduce((n, e) => n + e.text.length, 0)).toBeLessThanOrEqual(BATCH_BYTES + 8192);
   });
 });
 
-async function fromAsync<T>(source: AsyncIterable<T>): Promise<T[]> {
+async function fromAsync<T>(source: Iterable<T> | AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const x of source) out.push(x);
   return out;
