@@ -10,7 +10,9 @@ export {
   toSeconds,
 } from './timestamps.js';
 export { LineSplitter, DEFAULT_MAX_LINE_BYTES } from './lines.js';
-export type { LineSink, TooLongSink } from './lines.js';
+export type { LineFilter, LineSink, TooLongSink } from './lines.js';
+export { LineSelector, UnpartitionableError, bytePid, partitionOf } from './partition.js';
+export type { PidPartition } from './partition.js';
 export { TraceLineParser } from './line-parser.js';
 export {
   ChunkParser,
@@ -35,5 +37,5 @@ export { decodeArgs, decodeString, decodeValue, splitTopLevel } from './args.js'
 export type { ArgValue, DecodedArg, StructField } from './args.js';
 export { childPid, cloneFlags, createsThread, execInfo, fdArgs, pathArgs, prctlName } from './calls.js';
 export type { CallLike, ExecInfo } from './calls.js';
-export { SummaryBuilder, pidFromFileName, summarize } from './summary.js';
-export type { InputSummary } from './summary.js';
+export { SummaryBuilder, mergeSummaries, pidFromFileName, summarize } from './summary.js';
+export type { InputSummary, PartialSummary } from './summary.js';

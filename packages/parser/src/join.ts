@@ -283,7 +283,9 @@ export class Joiner {
   /** Ends the stream: calls still in progress are emitted as `never-resumed`. */
   end(): SyscallEvent[] {
     const out: SyscallEvent[] = [];
-    for (const [pid, u] of this.pending) out.push(fromUnfinished(u, pid));
+    // In the order their lines came: an order that any reader of some of the pids agrees on.
+    const left = [...this.pending].sort((a, b) => a[1].line - b[1].line);
+    for (const [pid, u] of left) out.push(fromUnfinished(u, pid));
     this.pending.clear();
     return out;
   }

@@ -1,4 +1,5 @@
 import { parseLine, straceMessageStart } from './parse-line.js';
+import { UnpartitionableError } from './partition.js';
 import type { ParsedLine, ResumedEvent, UnfinishedEvent } from './types.js';
 
 const MESSAGE = 'strace: Process ';
@@ -28,6 +29,26 @@ export class TraceLineParser {
     this.unfinished = r.kind === 'unfinished' && r.stop === 'unfinished' ? r : null;
     if (r.kind === 'issue' && r.code === 'unrecognized' && previous !== null) return this.bareResume(previous, text, line) ?? r;
     return r;
+  }
+
+  /**
+   * Line `line` was not given to this parser (another thread reads it, see partition.ts): what the
+   * previous line carried cannot reach the next one. Where it would have (a call cut by a strace
+   * message, or an unfinished call whose bare second half the skipped line is), the file cannot be
+   * read split at all. `text` decodes the skipped line, asked for only after an unfinished call.
+   */
+  skipped(line: number, text: () => string): void {
+    const previous = this.unfinished;
+    this.unfinished = null;
+    if (this.carried !== null) {
+      throw new UnpartitionableError(this.file, line, `the call cut by a strace message on line ${this.carried.line} continues on a line read by another thread`);
+    }
+    if (previous === null) return;
+    const t = text();
+    const r = parseLine(t, this.file, line);
+    if (r.kind === 'issue' && r.code === 'unrecognized' && this.bareResume(previous, t, line) !== null) {
+      throw new UnpartitionableError(this.file, line, `the line reads as the second half of line ${previous.line}'s call, which another thread reads`);
+    }
   }
 
   private parseOne(text: string, line: number): ParsedLine {

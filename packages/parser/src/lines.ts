@@ -13,6 +13,16 @@ export type LineSink = (text: string, line: number) => void;
 /** Receives a line that was longer than the limit: its number, length and first bytes as text. */
 export type TooLongSink = (line: number, bytes: number, head: string) => void;
 
+/**
+ * Decides from a line's bytes (`b[start, end)`, without its line ending) whether it is wanted; a
+ * line that is not is counted and never decoded (see partition.ts). Called once per line, in order.
+ */
+export interface LineFilter {
+  select(b: Uint8Array, start: number, end: number): boolean;
+  /** A line was not selected: its number and bytes (valid only during the call). */
+  skipped(line: number, b: Uint8Array, start: number, end: number): void;
+}
+
 const NL = 0x0a;
 const CR = 0x0d;
 const HEAD_BYTES = 200;
@@ -24,12 +34,13 @@ export class LineSplitter {
   private lineNo = 0;
   /** While a too-long line is being skipped: its byte count so far (else -1). */
   private skipping = -1;
-  private skipHead = '';
+  private skipHead: Buffer = Buffer.alloc(0);
 
   constructor(
     private readonly onLine: LineSink,
     private readonly onTooLong: TooLongSink,
     private readonly maxLineBytes: number = DEFAULT_MAX_LINE_BYTES,
+    private readonly filter: LineFilter | null = null,
   ) {}
 
   /** Lines completed so far (and, after {@link end}, all lines). */
@@ -63,7 +74,7 @@ export class LineSplitter {
     if (this.carryBytes + part.length > this.maxLineBytes) {
       // Too long: remember only its head and count the rest, so memory stays bounded.
       const whole = Buffer.concat([...this.carry, part]);
-      this.skipHead = whole.subarray(0, HEAD_BYTES).toString('utf8');
+      this.skipHead = Buffer.from(whole.subarray(0, HEAD_BYTES));
       this.skipping = whole.length;
       this.carry = [];
       this.carryBytes = 0;
@@ -77,30 +88,43 @@ export class LineSplitter {
   private finishLine(buf: Buffer, start: number, end: number): void {
     this.lineNo++;
     if (this.skipping >= 0) {
-      this.onTooLong(this.lineNo, this.skipping + (end - start), this.skipHead);
+      const head = this.skipHead;
+      const bytes = this.skipping + (end - start);
       this.skipping = -1;
-      this.skipHead = '';
+      this.skipHead = Buffer.alloc(0);
+      if (this.wanted(head, 0, head.length)) this.onTooLong(this.lineNo, bytes, head.toString('utf8'));
       return;
     }
     let text: string;
     if (this.carryBytes === 0) {
       if (end - start > this.maxLineBytes) {
-        this.onTooLong(this.lineNo, end - start, buf.subarray(start, start + HEAD_BYTES).toString('utf8'));
+        if (this.wanted(buf, start, start + HEAD_BYTES)) this.onTooLong(this.lineNo, end - start, buf.subarray(start, start + HEAD_BYTES).toString('utf8'));
         return;
       }
       if (end > start && buf[end - 1] === CR) end--;
+      if (!this.wanted(buf, start, end)) return;
       text = buf.toString('utf8', start, end);
     } else {
       const whole = Buffer.concat([...this.carry, buf.subarray(start, end)]);
       this.carry = [];
       this.carryBytes = 0;
       if (whole.length > this.maxLineBytes) {
-        this.onTooLong(this.lineNo, whole.length, whole.subarray(0, HEAD_BYTES).toString('utf8'));
+        if (this.wanted(whole, 0, HEAD_BYTES)) this.onTooLong(this.lineNo, whole.length, whole.subarray(0, HEAD_BYTES).toString('utf8'));
         return;
       }
       const len = whole.length > 0 && whole[whole.length - 1] === CR ? whole.length - 1 : whole.length;
+      if (!this.wanted(whole, 0, len)) return;
       text = whole.toString('utf8', 0, len);
     }
     this.onLine(text, this.lineNo);
+  }
+
+  /** Asks the filter, if any, about the current line; tells it when the line is skipped. */
+  private wanted(b: Uint8Array, start: number, end: number): boolean {
+    const f = this.filter;
+    if (f === null) return true;
+    if (f.select(b, start, Math.min(end, b.length))) return true;
+    f.skipped(this.lineNo, b, start, Math.min(end, b.length));
+    return false;
   }
 }

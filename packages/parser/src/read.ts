@@ -6,6 +6,7 @@ import { createReadStream, openSync, readFileSync, readSync, closeSync } from 'n
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { LineSplitter, DEFAULT_MAX_LINE_BYTES } from './lines.js';
 import { TraceLineParser } from './line-parser.js';
+import { LineSelector, type PidPartition } from './partition.js';
 import type { ParsedLine } from './types.js';
 
 export interface ReadOptions {
@@ -13,6 +14,11 @@ export interface ReadOptions {
   readonly maxLineBytes?: number;
   /** Told the size of each chunk read from the file (compressed bytes for gzip), for progress. */
   readonly onRead?: (bytes: number) => void;
+  /**
+   * Parse only this share of the lines, by pid (one thread's part of a file read on several; see
+   * partition.ts). The other lines are counted, not decoded. May throw `UnpartitionableError`.
+   */
+  readonly partition?: PidPartition;
 }
 
 /** Bytes per read: large reads keep the per-chunk overhead negligible. */
@@ -45,6 +51,7 @@ export class ChunkParser {
           line,
         }),
       options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+      options.partition === undefined ? null : selectorFor(options.partition, this.lines),
     );
   }
 
@@ -78,9 +85,18 @@ export class ChunkParser {
   }
 }
 
+function selectorFor(partition: PidPartition, lines: TraceLineParser) {
+  const selector = new LineSelector(partition);
+  return {
+    select: (b: Uint8Array, start: number, end: number) => selector.select(b, start, end),
+    skipped: (line: number, b: Uint8Array, start: number, end: number) =>
+      lines.skipped(line, () => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8', start, end)),
+  };
+}
+
 /** Parses a whole text (tests, small inputs). */
-export function parseText(text: string, file = '<text>'): ParsedLine[] {
-  return parseChunksSync([Buffer.from(text, 'utf8')], file);
+export function parseText(text: string, file = '<text>', options: ReadOptions = {}): ParsedLine[] {
+  return parseChunksSync([Buffer.from(text, 'utf8')], file, options);
 }
 
 /** Parses byte chunks synchronously. */

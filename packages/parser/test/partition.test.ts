@@ -1,0 +1,78 @@
+/**
+ * Parsing one file in pid shares (partition.ts): the byte scan of a line's pid must read what the
+ * parser reads, and the shares together must give exactly the results of parsing the whole file,
+ * each line in one share, or refuse with UnpartitionableError.
+ */
+import { basename } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { UnpartitionableError, bytePid, parseText, partitionOf, scanPrefix, type ParsedLine } from '@strace-gaps/parser';
+import { fixtureSets, traceBytes } from './helpers/fixtures.js';
+
+const files = fixtureSets().flatMap((s) => s.files.map((f) => ({ name: `${s.name}/${basename(f)}`, bytes: traceBytes(f) })));
+
+function pidOfBytes(line: string): number | null {
+  const b = Buffer.from(line, 'utf8');
+  const pid = bytePid(b, 0, b.length);
+  return pid < 0 ? null : pid;
+}
+
+describe('bytePid', () => {
+  it('reads the pid scanPrefix reads, on every line of every fixture', () => {
+    let lines = 0;
+    for (const f of files) {
+      for (const line of f.bytes.toString('utf8').split('\n')) {
+        expect(pidOfBytes(line), `${f.name}: ${line.slice(0, 80)}`).toBe(scanPrefix(line).pid);
+        lines++;
+      }
+    }
+    expect(lines).toBeGreaterThan(10_000);
+  });
+
+  it('agrees with scanPrefix on generated prefixes', () => {
+    const prefix = fc.oneof(
+      fc.nat({ max: 9_999_999 }).map((n) => `[pid ${String(n).padStart(5)}] `),
+      fc.nat({ max: 9_999_999 }).map((n) => `${n} `),
+      fc.nat({ max: 9_999_999 }).map((n) => `${String(n).padEnd(5)} `),
+      fc.tuple(fc.nat({ max: 99_999 }), fc.string({ maxLength: 70 })).map(([n, c]) => `${n}<${c}> `),
+      fc.tuple(fc.nat({ max: 99_999 }), fc.string({ maxLength: 20 })).map(([n, c]) => `[pid ${n}<${c}>] `),
+      fc.nat({ max: 2_000_000_000 }).map((n) => `${n} (+     0.000021) `),
+      fc.nat({ max: 2_000_000_000 }).map((n) => `${n}.123456 `),
+      fc.string({ maxLength: 12 }),
+    );
+    fc.assert(
+      fc.property(prefix, fc.constantFrom('close(3) = 0', '10:00:00.000001 close(3) = 0', '(+ 1) x', '', ' +++ exited with 0 +++'), (p, rest) => {
+        const line = p + rest;
+        expect(pidOfBytes(line)).toBe(scanPrefix(line).pid);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('shares of a file', () => {
+  it('spread pids over every share', () => {
+    for (const count of [2, 3, 4]) {
+      const seen = new Set<number>();
+      for (let pid = 1000; pid < 1100; pid++) seen.add(partitionOf(pid, count));
+      expect(seen.size).toBe(count);
+    }
+  });
+
+  it.each(files.map((f) => [f.name, f.bytes] as const))('%s: each line in one share, parsed as in the whole file, or refused', (name, bytes) => {
+    const text = bytes.toString('utf8');
+    const whole = parseText(text, name);
+    for (const count of [2, 3]) {
+      const got: ParsedLine[] = [];
+      try {
+        // A call cut by a strace message is reported at its first line, as the message is: a
+        // line number may hold two results, both in the share that read the line.
+        for (let index = 0; index < count; index++) got.push(...parseText(text, name, { partition: { index, count } }));
+      } catch (err) {
+        expect(err).toBeInstanceOf(UnpartitionableError);
+        continue;
+      }
+      expect(got.sort((a, b) => a.line - b.line)).toEqual(whole);
+    }
+  });
+});
