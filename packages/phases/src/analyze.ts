@@ -9,6 +9,8 @@
  */
 import {
   Joiner,
+  UnpartitionableError,
+  partitionOf,
   childPid,
   createsThread,
   execInfo,
@@ -19,6 +21,7 @@ import {
   type JoinedEvent,
   type KilledEvent,
   type ParsedLine,
+  type PidPartition,
   type SignalEvent,
   type SyscallEvent,
   type Timestamp,
@@ -26,12 +29,12 @@ import {
 import { DEFAULT_MERGE_SECONDS, idleWindows } from './activity.js';
 import { Interner } from './intern.js';
 import { SetClock, type SetClockKind, type StreamClock } from './clock.js';
-import type { DetectorContext, PhaseDetector, TaskWatcher } from './detector.js';
+import type { DetectorContext, MergeOrder, PhaseDetector, TaskWatcher } from './detector.js';
 import { builtinDetectors } from './detectors/index.js';
 import { diagnose } from './diagnoses.js';
 import { formatCount, formatSeconds } from './format.js';
 import { GapCollector, GapTracker } from './gaps.js';
-import { TopK } from './top-k.js';
+import { TopK, type Keyed } from './top-k.js';
 import type { Blame, Call, Diagnosis, Finding, Gap, IdleWindow, LineRef, Phase, Warning } from './model.js';
 import { dirname, leadingInt } from './paths.js';
 import { Task, nameOfPid, refOf } from './task.js';
@@ -57,6 +60,13 @@ export interface AnalysisOptions {
    * that line, as a single analysis does.
    */
   readonly clockStart?: ClockStart | null;
+  /**
+   * Read only this share of the pids of one input, another analyzer (on another thread) reading
+   * each other share; {@link TraceSetAnalyzer.interleave} joins the parts. The lines pushed must be
+   * the share's (see the parser's `ReadOptions.partition`); a line that shows the input cannot be
+   * read this way throws `UnpartitionableError`.
+   */
+  readonly partition?: PidPartition | null;
 }
 
 /** What the first timed line of a set decides: its clock and the base second of its numbers. */
@@ -78,6 +88,9 @@ export interface PartialAnalysis {
     readonly digits: number;
     readonly rolledOver: boolean;
     readonly relativeStreams: number;
+    /** See `SetClock.todMin`; `null` without time-of-day lines. */
+    readonly todMin: number | null;
+    readonly todMax: number | null;
   };
   readonly inputs: number;
   /** Ended tasks, as data (revived with `Task.revive`). */
@@ -91,6 +104,31 @@ export interface PartialAnalysis {
   readonly gaps: { readonly userspace: readonly Gap[]; readonly waiting: readonly Gap[] };
   /** Each detector's {@link PhaseDetector.state}, in detector order. */
   readonly detectors: readonly unknown[];
+  /**
+   * When each item of the lists above arrived (the analysis's `seq`), for parts that interleave
+   * (see {@link TraceSetAnalyzer.interleave}); `perExec` in the order of `perExec`.
+   */
+  readonly seqs: {
+    readonly tasks: readonly number[];
+    readonly phases: readonly number[];
+    readonly findings: readonly number[];
+    readonly warnings: readonly number[];
+    readonly perExec: readonly (readonly number[])[];
+    readonly userspace: readonly number[];
+    readonly waiting: readonly number[];
+  };
+  /** A partition's inputs, read but not closed: what closing them needs from every part. */
+  readonly streams: readonly StreamTotals[];
+}
+
+/** What closing an input needs to know of all its lines. */
+export interface StreamTotals {
+  readonly file: string;
+  readonly lines: number;
+  readonly parsed: number;
+  readonly firstIssue: number | null;
+  readonly first: number | null;
+  readonly last: number | null;
 }
 
 /** What a {@link TraceListener} is told, besides calls. */
@@ -122,6 +160,15 @@ const WAIT_PHASE_SECONDS = 0.1;
 const BLAME_TASKS = 3;
 /** A child whose pid no `clone` returned (it was made inside a pid namespace) is matched by time. */
 const CLONE_MATCH_SECONDS = 1;
+/**
+ * `seq` past an input's lines: calls its end closes (by their line), then its tasks' ends (by when
+ * each pid was first seen). Lines are numbered below 2^40.
+ */
+const SEQ_END_CALLS = 2 ** 40;
+const SEQ_END_TASKS = 2 ** 42;
+const HALF_DAY_SECONDS = 43_200;
+/** Lines whose pid a partition must own: those of a process (not strace's own, not tables). */
+const PROCESS_KINDS = new Set(['syscall', 'unfinished', 'resumed', 'signal', 'exit', 'killed', 'superseded']);
 
 export interface ClockInfo {
   readonly kind: SetClockKind;
@@ -158,6 +205,8 @@ export interface Analysis {
 
 interface Stream {
   readonly file: string;
+  /** The `seq` at which each pid's first task was made: the order its map holds them in. */
+  readonly pidSeqs: Map<number, number>;
   readonly defaultPid: number | null;
   readonly clock: StreamClock;
   readonly joiner: Joiner;
@@ -207,11 +256,21 @@ export class TraceSetAnalyzer {
   private stream: Stream | null = null;
   private readonly ranges: { file: string; first: number; last: number }[] = [];
   private inputs = 0;
+  private readonly partition: PidPartition | null;
+  /** Where the analysis is: the line being read, or past the lines while an input ends. */
+  private seq = 0;
+  private readonly taskSeqs: number[] = [];
+  private readonly phaseSeqs: number[] = [];
+  private readonly findingSeqs: number[] = [];
+  private readonly warningSeqs: number[] = [];
+  /** A partition's inputs, read and waiting for the other parts' lines to be closed. */
+  private readonly openStreams: StreamTotals[] = [];
 
   constructor(options: AnalysisOptions = {}) {
     this.top = options.top ?? DEFAULT_TOP;
     const pids = options.pids && options.pids.length > 0 ? new Set(options.pids) : null;
-    this.gaps = new GapCollector(Math.max(this.top, 1), options.minGap ?? DEFAULT_MIN_GAP, pids);
+    this.gaps = new GapCollector(Math.max(this.top, 1), options.minGap ?? DEFAULT_MIN_GAP, pids, () => this.seq);
+    this.partition = options.partition ?? null;
     this.detectors = options.detectors ?? builtinDetectors();
     this.listener = options.listener ?? null;
     const start = options.clockStart ?? null;
@@ -222,8 +281,12 @@ export class TraceSetAnalyzer {
     }
     this.ctx = {
       phase: (p) => this.addPhase(p),
-      finding: (f) => this.findings.push(f),
+      finding: (f) => {
+        this.findings.push(f);
+        this.findingSeqs.push(this.seq);
+      },
       ref: (call) => this.ref(call.ev),
+      seq: () => this.seq,
     };
   }
 
@@ -237,6 +300,7 @@ export class TraceSetAnalyzer {
     this.inputs++;
     this.stream = {
       file,
+      pidSeqs: new Map(),
       defaultPid: pid,
       clock: this.clock.stream(file),
       joiner: new Joiner(pid),
@@ -260,6 +324,8 @@ export class TraceSetAnalyzer {
     if (s === null) throw new Error('push() before beginInput()');
     for (const raw of batch) {
       s.lines++;
+      this.seq = raw.line;
+      if (this.partition !== null) this.checkShare(s, raw);
       if (raw.kind === 'issue') {
         if (s.firstIssue === null) s.firstIssue = raw.line;
         continue;
@@ -272,24 +338,48 @@ export class TraceSetAnalyzer {
     }
   }
 
+  /**
+   * A partition reads only lines of its own pids, and only as long as no line needs another
+   * share's lines to be read right: an unprefixed process line (its pid is whichever process is
+   * alive), or a call that moves to another pid (`execve` in a thread).
+   */
+  private checkShare(s: Stream, raw: ParsedLine): void {
+    const p = this.partition as PidPartition;
+    if (raw.kind === 'issue') return;
+    const mine = (pid: number) => partitionOf(pid, p.count) === p.index;
+    if (raw.pid === null) {
+      if (PROCESS_KINDS.has(raw.kind)) throw new UnpartitionableError(s.file, raw.line, 'a process line without a pid prefix');
+      return;
+    }
+    if (!mine(raw.pid)) throw new UnpartitionableError(s.file, raw.line, `pid ${raw.pid} is another thread's (its prefix was read differently)`);
+    if (raw.kind === 'unfinished' && raw.newPid !== null && !mine(raw.newPid)) {
+      throw new UnpartitionableError(s.file, raw.line, `the call continues in pid ${raw.newPid}, another thread's`);
+    }
+    if (raw.kind === 'superseded' && raw.execPid !== null && !mine(raw.execPid)) {
+      throw new UnpartitionableError(s.file, raw.line, `the execve of pid ${raw.execPid}, another thread's, continues here`);
+    }
+  }
+
   /** Ends the current input: calls still open are closed and its tasks end. */
   endInput(): void {
     const s = this.stream;
     if (s === null) return;
-    for (const ev of s.joiner.end()) this.dispatch(s, ev);
-    for (const task of s.tasks.values()) this.endTask(task, null, null);
-    if (s.first !== null && s.last !== null) this.ranges.push({ file: s.file, first: s.first, last: s.last });
-    if (s.lines > 0 && s.parsed === 0) {
-      this.warnings.push({
-        code: 'not-strace',
-        message: `none of its ${formatCount(s.lines)} lines is strace output: is it the right file?`,
-        file: s.file,
-        line: s.firstIssue,
-      });
+    for (const ev of s.joiner.end()) {
+      this.seq = SEQ_END_CALLS + ev.line;
+      this.dispatch(s, ev);
     }
+    for (const [pid, task] of s.tasks) {
+      this.seq = SEQ_END_TASKS + (s.pidSeqs.get(pid) ?? 0);
+      this.endTask(task, null, null);
+    }
+    this.seq = SEQ_END_TASKS * 2;
+    const totals: StreamTotals = { file: s.file, lines: s.lines, parsed: s.parsed, firstIssue: s.firstIssue, first: s.first, last: s.last };
+    // A partition's lines are not all the input's: the part that joins them closes it.
+    if (this.partition !== null) this.openStreams.push(totals);
+    else this.closeStream(totals);
     // Only a log that names other pids makes the unnamed lines doubtful.
     if (s.unattributed > 0 && s.tasks.has(UNNAMED_PID) && [...s.tasks.keys()].some((p) => p !== UNNAMED_PID)) {
-      this.warnings.push({
+      this.warn({
         code: 'unattributed-lines',
         message: `${formatCount(s.unattributed)} lines carry no pid and are shown as pid 0 (a -f log written to stderr before strace printed any [pid N] prefix)`,
         file: s.file,
@@ -297,6 +387,24 @@ export class TraceSetAnalyzer {
       });
     }
     this.stream = null;
+  }
+
+  /** What an input's lines, all of them, say about it. */
+  private closeStream(s: StreamTotals): void {
+    if (s.first !== null && s.last !== null) this.ranges.push({ file: s.file, first: s.first, last: s.last });
+    if (s.lines > 0 && s.parsed === 0) {
+      this.warn({
+        code: 'not-strace',
+        message: `none of its ${formatCount(s.lines)} lines is strace output: is it the right file?`,
+        file: s.file,
+        line: s.firstIssue,
+      });
+    }
+  }
+
+  private warn(w: Warning): void {
+    this.warnings.push(w);
+    this.warningSeqs.push(this.seq);
   }
 
   /**
@@ -322,7 +430,7 @@ export class TraceSetAnalyzer {
     if (pid !== UNNAMED_PID && !s.tasks.has(pid) && !s.born.has(pid) && s.tasks.has(UNNAMED_PID)) this.nameUnnamed(s, pid);
     let task = s.tasks.get(pid);
     if (task !== undefined && task.ended && ev.kind !== 'exit' && ev.kind !== 'killed' && ev.kind !== 'strace-message') {
-      this.warnings.push({
+      this.warn({
         code: 'pid-reuse',
         message: `pid ${pid} appears again after it ended: a second process with the same pid, analysed separately`,
         file: ev.file,
@@ -341,7 +449,9 @@ export class TraceSetAnalyzer {
   private newTask(s: Stream, pid: number, lifetime: number): Task {
     const task = new Task(this.tasks.length, pid, s.file, lifetime, this.intern);
     this.tasks.push(task);
+    this.taskSeqs.push(this.seq);
     s.tasks.set(pid, task);
+    if (!s.pidSeqs.has(pid)) s.pidSeqs.set(pid, this.seq);
     const watchers: TaskWatcher[] = [];
     for (const d of this.detectors) {
       const w = d.watch(task, this.ctx);
@@ -468,10 +578,11 @@ export class TraceSetAnalyzer {
     const capped = this.perExec.get(p.kind);
     if (capped === undefined) {
       this.phases.push(p);
+      this.phaseSeqs.push(this.seq);
       return;
     }
     capped.seen++;
-    capped.top.push(p);
+    capped.top.push(p, this.seq);
   }
 
   /** The set's clock and base second, once its first timed line is read (`null` before). */
@@ -485,12 +596,25 @@ export class TraceSetAnalyzer {
     return this.listener === null && this.detectors.every((d) => d.state !== undefined && d.merge !== undefined);
   }
 
+  /** Can one input be read split by pid across threads? Only when every detector can interleave. */
+  get partitionable(): boolean {
+    return this.splittable && this.detectors.every((d) => d.interleaves === true);
+  }
+
   /** Ends the current input and hands over everything read, as data (see {@link PartialAnalysis}). */
   partial(): PartialAnalysis {
     if (this.stream !== null) this.endInput();
     const c = this.clock;
     return {
-      clock: { kind: c.kind, decidedAt: c.decidedAt, digits: c.digits, rolledOver: c.rolledOver, relativeStreams: c.relativeStreams },
+      clock: {
+        kind: c.kind,
+        decidedAt: c.decidedAt,
+        digits: c.digits,
+        rolledOver: c.rolledOver,
+        relativeStreams: c.relativeStreams,
+        todMin: Number.isFinite(c.todMin) ? c.todMin : null,
+        todMax: Number.isFinite(c.todMax) ? c.todMax : null,
+      },
       inputs: this.inputs,
       tasks: this.tasks,
       phases: this.phases,
@@ -500,6 +624,16 @@ export class TraceSetAnalyzer {
       ranges: this.ranges,
       gaps: { userspace: this.gaps.userspace.values(), waiting: this.gaps.waiting.values() },
       detectors: this.detectors.map((d) => (d.state === undefined ? null : d.state())),
+      seqs: {
+        tasks: this.taskSeqs,
+        phases: this.phaseSeqs,
+        findings: this.findingSeqs,
+        warnings: this.warningSeqs,
+        perExec: [...this.perExec.values()].map(({ top }) => top.entries().map((e) => e.seq)),
+        userspace: this.gaps.userspace.entries().map((e) => e.seq),
+        waiting: this.gaps.waiting.entries().map((e) => e.seq),
+      },
+      streams: this.openStreams,
     };
   }
 
@@ -532,7 +666,86 @@ export class TraceSetAnalyzer {
     this.ranges.push(...part.ranges);
     for (const g of part.gaps.userspace) this.gaps.userspace.push(g);
     for (const g of part.gaps.waiting) this.gaps.waiting.push(g);
-    this.detectors.forEach((d, i) => d.merge?.(part.detectors[i]));
+    this.detectors.forEach((d, i) => d.merge?.(part.detectors[i], 'after'));
+  }
+
+  /**
+   * Joins the parts of one input read by pid share (each made with `partition`, in share order)
+   * into this analyzer, which must not have read anything: the result is the analysis of one
+   * analyzer reading the whole input. Every list is merged in the order its items arrived (`seq`);
+   * the input is closed with the totals of all its lines.
+   *
+   * Throws `UnpartitionableError` for a time-of-day trace whose times span more than half a day:
+   * where such a trace crosses midnight depends on lines of every share, so each share may have
+   * put some of its lines on the wrong day. Read it on one thread.
+   */
+  interleave(parts: readonly PartialAnalysis[]): void {
+    if (this.inputs > 0 || this.stream !== null) throw new Error('interleave() joins parts into an analyzer that has read nothing');
+    if ((parts[0]?.streams.length ?? 0) > 1) throw new Error('interleave() joins the shares of one input');
+    const lows = parts.flatMap((p) => (p.clock.todMin === null ? [] : [p.clock.todMin]));
+    const highs = parts.flatMap((p) => (p.clock.todMax === null ? [] : [p.clock.todMax]));
+    if (lows.length > 0 && Math.max(...highs) - Math.min(...lows) > HALF_DAY_SECONDS) {
+      const file = parts[0]?.streams[0]?.file ?? '?';
+      throw new UnpartitionableError(file, 0, 'its times of day span more than 12 hours, so where it crosses midnight depends on every share');
+    }
+    const c = this.clock;
+    for (const part of parts) {
+      if (part.clock.kind !== null) {
+        const at = part.clock.decidedAt ?? { file: '?', line: 0 };
+        c.check(part.clock.kind, at.file, at.line);
+      }
+      if (part.clock.digits > c.digits) c.digits = part.clock.digits as Timestamp['digits'];
+      c.rolledOver ||= part.clock.rolledOver;
+      c.relativeStreams = Math.max(c.relativeStreams, part.clock.relativeStreams);
+      if (part.clock.todMin !== null && part.clock.todMin < c.todMin) c.todMin = part.clock.todMin;
+      if (part.clock.todMax !== null && part.clock.todMax > c.todMax) c.todMax = part.clock.todMax;
+      this.inputs = Math.max(this.inputs, part.inputs);
+    }
+    for (const t of bySeq(parts.map((p) => ({ items: p.tasks, seqs: p.seqs.tasks })))) {
+      this.tasks.push(Task.revive(t.item, this.tasks.length, this.intern));
+      this.taskSeqs.push(t.seq);
+    }
+    for (const p of bySeq(parts.map((x) => ({ items: x.phases, seqs: x.seqs.phases })))) {
+      this.phases.push(p.item);
+      this.phaseSeqs.push(p.seq);
+    }
+    [...this.perExec.values()].forEach((mine, k) => {
+      for (const part of parts) {
+        const theirs = part.perExec[k];
+        if (theirs === undefined) continue;
+        mine.top.interleave(keyed(theirs.top, part.seqs.perExec[k] ?? []));
+        mine.seen += theirs.seen;
+      }
+    });
+    for (const f of bySeq(parts.map((p) => ({ items: p.findings, seqs: p.seqs.findings })))) {
+      this.findings.push(f.item);
+      this.findingSeqs.push(f.seq);
+    }
+    for (const w of bySeq(parts.map((p) => ({ items: p.warnings, seqs: p.seqs.warnings })))) {
+      this.seq = w.seq;
+      this.warn(w.item);
+    }
+    for (const part of parts) {
+      this.gaps.userspace.interleave(keyed(part.gaps.userspace, part.seqs.userspace));
+      this.gaps.waiting.interleave(keyed(part.gaps.waiting, part.seqs.waiting));
+    }
+    for (const part of parts) this.detectors.forEach((d, i) => d.merge?.(part.detectors[i], 'interleaved'));
+    // Every part read every input (its own pids of it): close each with all its lines' totals.
+    const files = parts[0]?.streams.length ?? 0;
+    this.seq = SEQ_END_TASKS * 2;
+    for (let k = 0; k < files; k++) {
+      const all = parts.map((p) => p.streams[k] as StreamTotals);
+      const min = (xs: (number | null)[]) => xs.reduce<number | null>((m, x) => (x !== null && (m === null || x < m) ? x : m), null);
+      const max = (xs: (number | null)[]) => xs.reduce<number | null>((m, x) => (x !== null && (m === null || x > m) ? x : m), null);
+      this.closeStream({
+        file: (all[0] as StreamTotals).file,
+        lines: all.reduce((n, x) => n + x.lines, 0),
+        parsed: all.reduce((n, x) => n + x.parsed, 0),
+        firstIssue: min(all.map((x) => x.firstIssue)),
+        first: min(all.map((x) => x.first)),
+        last: max(all.map((x) => x.last)),
+      });
+    }
   }
 
   /** Ends the analysis. */
@@ -794,3 +1007,16 @@ export function analyzeInputs(
   }
   return a.finish();
 }
+
+/** The items of several lists, each in arrival order, merged by arrival (`seq`); ties keep list order. */
+function bySeq<T>(lists: readonly { items: readonly T[]; seqs: readonly number[] }[]): Keyed<T>[] {
+  const all: Keyed<T>[] = [];
+  for (const l of lists) l.items.forEach((item, i) => all.push({ item, seq: l.seqs[i] as number }));
+  return all.sort((a, b) => a.seq - b.seq);
+}
+
+function keyed<T>(items: readonly T[], seqs: readonly number[]): Keyed<T>[] {
+  return items.map((item, i) => ({ item, seq: seqs[i] as number }));
+}
+
+

@@ -1,12 +1,12 @@
 export { buildInputReport } from './input-report.js';
 export type { InputReport, ReportFile, ReportIssue } from './input-report.js';
 export { TraceSetAnalyzer, analyzeInputs, DEFAULT_MIN_GAP, DEFAULT_TOP } from './analyze.js';
-export type { Analysis, AnalysisOptions, ClockInfo, ClockStart, PartialAnalysis, Span, TaskEvent, TraceListener } from './analyze.js';
+export type { Analysis, AnalysisOptions, ClockInfo, ClockStart, PartialAnalysis, Span, StreamTotals, TaskEvent, TraceListener } from './analyze.js';
 export { buildLanes } from './timeline.js';
 export type { Lane, LaneOptions } from './timeline.js';
 export { ClockMismatchError, SetClock, StreamClock } from './clock.js';
 export type { SetClockKind } from './clock.js';
-export type { DetectorContext, PhaseDetector, SetView, TaskWatcher } from './detector.js';
+export type { DetectorContext, MergeOrder, PhaseDetector, SetView, TaskWatcher } from './detector.js';
 export { builtinDetectors, envDump, execPhases, isServiceLink, repeatedFiles, runtimeInit, supervisorStart } from './detectors/index.js';
 export { diagnose } from './diagnoses.js';
 export { formatCount, formatSeconds, formatShare } from './format.js';

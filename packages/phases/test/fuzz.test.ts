@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { SummaryBuilder, parseChunksSync, parseLine, type InputSummary } from '@strace-gaps/parser';
+import { SummaryBuilder, UnpartitionableError, mergeSummaries, parseChunksSync, parseLine, type InputSummary } from '@strace-gaps/parser';
 import { ClockMismatchError, TraceSetAnalyzer, buildGapReport, buildInputReport, type ClockStart } from '@strace-gaps/phases';
 import { countLines, fixtureSets, traceBytes } from '../../parser/test/helpers/fixtures.js';
 
@@ -78,6 +78,23 @@ const input = fc.record({
   finalNewline: fc.boolean(),
 });
 const traceSet = fc.array(input, { minLength: 1, maxLength: LONG ? 12 : 5 });
+
+/**
+ * One `-f` file: lines of a few pids, mostly with their prefix, within a few minutes of each other
+ * (a trace that spans more than half a day is read on one thread), with real, cut and junk lines.
+ */
+const nearTime = fc.integer({ min: 36_000_000_000, max: 36_300_000_000 }).map((us) => {
+  const s = Math.floor(us / 1e6);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(Math.floor(s / 3600))}:${p(Math.floor(s / 60) % 60)}:${p(s % 60)}.${String(us % 1e6).padStart(6, '0')}`;
+});
+const fLine = fc.oneof(
+  { weight: 6, arbitrary: fc.tuple(fc.oneof({ weight: 9, arbitrary: pidPrefix.filter((p) => p !== '') }, { weight: 1, arbitrary: fc.constant('') }), nearTime, grammarLine).map(([p, t, g]) => `${p}${t} ${g.replace(/^(\[pid +\d+\] |\d+ )?\d\d:\d\d:\d\d\.\d+ /, '')}`) },
+  { weight: 1, arbitrary: fc.constantFrom(...tod) },
+  { weight: 1, arbitrary: mutatedFrom(tod) },
+  { weight: 1, arbitrary: fc.constantFrom('  > /usr/lib/libc.so.6(__write+0x14) [0xf4e14]', ' | 00000  68 69 0a    hi. |', ', child_tidptr=0x7f) = 12 <0.000559>', 'strace: Process 7 attached') },
+);
+const fFile = fc.array(fLine, { maxLength: LONG ? 300 : 80 });
 
 let sets = 0;
 let files = 0;
@@ -181,6 +198,62 @@ describe('the engine on hostile input', () => {
       { numRuns: RUNS },
     );
     if (LONG) console.log(`fuzz split: ${compared} of ${RUNS} sets split and compared (the others have no clock to split on, or one input), 0 differences`);
+    expect(compared).toBeGreaterThan(RUNS / 10);
+  });
+
+  it('one file split by pid across analyzers gives the same report and summary, or is refused', () => {
+    let compared = 0;
+    let declined = 0;
+    fc.assert(
+      fc.property(fFile, fc.integer({ min: 2, max: 4 }), fc.integer({ min: 1, max: 20 }), (lines, count, top) => {
+        const file = 'trace.log';
+        const bytes = Buffer.from(lines.join('\n'), 'utf8');
+        let whole: string;
+        let clockStart: ClockStart | null;
+        const summary = new SummaryBuilder(file, 5);
+        try {
+          const a = new TraceSetAnalyzer({ top, minGap: 0 });
+          const parsed = parseChunksSync([bytes], file);
+          summary.add(parsed);
+          a.beginInput(file, null);
+          a.push(parsed);
+          a.endInput();
+          clockStart = a.clockStart;
+          whole = JSON.stringify(buildGapReport(buildInputReport([], 5), a.finish()));
+        } catch (err) {
+          // The CLI reads a file that its single pass refuses on one thread, which refuses it.
+          if (err instanceof ClockMismatchError) return;
+          throw err;
+        }
+        if (clockStart === null) return;
+        try {
+          const parts = [];
+          const summaries = [];
+          for (let index = 0; index < count; index++) {
+            const partition = { index, count };
+            const a = new TraceSetAnalyzer({ top, minGap: 0, clockStart, partition });
+            const parsed = parseChunksSync([bytes], file, { partition });
+            const s = new SummaryBuilder(file, 5);
+            s.add(parsed);
+            a.beginInput(file, null);
+            a.push(parsed);
+            a.endInput();
+            parts.push(structuredClone(a.partial()));
+            summaries.push(s.partial());
+          }
+          const main = new TraceSetAnalyzer({ top, minGap: 0, clockStart });
+          main.interleave(parts);
+          expect(JSON.stringify(buildGapReport(buildInputReport([], 5), main.finish()))).toBe(whole);
+          expect(mergeSummaries(summaries, 5)).toEqual(summary.finish());
+          compared++;
+        } catch (err) {
+          if (!(err instanceof UnpartitionableError)) throw err;
+          declined++;
+        }
+      }),
+      { numRuns: RUNS },
+    );
+    if (LONG) console.log(`fuzz by pid: ${compared} of ${RUNS} files split and compared, ${declined} refused (read on one thread), 0 differences`);
     expect(compared).toBeGreaterThan(RUNS / 10);
   });
 });

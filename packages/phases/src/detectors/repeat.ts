@@ -8,7 +8,7 @@ import { formatCount, formatSeconds } from '../format.js';
 import type { Call, LineRef, Phase } from '../model.js';
 import { leadingInt } from '../paths.js';
 import type { Task } from '../task.js';
-import { TopK } from '../top-k.js';
+import { TopK, type Keyed } from '../top-k.js';
 
 /** Fewer files than this in a row is not a pattern worth a phase. */
 export const MIN_REPEAT = 16;
@@ -55,7 +55,8 @@ export function repeatedFiles(): PhaseDetector {
         const pattern = [...r.patterns].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '?';
         const endRef = ctx.ref(r.last);
         const seconds = end - r.first.t0;
-        kept.push({
+        kept.push(
+          {
           kind: 'repeat',
           pid: task.pid,
           start: r.first.t0,
@@ -65,7 +66,9 @@ export function repeatedFiles(): PhaseDetector {
           summary: `${formatCount(r.files)}× ${pattern} under ${r.dir} in ${formatSeconds(seconds)}`,
           evidence: [r.firstRef, endRef],
           extra: { dir: r.dir, files: r.files, pattern, perFileSeconds: seconds / r.files },
-        });
+          },
+          ctx.seq(),
+        );
       };
       return {
         call(call: Call) {
@@ -99,9 +102,12 @@ export function repeatedFiles(): PhaseDetector {
       for (const p of kept.values()) ctx.phase(p);
     },
     // Largest first, equal ones in arrival order: pushed again they keep what one instance would.
-    state: () => kept.values(),
-    merge(other) {
-      for (const p of other as Phase[]) kept.push(p);
+    state: () => kept.entries(),
+    merge(other, how = 'after') {
+      const theirs = other as Keyed<Phase>[];
+      if (how === 'interleaved') kept.interleave(theirs);
+      else for (const e of theirs) kept.push(e.item, e.seq);
     },
+    interleaves: true,
   };
 }

@@ -14,6 +14,8 @@ interface Exec {
   readonly t0: number;
   readonly ref: LineRef;
   readonly argv: readonly string[];
+  /** When it was seen (the analysis's seq): the first of equal times wins, lists keep arrival. */
+  readonly seq: number;
 }
 
 /** Service names kept for the phase. */
@@ -32,7 +34,7 @@ export function supervisorStart(): PhaseDetector {
           const info = call.exec;
           if (info === null || call.t0 === null) return;
           const program = basename(info.path);
-          const exec = { pid: task.pid, t0: call.t0, ref: ctx.ref(call), argv: info.argv };
+          const exec = { pid: task.pid, t0: call.t0, ref: ctx.ref(call), argv: info.argv, seq: ctx.seq() };
           if (program === 's6-svscan') {
             if (scanner === null || call.t0 < scanner.t0) scanner = exec;
           } else if (program === 's6-supervise') {
@@ -43,12 +45,20 @@ export function supervisorStart(): PhaseDetector {
       };
     },
     state: () => ({ scanner, supervisors, times }),
-    merge(other) {
+    merge(other, how = 'after') {
       const o = other as { scanner: Exec | null; supervisors: Exec[]; times: number[] };
-      if (o.scanner !== null && (scanner === null || o.scanner.t0 < scanner.t0)) scanner = o.scanner;
-      for (const x of o.supervisors) if (supervisors.length < MAX_SERVICES) supervisors.push(x);
+      const earlier = how === 'interleaved' ? (a: Exec, b: Exec) => a.t0 < b.t0 || (a.t0 === b.t0 && a.seq < b.seq) : (a: Exec, b: Exec) => a.t0 < b.t0;
+      if (o.scanner !== null && (scanner === null || earlier(o.scanner, scanner))) scanner = o.scanner;
+      if (how === 'interleaved') {
+        const all = [...supervisors, ...o.supervisors].sort((a, b) => a.seq - b.seq).slice(0, MAX_SERVICES);
+        supervisors.splice(0, supervisors.length, ...all);
+      } else {
+        for (const x of o.supervisors) if (supervisors.length < MAX_SERVICES) supervisors.push(x);
+      }
+      // Only counted: their order does not matter.
       times.push(...o.times);
     },
+    interleaves: true,
     finish(set, ctx) {
       const s = scanner;
       // The scanner and the supervisors are different processes: without one timeline, no phase.
