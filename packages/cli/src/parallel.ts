@@ -1,21 +1,36 @@
 /**
- * Reading a set of files on several threads: this thread and worker threads (worker.ts) read
- * contiguous pieces of the inputs, each into an analysis on the set's clock base, and the parts
- * are absorbed in input order, so the report is the single-threaded one, byte for byte
+ * Reading on several threads, two ways, each giving the single-threaded report byte for byte
  * (parallel.test.ts). Only files (no stdin) and only analyses whose detectors can merge.
+ *
+ * - A set of files: this thread and worker threads (worker.ts) read contiguous pieces of the
+ *   inputs, each into an analysis on the set's clock base, and the parts are absorbed in input
+ *   order.
+ * - One large `-f` file: every thread reads all of it but parses only its share of the pids (the
+ *   parser skips other lines by their bytes), and the parts are interleaved back in line order.
+ *   A trace that cannot be split by pid is read again on one thread.
  */
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { parseTraceFileBatches, pidFromFileName, type InputSummary } from '@strace-gaps/parser';
+import {
+  UnpartitionableError,
+  isGzipFile,
+  mergeSummaries,
+  parseTraceFileBatches,
+  pidFromFileName,
+  type InputSummary,
+  type PartialSummary,
+  type PidPartition,
+} from '@strace-gaps/parser';
 import { ClockMismatchError, TraceSetAnalyzer, type ClockStart, type PartialAnalysis, type SetClockKind } from '@strace-gaps/phases';
 import type { CliOptions } from './args.js';
 import { CliError } from './errors.js';
 import type { Input } from './inputs.js';
 import type { CliIo } from './io.js';
 import type { Progress } from './progress.js';
+import { readInput } from './read-set.js';
 
 /**
  * Below this many bytes a set is read on one thread: threads cost about 0.9 s of CPU to start and
@@ -39,21 +54,28 @@ export interface WorkerSetup {
   readonly clockStart: ClockStart;
 }
 
-/** A piece of the set for a worker to read (a message; pieces are contiguous runs of inputs). */
+/**
+ * A piece of the set for a worker to read (a message; pieces are contiguous runs of inputs), or,
+ * with `partition`, its share of the pids of the one input.
+ */
 export interface WorkerPiece {
   readonly piece: number;
   readonly inputs: readonly Input[];
+  readonly partition?: PidPartition;
+  /** With `partition`: a flag any share sets to stop the others (`Int32Array` over shared memory). */
+  readonly stop?: SharedArrayBuffer;
 }
 
 /** What a worker says: progress, a piece's part, or the error that stopped the piece. */
 export type WorkerReply =
   | { readonly kind: 'read' | 'file'; readonly bytes: number }
-  | { readonly kind: 'done'; readonly piece: number; readonly summaries: InputSummary[]; readonly partial: PartialAnalysis }
+  | { readonly kind: 'done'; readonly piece: number; readonly summaries: PartialSummary[]; readonly partial: PartialAnalysis }
   | {
       readonly kind: 'error';
       readonly piece: number;
       readonly error:
         | { type: 'clock'; file: string; line: number; expected: SetClockKind; found: SetClockKind }
+        | { type: 'partition'; file: string; line: number; reason: string }
         | { type: 'cli'; message: string; where: string | null; hint: string; exitCode: number }
         | { type: 'other'; message: string; stack: string };
     };
@@ -61,13 +83,37 @@ export type WorkerReply =
 /** The worker script, built beside this module's bundle (src/ and dist/ are siblings). */
 const WORKER = new URL('../dist/worker.js', import.meta.url);
 
-/** How many threads to read these inputs on: `--jobs`, else one per core for a large set of files. */
-export function jobsFor(inputs: readonly Input[], options: Pick<CliOptions, 'jobs'>, cwd: string): number {
-  if (inputs.length < 2 || inputs.some((i) => i.kind === 'stdin') || !existsSync(fileURLToPath(WORKER))) return 1;
-  if (options.jobs !== null) return Math.min(options.jobs, inputs.length);
-  let bytes = 0;
-  for (const i of inputs) bytes += statSync(resolve(cwd, i.path)).size;
-  return bytes < PARALLEL_MIN_BYTES ? 1 : Math.min(availableParallelism(), MAX_AUTO_JOBS, inputs.length);
+/** How a set is read on several threads: pieces of its files, or one file's pids in shares. */
+export type SplitBy = 'file' | 'pid';
+
+/**
+ * How many threads to read these inputs on, and how: `--jobs`, else one per core for a large set.
+ * A set of files is split by file; one plain file (a `-f` capture) by pid.
+ */
+export function jobsFor(
+  inputs: readonly Input[],
+  options: Pick<CliOptions, 'jobs'>,
+  cwd: string,
+  analyzer: Pick<TraceSetAnalyzer, 'splittable' | 'partitionable'> = { splittable: true, partitionable: true },
+): { jobs: number; by: SplitBy } {
+  const one = { jobs: 1, by: 'file' as SplitBy };
+  if (inputs.length === 0 || inputs.some((i) => i.kind === 'stdin') || !existsSync(fileURLToPath(WORKER))) return one;
+  try {
+    let by: SplitBy = 'file';
+    if (inputs.length === 1) {
+      // A gzip file would be decompressed by every thread: the work that repeats would be most of it.
+      if (!analyzer.partitionable || isGzipFile(resolve(cwd, (inputs[0] as Input).path))) return one;
+      by = 'pid';
+    } else if (!analyzer.splittable) return one;
+    const most = by === 'pid' ? Infinity : inputs.length;
+    if (options.jobs !== null) return { jobs: Math.min(options.jobs, most), by };
+    let bytes = 0;
+    for (const i of inputs) bytes += statSync(resolve(cwd, i.path)).size;
+    return bytes < PARALLEL_MIN_BYTES ? one : { jobs: Math.min(availableParallelism(), MAX_AUTO_JOBS, most), by };
+  } catch {
+    // An input that cannot be read is reported by the read, with its path and what to do.
+    return one;
+  }
 }
 
 /** Contiguous shares of about equal size, in input order. */
@@ -223,9 +269,89 @@ export async function readParallel(
   }
 }
 
+/**
+ * Reads one file on `jobs` threads, each parsing its share of the pids (see the parser's
+ * partition.ts): this thread share 0, worker threads the others. Returns `null` when the file
+ * cannot be read so, or a share failed: the caller reads it on one thread, which gives the
+ * report, or the error, of a single pass. A share that stops raises a flag in shared memory and
+ * the others stop at their next batch.
+ */
+export async function readByPid(
+  input: Input,
+  jobs: number,
+  clockStart: ClockStart,
+  options: CliOptions,
+  top: number,
+  io: CliIo,
+  progress: Progress | null,
+): Promise<{ summaries: InputSummary[]; analyzer: TraceSetAnalyzer } | null> {
+  // -r deltas add up across every line of the file: no share can sum them alone.
+  if (clockStart.kind !== 'time-of-day' && clockStart.kind !== 'epoch') return null;
+  const stop = new SharedArrayBuffer(4);
+  const flag = new Int32Array(stop);
+  const setup: WorkerSetup = { cwd: io.cwd, top, minGap: options.minGap, pids: options.pids, maxIssues: options.maxIssues, clockStart };
+  const parts: ({ summaries: PartialSummary[]; partial: PartialAnalysis } | Error | undefined)[] = new Array(jobs);
+  const workers: Worker[] = [];
+  let left = jobs - 1;
+  let wake: (() => void) | null = null;
+  const settle = (k: number, part: { summaries: PartialSummary[]; partial: PartialAnalysis } | Error) => {
+    if (parts[k] !== undefined) return;
+    parts[k] = part;
+    if (part instanceof Error) Atomics.store(flag, 0, 1);
+    left--;
+    wake?.();
+  };
+  try {
+    for (let k = 1; k < jobs; k++) {
+      const w = new Worker(WORKER, { workerData: setup });
+      workers.push(w);
+      w.on('message', (m: WorkerReply) => {
+        if (m.kind === 'done') settle(k, m);
+        else if (m.kind === 'error') settle(k, revive(m.error));
+      });
+      w.on('error', (err) => settle(k, err));
+      w.on('exit', (code) => setImmediate(() => settle(k, new Error(`a worker thread stopped (exit code ${code}) before it finished`))));
+      w.postMessage({ piece: k, inputs: [input], partition: { index: k, count: jobs }, stop } satisfies WorkerPiece);
+    }
+    const partition = { index: 0, count: jobs };
+    const own = new TraceSetAnalyzer({ top, minGap: options.minGap, pids: options.pids, clockStart, partition });
+    try {
+      const stopped = () => {
+        if (Atomics.load(flag, 0) !== 0) throw new UnpartitionableError(input.path, 0, 'another share stopped');
+        return null;
+      };
+      const summary = await readInput(input, io, options.maxIssues, own, progress, stopped, partition);
+      parts[0] = { summaries: [summary], partial: own.partial() };
+    } catch (err) {
+      parts[0] = err as Error;
+      Atomics.store(flag, 0, 1);
+    }
+    while (left > 0) {
+      await new Promise<void>((r) => {
+        wake = r;
+      });
+      wake = null;
+    }
+  } finally {
+    for (const w of workers) void w.terminate();
+  }
+  const done = parts.filter((p): p is { summaries: PartialSummary[]; partial: PartialAnalysis } => p !== undefined && !(p instanceof Error));
+  const analyzer = new TraceSetAnalyzer({ top, minGap: options.minGap, pids: options.pids, clockStart });
+  try {
+    if (done.length !== jobs) throw new UnpartitionableError(input.path, 0, 'a share did not finish');
+    analyzer.interleave(done.map((p) => p.partial));
+  } catch (err) {
+    if (!(err instanceof UnpartitionableError)) throw err;
+    progress?.restart();
+    return null;
+  }
+  return { summaries: [mergeSummaries(done.map((p) => p.summaries[0] as PartialSummary), options.maxIssues)], analyzer };
+}
+
 /** The error a worker reported, as the main thread would have raised it. */
 function revive(e: Extract<WorkerReply, { kind: 'error' }>['error']): Error {
   if (e.type === 'clock') return new ClockMismatchError(e.file, e.line, e.expected, e.found);
+  if (e.type === 'partition') return new UnpartitionableError(e.file, e.line, e.reason);
   if (e.type === 'cli') return new CliError(e.message, e.where, e.hint, e.exitCode);
   const err = new Error(e.message);
   err.stack = e.stack;

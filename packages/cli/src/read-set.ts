@@ -13,6 +13,8 @@ import {
   pidFromFileName,
   type InputSummary,
   type ParsedLine,
+  type PartialSummary,
+  type PidPartition,
 } from '@strace-gaps/parser';
 import {
   ClockMismatchError,
@@ -28,11 +30,14 @@ import type { CliOptions } from './args.js';
 import { CliError, EXIT } from './errors.js';
 import type { Input } from './inputs.js';
 import type { CliIo } from './io.js';
-import { jobsFor, probeClockStart, readParallel } from './parallel.js';
+import { jobsFor, probeClockStart, readByPid, readParallel } from './parallel.js';
 import { Progress } from './progress.js';
 import { safeText } from './render/safe.js';
 
-/** Reads one input into its summary and the analysis. */
+/**
+ * Reads one input into its summary and the analysis. With `partition`, only that share of its
+ * pids (the analyzer must be made with the same partition); the summary is then the share's.
+ */
 export async function readInput(
   input: Input,
   io: Pick<CliIo, 'cwd' | 'stdin'>,
@@ -41,13 +46,15 @@ export async function readInput(
   progress: Pick<Progress, 'read' | 'fileDone'> | null,
   /** Between batches: a promise to wait for (the output a listener writes is backed up), or null. */
   pause: () => Promise<void> | null = () => null,
-): Promise<InputSummary> {
+  partition?: PidPartition,
+): Promise<PartialSummary> {
   const summary = new SummaryBuilder(input.path, keepIssues);
   let first = true;
   const take = (batch: ParsedLine[]) => {
     if (first && batch.length > 0) {
       first = false;
-      if (isTarHeader((batch[0] as ParsedLine).text)) {
+      const head = batch[0] as ParsedLine;
+      if (head.line === 1 && isTarHeader(head.text)) {
         throw new CliError('is a tar archive, not a trace file', input.path, `unpack it first (tar -xf ${input.path}) and pass the directory`);
       }
     }
@@ -63,7 +70,7 @@ export async function readInput(
     else {
       // stdin kept in a file for a second pass is read from there, still named `-`.
       const path = input.kind === 'stdin' && input.replay !== undefined ? input.replay : resolve(io.cwd, input.path);
-      batches = parseTraceFileBatches(path, onRead === undefined ? {} : { onRead }, input.path);
+      batches = parseTraceFileBatches(path, { ...(onRead === undefined ? {} : { onRead }), ...(partition === undefined ? {} : { partition }) }, input.path);
     }
     for await (const batch of batches) {
       take(batch);
@@ -72,7 +79,7 @@ export async function readInput(
     }
     analyzer.endInput();
     progress?.fileDone();
-    return summary.finish();
+    return summary.partial();
   } catch (err) {
     throw stdin ? err : readError(err, input.path);
   }
@@ -155,9 +162,12 @@ export async function analyseSet(
     return out;
   };
   try {
-    const jobs = analyzer.splittable ? jobsFor(inputs, options, io.cwd) : 1;
+    const { jobs, by } = jobsFor(inputs, options, io.cwd, analyzer);
     const clockStart = jobs > 1 ? await probeClockStart(inputs, io.cwd) : null;
-    if (clockStart !== null) {
+    const byPid = clockStart !== null && by === 'pid' ? await readByPid(inputs[0] as Input, jobs, clockStart, options, top, io, progress) : null;
+    if (byPid !== null) {
+      ({ summaries, analyzer } = byPid);
+    } else if (clockStart !== null && by === 'file') {
       ({ summaries, analyzer } = await readParallel(inputs, jobs, clockStart, options, top, io, progress, readAll));
     } else {
       summaries = await readAll(inputs, analyzer);

@@ -5,6 +5,7 @@
  * raise the same error a single pass would have.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { UnpartitionableError } from '@strace-gaps/parser';
 import { ClockMismatchError, TraceSetAnalyzer } from '@strace-gaps/phases';
 import { CliError } from './errors.js';
 import type { WorkerPiece, WorkerReply, WorkerSetup } from './parallel.js';
@@ -38,15 +39,28 @@ port.on('message', (m: WorkerPiece) => {
   queue = queue.then(() => read(m));
 });
 
-async function read({ piece, inputs }: WorkerPiece): Promise<void> {
+async function read({ piece, inputs, partition, stop }: WorkerPiece): Promise<void> {
   try {
-    const analyzer = new TraceSetAnalyzer({ top: setup.top, minGap: setup.minGap, pids: setup.pids, clockStart: setup.clockStart });
+    const analyzer = new TraceSetAnalyzer({ top: setup.top, minGap: setup.minGap, pids: setup.pids, clockStart: setup.clockStart, partition: partition ?? null });
     const summaries = [];
-    for (const input of inputs) summaries.push(await readInput(input, io, setup.maxIssues, analyzer, progress));
+    if (partition !== undefined) {
+      // Every share reads the whole file; share 0, on the main thread, tells the progress.
+      const flag = new Int32Array(stop as SharedArrayBuffer);
+      const stopped = () => {
+        if (Atomics.load(flag, 0) !== 0) throw new UnpartitionableError(inputs[0]?.path ?? '?', 0, 'another share stopped');
+        return null;
+      };
+      for (const input of inputs) summaries.push(await readInput(input, io, setup.maxIssues, analyzer, null, stopped, partition));
+    } else {
+      for (const input of inputs) summaries.push(await readInput(input, io, setup.maxIssues, analyzer, progress));
+    }
     port!.postMessage({ kind: 'done', piece, summaries, partial: analyzer.partial() } satisfies WorkerReply);
   } catch (err) {
+    // The other shares stop at their next batch: one share refused is the whole file refused.
+    if (stop !== undefined) Atomics.store(new Int32Array(stop), 0, 1);
     let error: Extract<WorkerReply, { kind: 'error' }>['error'];
     if (err instanceof ClockMismatchError) error = { type: 'clock', file: err.file, line: err.line, expected: err.expected, found: err.found };
+    else if (err instanceof UnpartitionableError) error = { type: 'partition', file: err.file, line: err.line, reason: err.reason };
     else if (err instanceof CliError) error = { type: 'cli', message: err.message, where: err.where, hint: err.hint, exitCode: err.exitCode };
     else error = { type: 'other', message: (err as Error).message, stack: (err as Error).stack ?? '' };
     port!.postMessage({ kind: 'error', piece, error } satisfies WorkerReply);

@@ -1,14 +1,17 @@
 /**
  * `--jobs`: a set read on several threads gives the single-threaded report byte for byte, on every
- * multi-file capture, and the same errors. Workers run the built worker (dist/worker.js; the test
- * script builds first).
+ * multi-file capture and every single `-f` file (split by pid), and the same errors. Workers run
+ * the built worker (dist/worker.js; the test script builds first).
  */
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { jobsFor, shares } from '../src/parallel.js';
+import { TraceSetAnalyzer } from '@strace-gaps/phases';
+import { parseOptions } from '../src/run.js';
+import { jobsFor, probeClockStart, readByPid, shares } from '../src/parallel.js';
+import { traceBytes } from '../../parser/test/helpers/fixtures.js';
 import { ROOT, captures, runCli } from './helpers.js';
 
 const BUILT = existsSync(join(ROOT, 'packages/cli/dist/worker.js'));
@@ -54,6 +57,68 @@ describe.skipIf(!BUILT)('the same report on several threads', () => {
   });
 });
 
+/** Single-file captures, decompressed: a .gz file is read on one thread. */
+const singles = captures()
+  .filter((c) => c.files.length === 1)
+  .map((c) => {
+    const dir = mkdtempSync(join(tmpdir(), 'sg-pid-'));
+    const path = join(dir, basename(c.files[0] as string).replace(/\.gz$/, ''));
+    writeFileSync(path, traceBytes(join(ROOT, c.files[0] as string)));
+    return { name: c.name, path };
+  });
+
+describe.skipIf(!BUILT)('one file split by pid', () => {
+  it.each(singles.map((c) => [c.name, c.path] as const))('%s: the same report', async (_name, path) => {
+    for (const format of ['json', 'text']) {
+      const one = await runCli(['--format', format, '--jobs', '1', path]);
+      for (const jobs of ['2', '3']) {
+        const many = await runCli(['--format', format, '--jobs', jobs, path]);
+        expect(many.stderr).toBe(one.stderr);
+        expect(many.code).toBe(one.code);
+        expect(many.stdout, `${format}, --jobs ${jobs}`).toBe(one.stdout);
+      }
+    }
+  });
+
+  /** What `readByPid` gives: a joined analysis, or null (the caller reads on one thread). */
+  async function byPid(path: string, jobs: number) {
+    const io = { stdout: { write: () => true }, stderr: { write: () => true }, stdin: (async function* () {})(), cwd: ROOT, env: {} };
+    const options = await parseOptions([path], io);
+    if (options === 'exit') throw new Error('bad test arguments');
+    const input = { kind: 'file' as const, path };
+    const clock = await probeClockStart([input], ROOT);
+    if (clock === null) throw new Error(`${path}: no clock`);
+    return readByPid(input, jobs, clock, options, options.top, io, null);
+  }
+
+  it('is taken where every line has its pid, and refused where a call moves to another share', async () => {
+    const path = (name: string) => (singles.find((s) => s.name === name) as (typeof singles)[number]).path;
+    for (const name of ['s6-f-single/trace.log.gz', 's6-f-ms/trace.log.gz', 's6-k/trace.log.gz', 'multiproc/f/trace.log.gz']) {
+      const read = await byPid(path(name), 2);
+      expect(read, name).not.toBeNull();
+      expect(read?.summaries[0]?.lines).toBeGreaterThan(100);
+    }
+    // `+++ superseded by execve in pid 7034 +++`: the execve of a thread in another share.
+    expect(await byPid(path('multiproc/attach/trace.log.gz'), 2)).toBeNull();
+    // Lines without a pid prefix (a -f log on stderr before a second process appears).
+    expect(await byPid(path('multiproc/f-stderr/trace.log.gz'), 2)).toBeNull();
+  });
+
+  it('an error in the middle of the file is the single pass\'s error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sg-pid-'));
+    const lines = [];
+    for (let i = 0; i < 400; i++) lines.push(`${100 + (i % 7)} 10:00:00.${String(100000 + i).slice(1)}0 close(3) = 0 <0.000010>`);
+    lines.splice(300, 0, `103 1700000000.000001 close(3) = 0`);
+    writeFileSync(join(dir, 'mixed.log'), `${lines.join('\n')}\n`);
+    const one = await runCli(['--jobs', '1', 'mixed.log'], { cwd: dir });
+    const two = await runCli(['--jobs', '2', 'mixed.log'], { cwd: dir });
+    expect(one.code).toBe(2);
+    expect(one.stderr).toContain('mixed.log:301');
+    expect(two.stderr).toBe(one.stderr);
+    expect(two.code).toBe(2);
+  });
+});
+
 describe('how a set is shared', () => {
   const inputs = ['a.1', 'a.2', 'a.3', 'a.4', 'a.5'].map((path) => ({ kind: 'file' as const, path }));
   it('in contiguous shares of about equal bytes, every share non-empty', () => {
@@ -63,13 +128,24 @@ describe('how a set is shared', () => {
     expect(shares(inputs.slice(0, 2), [1, 1], 4).map((s) => s.length)).toEqual([1, 1]);
   });
 
-  it('on one thread for stdin, one file or a small set; --jobs decides when given', () => {
+  it('on one thread for stdin, a .gz file alone or a small set; --jobs decides when given', () => {
     const cwd = join(ROOT, 'fixtures/s6-slow');
     const files = captures().find((c) => c.name === 's6-slow')!.files.map((f) => ({ kind: 'file' as const, path: join(ROOT, f) }));
-    expect(jobsFor(files, { jobs: null }, cwd)).toBe(1);
-    expect(jobsFor(files.slice(0, 1), { jobs: 4 }, cwd)).toBe(1);
-    expect(jobsFor([...files, { kind: 'stdin', path: '-' }], { jobs: 4 }, cwd)).toBe(1);
-    if (BUILT) expect(jobsFor(files, { jobs: 3 }, cwd)).toBe(3);
+    const one = { jobs: 1, by: 'file' };
+    expect(jobsFor(files, { jobs: null }, cwd)).toEqual(one);
+    expect(jobsFor([...files, { kind: 'stdin', path: '-' }], { jobs: 4 }, cwd)).toEqual(one);
+    const gz = { kind: 'file' as const, path: join(ROOT, 'fixtures/s6-f-single/trace.log.gz') };
+    expect(jobsFor([gz], { jobs: 4 }, cwd)).toEqual(one);
+    if (!BUILT) return;
+    expect(jobsFor(files, { jobs: 3 }, cwd)).toEqual({ jobs: 3, by: 'file' });
+    expect(jobsFor(files.slice(0, 2), { jobs: 3 }, cwd)).toEqual({ jobs: 2, by: 'file' });
+    const plain = { kind: 'file' as const, path: (singles[0] as (typeof singles)[number]).path };
+    expect(jobsFor([plain], { jobs: 3 }, cwd)).toEqual({ jobs: 3, by: 'pid' });
+    expect(jobsFor([plain], { jobs: null }, cwd)).toEqual(one);
+    // A custom detector that cannot interleave its state keeps one file on one thread.
+    const custom = new TraceSetAnalyzer({ detectors: [{ id: 'x', watch: () => null, state: () => null, merge() {} }] });
+    expect(jobsFor([plain], { jobs: 3 }, cwd, custom)).toEqual(one);
+    expect(jobsFor(files, { jobs: 3 }, cwd, custom)).toEqual({ jobs: 3, by: 'file' });
   });
 
   it('--jobs must be a whole number ≥ 1', async () => {
