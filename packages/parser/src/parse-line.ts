@@ -56,13 +56,19 @@ export function parseLine(text: string, file: string, line: number): ParsedLine 
   let b = prefix.end;
   while (b < text.length && text.charCodeAt(b) === SPACE) b++;
   if (b === text.length) return issue('truncated', 'the line ends after its prefix', text, file, line);
+  const c = text.charCodeAt(b);
+  // Most lines are calls: a body that starts with a syscall name and its `(` is one, and none of
+  // the forms below (they start with other characters, or have no `(` after a name) can be.
+  if (isNameChar(c)) {
+    const open = nameEnd(text, b);
+    if (text.charCodeAt(open) === 40 /* ( */ && open - b <= 64) return parseCallLine(text, b, open, prefix, file, line);
+  }
   const base = { pid: prefix.pid, time: prefix.time, relative: prefix.relative, ip: prefix.ip,
     syscallNumber: prefix.syscallNumber, text, file, line };
-  const c = text.charCodeAt(b);
 
   if (c === 43 /* + */ && text.startsWith('+++ ', b)) return parseExitLine(text, b, base);
   if (c === 45 /* - */ && text.startsWith('--- ', b)) return parseSignalLine(text, b, base);
-  if (c === 60 /* < */ && text.startsWith(RESUMED_OPEN, b)) return parseResumedLine(text, b, base);
+  if (c === 60 /* < */ && text.startsWith(RESUMED_OPEN, b)) return parseResumedLine(text, b, prefix, file, line);
   if (c === 62 /* > */ && text.charCodeAt(b + 1) === SPACE && STACK_FRAME_END.test(text)) {
     // ` > /usr/lib/x86_64-linux-gnu/libc.so.6(__write+0x14) [0xf4e14]` (-k): always ends in the address.
     return { kind: 'stack-frame', frame: text.slice(b + 2), ...base };
@@ -80,10 +86,23 @@ export function parseLine(text: string, file: string, line: number): ParsedLine 
     return { kind: 'strace-message', message: 'other', subject: pidText === undefined ? null : Number(pidText),
       body: text.slice(b), ...base };
   }
-  return parseCallLine(text, b, base);
+  const open = text.indexOf('(', b);
+  return parseCallLine(text, b, open, prefix, file, line);
 }
 
 type Base = LinePrefix & { text: string; file: string; line: number };
+
+/** Characters of a syscall name: `read`, `_llseek`, `syscall_0x1b6`, `????`. */
+function isNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 63 || (c >= 65 && c <= 90);
+}
+
+/** The index after the run of name characters at `b`. */
+function nameEnd(text: string, b: number): number {
+  let i = b;
+  while (i < text.length && isNameChar(text.charCodeAt(i))) i++;
+  return i;
+}
 
 const NO_PREFIX: LinePrefix = { pid: null, time: null, relative: null, ip: null, syscallNumber: null };
 
@@ -267,59 +286,58 @@ function parseStraceMessage(body: string, base: Base): LineEvent {
 }
 
 /** `<... read resumed>"abc", 1024) = 3 <0.000021>` (strace < 5.3 put a space after `>`). */
-function parseResumedLine(text: string, b: number, base: Base): ParsedLine {
+function parseResumedLine(text: string, b: number, prefix: LinePrefix, file: string, line: number): ParsedLine {
   const close = text.indexOf(RESUMED_CLOSE, b + RESUMED_OPEN.length);
-  if (close < 0) return issueAt('truncated', 'a "<... NAME resumed>" line cut before "resumed>"', base);
+  if (close < 0) return issue('truncated', 'a "<... NAME resumed>" line cut before "resumed>"', text, file, line);
   const name = text.slice(b + RESUMED_OPEN.length, close);
-  if (!isSyscallName(name)) return issueAt('unrecognized', `"${name}" is not a syscall name`, base);
+  if (!isSyscallName(name)) return issue('unrecognized', `"${name}" is not a syscall name`, text, file, line);
   const restStart = close + RESUMED_CLOSE.length;
-  const tail = splitResult(text, restStart);
-  if (tail === null) return issueAt('truncated', 'no ") = RESULT" after the resumed arguments', base);
-  return completed('resumed', name, text.slice(restStart, tail.argsEnd).trimStart(), tail, base);
+  const result = splitResult(text, restStart);
+  if (result === null) return issue('truncated', 'no ") = RESULT" after the resumed arguments', text, file, line);
+  return completed('resumed', name, text.slice(restStart, split.argsEnd).trimStart(), result, prefix, text, file, line);
 }
 
 /**
  * A call line with its result (`syscall`, or the `resumed` half). Fields written out, not spread
- * from `base`: these are most lines, and a literal of one shape is cheaper to build than a spread
- * (same keys, same order).
+ * from the prefix: these are most lines, and a literal of one shape is cheaper to build than a
+ * spread (same keys, same order).
  */
-function completed<K extends 'syscall' | 'resumed'>(kind: K, name: string, args: string, tail: ResultSplit, base: Base) {
+function completed<K extends 'syscall' | 'resumed'>(kind: K, name: string, args: string, result: SyscallResult, prefix: LinePrefix, text: string, file: string, line: number) {
   return {
     kind,
     name,
     args,
-    result: tail.result,
-    duration: tail.duration,
-    pid: base.pid,
-    time: base.time,
-    relative: base.relative,
-    ip: base.ip,
-    syscallNumber: base.syscallNumber,
-    text: base.text,
-    file: base.file,
-    line: base.line,
+    result,
+    duration: split.duration,
+    pid: prefix.pid,
+    time: prefix.time,
+    relative: prefix.relative,
+    ip: prefix.ip,
+    syscallNumber: prefix.syscallNumber,
+    text,
+    file,
+    line,
   };
 }
 
+const NOT_A_LINE = 'not a strace line: no "NAME(" call, signal, exit or message';
+
 /** `openat(AT_FDCWD, "/etc/ld.so.cache", O_RDONLY|O_CLOEXEC) = 3 <0.000012>` or `read(3,  <unfinished ...>` */
-function parseCallLine(text: string, b: number, base: Base): ParsedLine {
-  const open = text.indexOf('(', b);
-  if (open < 0) return issueAt('unrecognized', 'not a strace line: no "NAME(" call, signal, exit or message', base);
+function parseCallLine(text: string, b: number, open: number, prefix: LinePrefix, file: string, line: number): ParsedLine {
+  if (open < 0) return issue('unrecognized', NOT_A_LINE, text, file, line);
   const name = text.slice(b, open);
-  if (!isSyscallName(name)) {
-    return issueAt('unrecognized', 'not a strace line: no "NAME(" call, signal, exit or message', base);
-  }
+  if (!isSyscallName(name)) return issue('unrecognized', NOT_A_LINE, text, file, line);
   if (text.charCodeAt(text.length - 1) === 62 /* > */) {
     const stop = scanStopMarker(text, open + 1);
     if (stop !== null) {
       return { kind: 'unfinished', name, args: text.slice(open + 1, stop.at).trimEnd(), stop: stop.stop,
-        newPid: stop.newPid, pid: base.pid, time: base.time, relative: base.relative, ip: base.ip,
-        syscallNumber: base.syscallNumber, text: base.text, file: base.file, line: base.line };
+        newPid: stop.newPid, pid: prefix.pid, time: prefix.time, relative: prefix.relative, ip: prefix.ip,
+        syscallNumber: prefix.syscallNumber, text, file, line };
     }
   }
-  const tail = splitResult(text, open + 1);
-  if (tail === null) return issueAt('truncated', `${name}(…) has no ") = RESULT": the line is cut short`, base);
-  return completed('syscall', name, text.slice(open + 1, tail.argsEnd), tail, base);
+  const result = splitResult(text, open + 1);
+  if (result === null) return issue('truncated', `${name}(…) has no ") = RESULT": the line is cut short`, text, file, line);
+  return completed('syscall', name, text.slice(open + 1, split.argsEnd), result, prefix, text, file, line);
 }
 
 /**
@@ -350,12 +368,15 @@ function isSyscallName(name: string): boolean {
   return true;
 }
 
-interface ResultSplit {
+/**
+ * What {@link splitResult} found besides the result, read right after it returns: one scratch
+ * record instead of an object per line.
+ */
+const split = {
   /** Index of the `)` that closes the argument list. */
-  readonly argsEnd: number;
-  readonly result: SyscallResult;
-  readonly duration: number | null;
-}
+  argsEnd: 0,
+  duration: null as number | null,
+};
 
 /**
  * Splits `ARGS) = RESULT [<DURATION>]` from the right: strings in the arguments may hold `) = `
@@ -363,7 +384,7 @@ interface ResultSplit {
  * is the separator. strace pads short calls so that ` = ` lands in column 40:
  * `close(3)                                = 0`.
  */
-function splitResult(text: string, argsStart: number): ResultSplit | null {
+function splitResult(text: string, argsStart: number): SyscallResult | null {
   let end = text.length;
   let duration: number | null = null;
   // "<0.000012>" — `-T`; "<unavailable>" is part of the result, not a duration.
@@ -383,7 +404,11 @@ function splitResult(text: string, argsStart: number): ResultSplit | null {
     while (p > argsStart && text.charCodeAt(p - 1) === SPACE) p--;
     if (p > argsStart - 1 && text.charCodeAt(p - 1) === 41 /* ) */ && p - 1 >= argsStart) {
       const result = parseResult(text.slice(eq + 3, end));
-      if (result !== null) return { argsEnd: p - 1, result, duration };
+      if (result !== null) {
+        split.argsEnd = p - 1;
+        split.duration = duration;
+        return result;
+      }
     }
     eq = text.lastIndexOf(' = ', eq - 1);
   }
@@ -419,6 +444,12 @@ function isSummaryRow(text: string): boolean {
   if (c === 37 /* % */) return text.startsWith('% time');
   if (c === 45 /* - */) return /^-{6}[- ]*$/.test(text);
   if (c !== SPACE && !(c >= 48 && c <= 57)) return false;
+  // Every line of a -f log starts with digits too (its pid): a row's first field is a decimal, so
+  // look at what follows the first run of digits before running the expression.
+  let i = 0;
+  while (text.charCodeAt(i) === SPACE) i++;
+  while (i < text.length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+  if (text.charCodeAt(i) !== 46 /* . */) return false;
   // " 45.00    0.000123          12        10         1 read" / "100.00    0.000300  …  25  2 total"
   return /^ *\d+\.\d+ +\d+\.\d+ +(?:\d+ +){1,6}[A-Za-z_][\w]*$/.test(text);
 }

@@ -10,6 +10,8 @@ import type { SyscallResult } from './types.js';
 export function parseResult(raw: string): SyscallResult | null {
   const text = raw.trim();
   if (text === '') return null;
+  const plain = plainInteger(text);
+  if (plain !== undefined) return { raw: text, value: plain, valueText: text, errno: null, errnoText: null, aux: null, fdPath: null };
   let tokenEnd = 0;
   while (tokenEnd < text.length && text.charCodeAt(tokenEnd) !== 32 && text.charCodeAt(tokenEnd) !== 60 /* < */) {
     tokenEnd++;
@@ -59,4 +61,22 @@ function parseValue(t: string): number | null | undefined {
   }
   if (/^0x[0-9a-fA-F]+$/.test(t)) return Number(t);
   return undefined;
+}
+
+/**
+ * The most common result, a decimal integer and nothing else (`0`, `3`, `832`), read digit by
+ * digit; `undefined` for anything else, which {@link parseValue} and the rest read. Octal returns
+ * (`022`) and numbers beyond 15 digits are left to it.
+ */
+function plainInteger(t: string): number | undefined {
+  let i = t.charCodeAt(0) === 45 /* - */ ? 1 : 0;
+  const n = t.length - i;
+  if (n === 0 || n > 15 || (n > 1 && t.charCodeAt(i) === 48)) return undefined;
+  let v = 0;
+  for (; i < t.length; i++) {
+    const d = t.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return undefined;
+    v = v * 10 + d;
+  }
+  return t.charCodeAt(0) === 45 ? -v : v;
 }
