@@ -33,6 +33,16 @@ function join(dir: string, rel: string): string {
 
 /** The number an argument list starts with: the fd of `write(4, …)` or `close(4</x>)`. */
 export function leadingInt(text: string): number | null {
+  // Most argument lists start with the digits themselves: read them without a match object.
+  let i = text.charCodeAt(0) === 45 /* - */ ? 1 : 0;
+  const start = i;
+  let v = 0;
+  for (; i < text.length && i - start < 15; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+    v = v * 10 + d;
+  }
+  if (i > start && i - start < 15) return start === 1 ? -v : v;
   const m = /^\s*(-?\d+)/.exec(text);
   return m ? Number(m[1]) : null;
 }
@@ -144,7 +154,8 @@ export class FdTable {
 
   /** The fd a call operates on (its first argument), if it is one of this table's. */
   fdOf(ev: SyscallEvent): number | null {
+    if (this.map === null) return null;
     const fd = leadingInt(ev.args);
-    return fd !== null && this.map !== null && this.map.has(fd) ? fd : null;
+    return fd !== null && this.map.has(fd) ? fd : null;
   }
 }
