@@ -90,6 +90,18 @@ export function parseLine(text: string, file: string, line: number): ParsedLine 
   return parseCallLine(text, b, open, prefix, file, line);
 }
 
+/**
+ * Is the line's body (after its prefix) a syscall name and its `(`? Such a line parses as a call
+ * (or a cut one), never as an unrecognized line. Cheaper than {@link parseLine}.
+ */
+export function startsWithCall(text: string): boolean {
+  let b = scanPrefix(text).end;
+  while (text.charCodeAt(b) === SPACE) b++;
+  if (!isNameChar(text.charCodeAt(b))) return false;
+  const open = nameEnd(text, b);
+  return text.charCodeAt(open) === 40 /* ( */ && open - b <= 64;
+}
+
 type Base = LinePrefix & { text: string; file: string; line: number };
 
 /** Characters of a syscall name: `read`, `_llseek`, `syscall_0x1b6`, `????`. */
