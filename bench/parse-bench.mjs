@@ -94,9 +94,11 @@ ${(await import('node:os')).cpus().length} cores. Each row runs in a fresh proce
 
 ${table}
 
-Worker threads (\`--jobs\`: the main thread reads the first share of the files, a worker thread
-each other share, and the parts are absorbed in input order). *Same output*: the SHA-256 of the
-JSON report equals the single-threaded one.
+Worker threads (\`--jobs\`, one per core). A set of files (\`ff-*\`) is cut into pieces of files
+that this thread and worker threads take in turn, absorbed in input order. One file (\`one-100m\`,
+\`f-*\`) is read by every thread, each parsing the lines of its share of the pids, and the parts are
+interleaved in line order (\`one-100m\` is one process: one share gets all of it). *Same output*:
+the SHA-256 of the JSON report equals the single-threaded one.
 
 ${threadTable}
 

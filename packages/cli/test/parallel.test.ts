@@ -3,7 +3,7 @@
  * multi-file capture and every single `-f` file (split by pid), and the same errors. Workers run
  * the built worker (dist/worker.js; the test script builds first).
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -78,6 +78,17 @@ describe.skipIf(!BUILT)('one file split by pid', () => {
         expect(many.stdout, `${format}, --jobs ${jobs}`).toBe(one.stdout);
       }
     }
+  });
+
+  it('with --pid, --top and --html too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sg-pid-'));
+    const path = (singles.find((s) => s.name === 's6-f-single/trace.log.gz') as (typeof singles)[number]).path;
+    const one = await runCli(['--pid', '14571', '--top', '3', '--html', join(dir, '1.html'), '--jobs', '1', path]);
+    const two = await runCli(['--pid', '14571', '--top', '3', '--html', join(dir, '2.html'), '--jobs', '2', path]);
+    expect(one.code).toBe(0);
+    expect(one.stdout).toContain('14571');
+    expect(two.stdout).toBe(one.stdout);
+    expect(readFileSync(join(dir, '2.html'), 'utf8')).toBe(readFileSync(join(dir, '1.html'), 'utf8'));
   });
 
   /** What `readByPid` gives: a joined analysis, or null (the caller reads on one thread). */
