@@ -360,6 +360,8 @@ function scanStopMarker(
   text: string,
   from: number,
 ): { at: number; stop: 'unfinished' | 'detached' | 'pid-changed'; newPid: number | null } | null {
+  // Every marker ends in `...>`; a `-T` duration (`<0.000012>`), on most lines, ends in a digit.
+  if (text.charCodeAt(text.length - 2) !== 46 /* . */) return null;
   if (text.endsWith(UNFINISHED)) return { at: text.length - UNFINISHED.length, stop: 'unfinished', newPid: null };
   if (text.endsWith(DETACHED)) return { at: text.length - DETACHED.length, stop: 'detached', newPid: null };
   // Most lines end in `>` because of `-T`; only ` ...>` can be the marker, so test before matching.
