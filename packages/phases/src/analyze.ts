@@ -160,6 +160,8 @@ const WAIT_PHASE_SECONDS = 0.1;
 const BLAME_TASKS = 3;
 /** A child whose pid no `clone` returned (it was made inside a pid namespace) is matched by time. */
 const CLONE_MATCH_SECONDS = 1;
+/** Paths whose actions are looked up by path (bounded: a capture may open millions of files). */
+const MAX_ACTION_PATHS = 4096;
 /**
  * `seq` past an input's lines: calls its end closes (by their line), then its tasks' ends (by when
  * each pid was first seen). Lines are numbered below 2^40.
@@ -240,6 +242,8 @@ interface TaskState {
 export class TraceSetAnalyzer {
   private readonly clock = new SetClock();
   private readonly intern = new Interner();
+  /** `NAME under DIR` by the path an fd names and the call's name (see `action`). */
+  private readonly actionsByPath = new Map<string, Map<string, string>>();
   private readonly tasks: Task[] = [];
   private readonly state = new Map<Task, TaskState>();
   private readonly phases: Phase[] = [];
@@ -535,7 +539,7 @@ export class TraceSetAnalyzer {
     if (t0 !== null) {
       // A blocking call is busy only at its entry: the rest of it the task waited.
       const busyEnd = seconds !== null && seconds > DEFAULT_MERGE_SECONDS ? t0 : (t1 ?? t0);
-      task.activity.add(t0, busyEnd, this.intern.get(this.action(task, call)));
+      task.activity.add(t0, busyEnd, this.action(task, call));
     }
     for (const w of st.watchers) w.call(call);
     this.listener?.call(task, call);
@@ -553,12 +557,27 @@ export class TraceSetAnalyzer {
     return { ...info, path };
   }
 
-  /** What a call did, for blame: `openat under DIR`, `write under DIR`, or its name. */
+  /** What a call did, for blame (interned): `openat under DIR`, `write under DIR`, or its name. */
   private action(task: Task, call: Call): string {
-    if (call.opened !== null) return `${call.ev.name} under ${call.opened.dir}`;
+    const name = call.ev.name;
+    if (call.opened !== null) return this.intern.get(`${name} under ${call.opened.dir}`);
     const fd = task.fds.fdOf(call.ev);
     const path = fd === null ? null : task.fds.get(fd);
-    return path === null || !path.startsWith('/') ? call.ev.name : `${call.ev.name} under ${dirname(path)}`;
+    if (path === null || !path.startsWith('/')) return this.intern.get(name);
+    // Reads and writes on an open file repeat its path (the fd table's string, whose hash V8
+    // keeps): look the action up by path and name instead of building and hashing it per call.
+    let byName = this.actionsByPath.get(path);
+    if (byName === undefined) {
+      if (this.actionsByPath.size >= MAX_ACTION_PATHS) return this.intern.get(`${name} under ${dirname(path)}`);
+      byName = new Map();
+      this.actionsByPath.set(path, byName);
+    }
+    let action = byName.get(name);
+    if (action === undefined) {
+      action = this.intern.get(`${name} under ${dirname(path)}`);
+      byName.set(name, action);
+    }
+    return action;
   }
 
   private endTask(task: Task, t: number | null, ref: LineRef | null): void {
