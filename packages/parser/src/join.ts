@@ -304,7 +304,7 @@ export class Joiner {
 }
 
 function isExitCall(ev: LineEvent): boolean {
-  return (ev.kind === 'syscall' || ev.kind === 'resumed') && (ev.name === 'exit_group' || ev.name === 'exit') && ev.result.value === null;
+  return (ev.kind === 'syscall' || ev.kind === 'resumed') && ev.result.value === null && (ev.name === 'exit_group' || ev.name === 'exit');
 }
 
 function withPid<T extends PassThroughEvent>(

@@ -103,6 +103,8 @@ export class StreamClock {
 
   /** Checks the line's clock and, for `-r`-only input, gives it a summed `relative` timestamp. */
   normalize(ev: ParsedLine): ParsedLine {
+    // Most lines: an absolute time on the clock the set already has; nothing to check or add.
+    if (ev.kind !== 'issue' && ev.time !== null && this.set.kind === (ev.time.clock === 'epoch' ? 'epoch' : ev.time.clock === 'time-of-day' ? 'time-of-day' : null)) return ev;
     const found = lineClock(ev);
     if (found === null) return ev;
     this.set.check(found, this.file, ev.line);

@@ -57,7 +57,9 @@ interface OpenWait {
 
 /** Scans one task's calls for gaps. */
 export class GapTracker {
-  private prev: { call: Call; end: number } | null = null;
+  /** The previous call and when it returned (two fields, not a pair object per call). */
+  private prev: Call | null = null;
+  private prevEnd = 0;
   private wait: OpenWait | null = null;
 
   constructor(
@@ -73,16 +75,16 @@ export class GapTracker {
     this.closeWait(t0, () => this.ref(call));
     const prev = this.prev;
     if (prev !== null) {
-      const seconds = t0 - prev.end;
+      const seconds = t0 - this.prevEnd;
       if (this.out.wants(this.task.pid, this.task.tgid, 'userspace', seconds)) {
         this.out.add({
           pid: this.task.pid,
           kind: 'userspace',
-          start: prev.end,
+          start: this.prevEnd,
           end: t0,
           seconds,
           syscall: null,
-          before: this.ref(prev.call),
+          before: this.ref(prev),
           after: this.ref(call),
           blame: [],
         });
@@ -95,7 +97,8 @@ export class GapTracker {
     if (call.t1 === null || (call.seconds !== null && this.out.wants(this.task.pid, this.task.tgid, 'waiting', call.t1 - t0))) {
       this.wait = { call, before: this.ref(call) };
     }
-    this.prev = { call, end: call.t1 ?? t0 };
+    this.prev = call;
+    this.prevEnd = call.t1 ?? t0;
   }
 
   /** The task ended at `t` (its exit line, or its last line when the input ended). */
