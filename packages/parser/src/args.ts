@@ -35,29 +35,35 @@ export interface DecodedArg {
   readonly comment: string | null;
 }
 
-const OPENERS: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+/** The closer of `(`, `[`, `{` (by character code), else 0. */
+function closerOf(c: number): number {
+  return c === 40 ? 41 : c === 91 ? 93 : c === 123 ? 125 : 0;
+}
 
 /**
  * Splits `text` at top-level `sep` characters: not inside quotes, brackets, braces or parentheses.
- * Unbalanced closers (a cut argument list) are tolerated.
+ * Unbalanced closers (a cut argument list) are tolerated. With `limit`, only the first `limit`
+ * parts are returned (and the rest is not scanned).
  */
-export function splitTopLevel(text: string, sep = ','): string[] {
+export function splitTopLevel(text: string, sep = ',', limit = Infinity): string[] {
   const parts: string[] = [];
-  const stack: string[] = [];
+  const stack: number[] = [];
+  const sepCode = sep.charCodeAt(0);
   let start = 0;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i] as string;
-    if (c === '"') {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
       i = endOfString(text, i) - 1;
-    } else if (c === '/' && text[i + 1] === '*') {
+    } else if (c === 47 /* / */ && text.charCodeAt(i + 1) === 42 /* * */) {
       const close = text.indexOf('*/', i + 2);
       i = close < 0 ? text.length : close + 1;
-    } else if (c in OPENERS) {
-      stack.push(OPENERS[c] as string);
+    } else if (closerOf(c) !== 0) {
+      stack.push(closerOf(c));
     } else if (stack.length > 0 && c === stack[stack.length - 1]) {
       stack.pop();
-    } else if (c === sep && stack.length === 0) {
+    } else if (c === sepCode && stack.length === 0) {
       parts.push(text.slice(start, i).trim());
+      if (parts.length >= limit) return parts;
       start = i + 1;
     }
   }
@@ -165,9 +171,12 @@ export function decodeValue(text: string): ArgValue {
   return { type: 'other', raw };
 }
 
-/** Decodes a whole argument list (the text between a call's parentheses). */
-export function decodeArgs(args: string): DecodedArg[] {
-  return splitTopLevel(args).map((part) => {
+/**
+ * Decodes an argument list (the text between a call's parentheses): all of it, or with `limit`
+ * only the first `limit` arguments, which are then decoded exactly as in the whole list.
+ */
+export function decodeArgs(args: string, limit = Infinity): DecodedArg[] {
+  return splitTopLevel(args, ',', limit).map((part) => {
     const { body, comment } = splitComment(part);
     return { value: decodeValue(body), comment };
   });

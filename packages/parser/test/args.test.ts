@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   childPid, cloneFlags, createsThread, decodeArgs, decodeString, execInfo, fdArgs, parseLine, pathArgs, prctlName,
-  splitTopLevel, type SyscallLineEvent,
+  parseText, splitTopLevel, type SyscallLineEvent,
 } from '@strace-gaps/parser';
+import { fixtureSets, traceBytes } from './helpers/fixtures.js';
 
 function call(line: string): SyscallLineEvent {
   const r = parseLine(line, 'f', 1);
@@ -43,6 +44,24 @@ describe('argument lists', () => {
   it('decodes a wait4 status expression as a struct with an unnamed item', () => {
     const [, st] = decodeArgs('6741, [{WIFEXITED(s) && WEXITSTATUS(s) == 0}], 0, NULL');
     expect(st?.value.type === 'array' && st.value.items[0]).toMatchObject({ type: 'struct', fields: [{ name: null }] });
+  });
+});
+
+describe('the first arguments only', () => {
+  it('decodeArgs(args, n) is the first n of decodeArgs(args), on every call line of every fixture', () => {
+    let lists = 0;
+    for (const set of fixtureSets()) {
+      for (const f of set.files) {
+        for (const r of parseText(traceBytes(f).toString('utf8'), f)) {
+          if (r.kind !== 'syscall' && r.kind !== 'unfinished' && r.kind !== 'resumed') continue;
+          const all = decodeArgs(r.args);
+          for (const n of [1, 2, 3]) expect(decodeArgs(r.args, n)).toEqual(all.slice(0, n));
+          expect(splitTopLevel(r.args, ',', 2)).toEqual(splitTopLevel(r.args).slice(0, 2));
+          lists++;
+        }
+      }
+    }
+    expect(lists).toBeGreaterThan(10_000);
   });
 });
 

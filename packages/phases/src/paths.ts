@@ -106,8 +106,9 @@ export class FdTable {
     const name = ev.name;
     const ret = ev.result?.value ?? null;
     if (OPENS.has(name)) {
-      const args = decodeArgs(ev.args);
       const at = name === 'openat' || name === 'openat2' ? 1 : 0;
+      // The dirfd, the path and the flags: the mode and the rest are not read.
+      const args = decodeArgs(ev.args, at + 2);
       const rel = stringValue(args[at]?.value);
       if (rel === null) return null;
       const path = ev.result?.fdPath ?? this.resolve(at === 1 ? args[0]?.value : undefined, rel);
@@ -136,7 +137,7 @@ export class FdTable {
       }
       case 'chdir':
         if (ret === 0) {
-          const p = stringValue(decodeArgs(ev.args)[0]?.value);
+          const p = stringValue(decodeArgs(ev.args, 1)[0]?.value);
           if (p !== null) this.cwd = this.cwd === null || p.startsWith('/') ? p : join(this.cwd, p);
         }
         return null;
