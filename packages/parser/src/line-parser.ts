@@ -35,16 +35,16 @@ export class TraceLineParser {
    * Line `line` was not given to this parser (another thread reads it, see partition.ts): what the
    * previous line carried cannot reach the next one. Where it would have (a call cut by a strace
    * message, or an unfinished call whose bare second half the skipped line is), the file cannot be
-   * read split at all. `text` decodes the skipped line, asked for only after an unfinished call.
+   * read split at all. The line's bytes (`b[start, end)`) are decoded only after an unfinished call.
    */
-  skipped(line: number, text: () => string): void {
+  skipped(line: number, b: Uint8Array, start: number, end: number): void {
     const previous = this.unfinished;
     this.unfinished = null;
     if (this.carried !== null) {
       throw new UnpartitionableError(this.file, line, `the call cut by a strace message on line ${this.carried.line} continues on a line read by another thread`);
     }
     if (previous === null) return;
-    const t = text();
+    const t = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8', start, end);
     // The usual line after an unfinished call: another process's call, which no parse takes for a
     // second half. Only what would parse as unrecognized needs the full test.
     if (startsWithCall(t)) return;

@@ -89,8 +89,7 @@ function selectorFor(partition: PidPartition, lines: TraceLineParser) {
   const selector = new LineSelector(partition);
   return {
     select: (b: Uint8Array, start: number, end: number) => selector.select(b, start, end),
-    skipped: (line: number, b: Uint8Array, start: number, end: number) =>
-      lines.skipped(line, () => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8', start, end)),
+    skipped: (line: number, b: Uint8Array, start: number, end: number) => lines.skipped(line, b, start, end),
   };
 }
 
