@@ -29,12 +29,13 @@ import {
 import { DEFAULT_MERGE_SECONDS, idleWindows } from './activity.js';
 import { Interner } from './intern.js';
 import { SetClock, type SetClockKind, type StreamClock } from './clock.js';
-import type { DetectorContext, MergeOrder, PhaseDetector, TaskWatcher } from './detector.js';
+import type { DetectorContext, PhaseDetector, TaskWatcher } from './detector.js';
 import { builtinDetectors } from './detectors/index.js';
 import { diagnose } from './diagnoses.js';
 import { formatCount, formatSeconds } from './format.js';
 import { GapCollector, GapTracker } from './gaps.js';
-import { TopK, type Keyed } from './top-k.js';
+import { TopK } from './top-k.js';
+import { bySeq, keyed } from './arrival.js';
 import type { Blame, Call, Diagnosis, Finding, Gap, IdleWindow, LineRef, Phase, Warning } from './model.js';
 import { dirname, leadingInt } from './paths.js';
 import { Task, nameOfPid, refOf } from './task.js';
@@ -1025,17 +1026,6 @@ export function analyzeInputs(
     a.endInput();
   }
   return a.finish();
-}
-
-/** The items of several lists, each in arrival order, merged by arrival (`seq`); ties keep list order. */
-function bySeq<T>(lists: readonly { items: readonly T[]; seqs: readonly number[] }[]): Keyed<T>[] {
-  const all: Keyed<T>[] = [];
-  for (const l of lists) l.items.forEach((item, i) => all.push({ item, seq: l.seqs[i] as number }));
-  return all.sort((a, b) => a.seq - b.seq);
-}
-
-function keyed<T>(items: readonly T[], seqs: readonly number[]): Keyed<T>[] {
-  return items.map((item, i) => ({ item, seq: seqs[i] as number }));
 }
 
 

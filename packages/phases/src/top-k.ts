@@ -1,3 +1,5 @@
+import type { Keyed } from './arrival.js';
+
 /**
  * The k largest items seen, by a score, in bounded memory. k is small (tens), so a sorted array
  * with binary insertion beats a heap in both code and speed.
@@ -67,10 +69,4 @@ export class TopK<T> {
     this.seqs.length = 0;
     for (const e of all) this.push(e.item, e.seq);
   }
-}
-
-/** An item with the position it arrived at. */
-export interface Keyed<T> {
-  readonly item: T;
-  readonly seq: number;
 }

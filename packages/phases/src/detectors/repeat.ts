@@ -8,7 +8,8 @@ import { formatCount, formatSeconds } from '../format.js';
 import type { Call, LineRef, Phase } from '../model.js';
 import { leadingInt } from '../paths.js';
 import type { Task } from '../task.js';
-import { TopK, type Keyed } from '../top-k.js';
+import type { Keyed } from '../arrival.js';
+import { TopK } from '../top-k.js';
 
 /** Fewer files than this in a row is not a pattern worth a phase. */
 export const MIN_REPEAT = 16;

@@ -8,7 +8,7 @@ import type { DetectorContext, PhaseDetector, TaskWatcher } from '../detector.js
 import { formatSeconds } from '../format.js';
 import type { Call, Phase } from '../model.js';
 import type { Task } from '../task.js';
-import { interleaveInto } from './interleave.js';
+import { interleaveInto } from '../arrival.js';
 
 /** `runc:[2:INIT]` → runtime `runc`, stage 2, label `INIT`. */
 const STAGE_NAME = /^([A-Za-z][\w.-]*):\[(\d+):([A-Z]+)\]$/;
