@@ -18,9 +18,17 @@ export function formatSeconds(s: number): string {
   return `${sign}${sig3(a * 1e6)} µs`;
 }
 
-/** `4,013`. */
+/**
+ * `4,013`: what `toLocaleString('en-US')` prints. Whole numbers are grouped here: the first
+ * locale call loads ICU's number formatting, about a twentieth of the CLI's start-up on a tiny
+ * input, and loader phases ask for a count per exec.
+ */
 export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
+  if (!Number.isSafeInteger(n) || Object.is(n, -0)) return n.toLocaleString('en-US');
+  const digits = String(Math.abs(n));
+  let out = digits.slice(0, ((digits.length - 1) % 3) + 1);
+  for (let i = out.length; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`;
+  return n < 0 ? `-${out}` : out;
 }
 
 /** `73%`. */

@@ -5,6 +5,7 @@ import {
   ClockMismatchError,
   TopK,
   analyzeInputs,
+  formatCount,
   formatSeconds,
   isServiceLink,
   type Analysis,
@@ -169,6 +170,12 @@ describe('small parts', () => {
   it('formats durations with a unit that fits', () => {
     expect([5.777, 0.412, 0.0123, 0.000038, 0, 120].map(formatSeconds)).toEqual(['5.78 s', '412 ms', '12.3 ms', '38 µs', '0 s', '120 s']);
     expect([599, 600, 14399, -7200].map(formatSeconds)).toEqual(['599 s', '10.0 min', '4.00 h', '-2.00 h']);
+  });
+
+  it('formats counts as toLocaleString("en-US") does, without loading a locale for whole numbers', () => {
+    const samples = [0, -0, 1, 12, 999, 1000, 4013, -4013, 65_536, 999_999, 1_000_000, -12_345_678, Number.MAX_SAFE_INTEGER, 2 ** 60, 1.5, 1234.5678, -0.25, NaN, Infinity];
+    for (let x = 1; x < 1e15; x = x * 7 + 3) samples.push(x, -x);
+    for (const n of samples) expect(formatCount(n), String(n)).toBe(n.toLocaleString('en-US'));
   });
 });
 
