@@ -102,7 +102,7 @@ export const OPTIONS = {
   debug: {
     type: 'boolean',
     default: false,
-    describe: 'Show stack traces of errors',
+    describe: 'Show stack traces of errors, and how the input was read (threads, and why a file was not split)',
   },
 } as const;
 

@@ -281,7 +281,7 @@ export async function readParallel(
 
 /**
  * Reads one file on `jobs` threads, each parsing its share of the pids (see the parser's
- * partition.ts): this thread share 0, worker threads the others. Returns `null` when the file
+ * partition.ts): this thread share 0, worker threads the others. Returns why not when the file
  * cannot be read so, or a share failed: the caller reads it on one thread, which gives the
  * report, or the error, of a single pass. A share that stops raises a flag in shared memory and
  * the others stop at their next batch.
@@ -294,9 +294,9 @@ export async function readByPid(
   top: number,
   io: CliIo,
   progress: Progress | null,
-): Promise<{ summaries: InputSummary[]; analyzer: TraceSetAnalyzer } | null> {
+): Promise<{ summaries: InputSummary[]; analyzer: TraceSetAnalyzer } | { refused: string }> {
   // -r deltas add up across every line of the file: no share can sum them alone.
-  if (clockStart.kind !== 'time-of-day' && clockStart.kind !== 'epoch') return null;
+  if (clockStart.kind !== 'time-of-day' && clockStart.kind !== 'epoch') return { refused: `its times are ${clockStart.kind} (-r deltas add up across all lines)` };
   const stop = new SharedArrayBuffer(4);
   const flag = new Int32Array(stop);
   const setup: WorkerSetup = { cwd: io.cwd, top, minGap: options.minGap, pids: options.pids, maxIssues: options.maxIssues, clockStart };
@@ -348,12 +348,15 @@ export async function readByPid(
   const done = parts.filter((p): p is { summaries: PartialSummary[]; partial: PartialAnalysis } => p !== undefined && !(p instanceof Error));
   const analyzer = new TraceSetAnalyzer({ top, minGap: options.minGap, pids: options.pids, clockStart });
   try {
-    if (done.length !== jobs) throw new UnpartitionableError(input.path, 0, 'a share did not finish');
+    if (done.length !== jobs) {
+      // The first refusal in share order; a share stopped by another's flag says only that.
+      const failed = parts.filter((p): p is Error => p instanceof Error);
+      throw failed.find((e) => e instanceof UnpartitionableError && e.line > 0) ?? failed[0] ?? new UnpartitionableError(input.path, 0, 'a share did not finish');
+    }
     analyzer.interleave(done.map((p) => p.partial));
   } catch (err) {
-    if (!(err instanceof UnpartitionableError)) throw err;
     progress?.restart();
-    return null;
+    return { refused: err instanceof UnpartitionableError ? err.message : `a share failed: ${(err as Error).message}` };
   }
   return { summaries: [mergeSummaries(done.map((p) => p.summaries[0] as PartialSummary), options.maxIssues)], analyzer };
 }

@@ -164,12 +164,20 @@ export async function analyseSet(
   try {
     const { jobs, by } = jobsFor(inputs, options, io.cwd, analyzer);
     const clockStart = jobs > 1 ? await probeClockStart(inputs, io.cwd) : null;
+    // --debug says how the set was read: threads are chosen by size, and a file may be refused.
+    const note = (text: string) => {
+      if (options.debug) io.stderr.write(`strace-gaps: ${text}\n`);
+    };
     const byPid = clockStart !== null && by === 'pid' ? await readByPid(inputs[0] as Input, jobs, clockStart, options, top, io, progress) : null;
-    if (byPid !== null) {
+    if (byPid !== null && !('refused' in byPid)) {
       ({ summaries, analyzer } = byPid);
+      note(`read on ${jobs} threads, the file split by pid`);
     } else if (clockStart !== null && by === 'file') {
       ({ summaries, analyzer } = await readParallel(inputs, jobs, clockStart, options, top, io, progress, readAll));
+      note(`read on ${jobs} threads, the files shared out in pieces`);
     } else {
+      if (byPid !== null) note(`not split by pid: ${byPid.refused}; read on one thread`);
+      else if (jobs > 1) note('not split: the first inputs give no clock to share; read on one thread');
       summaries = await readAll(inputs, analyzer);
     }
   } catch (err) {

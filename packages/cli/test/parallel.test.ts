@@ -91,7 +91,16 @@ describe.skipIf(!BUILT)('one file split by pid', () => {
     expect(readFileSync(join(dir, '2.html'), 'utf8')).toBe(readFileSync(join(dir, '1.html'), 'utf8'));
   });
 
-  /** What `readByPid` gives: a joined analysis, or null (the caller reads on one thread). */
+  it('--debug says how the file was read, and why it was not split', async () => {
+    const path = (name: string) => (singles.find((s) => s.name === name) as (typeof singles)[number]).path;
+    const split = await runCli(['-q', '--debug', '--jobs', '2', path('s6-f-single/trace.log.gz')]);
+    expect(split.stderr).toBe('strace-gaps: read on 2 threads, the file split by pid\n');
+    const refused = await runCli(['-q', '--debug', '--jobs', '2', path('multiproc/attach/trace.log.gz')]);
+    expect(refused.stderr).toMatch(/^strace-gaps: not split by pid: .*trace\.log:693: cannot be read split by pid: the execve of pid 7034, another thread's, continues here; read on one thread\n$/);
+    expect(refused.code).toBe(0);
+  });
+
+  /** What `readByPid` gives: a joined analysis, or why it refused (the caller reads on one thread). */
   async function byPid(path: string, jobs: number) {
     const io = { stdout: { write: () => true }, stderr: { write: () => true }, stdin: (async function* () {})(), cwd: ROOT, env: {} };
     const options = await parseOptions([path], io);
@@ -106,13 +115,13 @@ describe.skipIf(!BUILT)('one file split by pid', () => {
     const path = (name: string) => (singles.find((s) => s.name === name) as (typeof singles)[number]).path;
     for (const name of ['s6-f-single/trace.log.gz', 's6-f-ms/trace.log.gz', 's6-k/trace.log.gz', 'multiproc/f/trace.log.gz']) {
       const read = await byPid(path(name), 2);
-      expect(read, name).not.toBeNull();
-      expect(read?.summaries[0]?.lines).toBeGreaterThan(100);
+      if ('refused' in read) throw new Error(`${name}: ${read.refused}`);
+      expect(read.summaries[0]?.lines).toBeGreaterThan(100);
     }
     // `+++ superseded by execve in pid 7034 +++`: the execve of a thread in another share.
-    expect(await byPid(path('multiproc/attach/trace.log.gz'), 2)).toBeNull();
+    expect(await byPid(path('multiproc/attach/trace.log.gz'), 2)).toEqual({ refused: expect.stringContaining('the execve of pid 7034') });
     // Lines without a pid prefix (a -f log on stderr before a second process appears).
-    expect(await byPid(path('multiproc/f-stderr/trace.log.gz'), 2)).toBeNull();
+    expect(await byPid(path('multiproc/f-stderr/trace.log.gz'), 2)).toEqual({ refused: expect.stringContaining('a process line without a pid prefix') });
   });
 
   it('an error in the middle of the file is the single pass\'s error', async () => {
