@@ -176,7 +176,7 @@ export async function analyseSet(
       ({ summaries, analyzer } = await readParallel(inputs, jobs, clockStart, options, top, io, progress, readAll));
       note(`read on ${jobs} threads, the files shared out in pieces`);
     } else {
-      if (byPid !== null) note(`not split by pid: ${byPid.refused}; read on one thread`);
+      if (byPid !== null) note(`not split: ${byPid.refused}; read on one thread`);
       else if (jobs > 1) note('not split: the first inputs give no clock to share; read on one thread');
       summaries = await readAll(inputs, analyzer);
     }

@@ -96,7 +96,7 @@ describe.skipIf(!BUILT)('one file split by pid', () => {
     const split = await runCli(['-q', '--debug', '--jobs', '2', path('s6-f-single/trace.log.gz')]);
     expect(split.stderr).toBe('strace-gaps: read on 2 threads, the file split by pid\n');
     const refused = await runCli(['-q', '--debug', '--jobs', '2', path('multiproc/attach/trace.log.gz')]);
-    expect(refused.stderr).toMatch(/^strace-gaps: not split by pid: .*trace\.log:693: cannot be read split by pid: the execve of pid 7034, another thread's, continues here; read on one thread\n$/);
+    expect(refused.stderr).toMatch(/^strace-gaps: not split: .*trace\.log:693: cannot be read split by pid: the execve of pid 7034, another thread's, continues here; read on one thread\n$/);
     expect(refused.code).toBe(0);
   });
 
