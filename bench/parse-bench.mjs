@@ -43,7 +43,7 @@ for (const set of sets) {
   const base = Math.min(results['count-sync'].ms, results['count-stream'].ms);
   for (const mode of setModes) {
     const r = results[mode];
-    rows.push({ set, mode, same: r.same, mb: r.bytes / 1e6, s: r.ms / 1e3, mbs: r.bytes / 1e6 / (r.ms / 1e3), lps: r.lines / (r.ms / 1e3), rss: r.maxRssMB, ratio: base / r.ms });
+    rows.push({ set, mode, same: r.same, how: r.how, mb: r.bytes / 1e6, s: r.ms / 1e3, mbs: r.bytes / 1e6 / (r.ms / 1e3), lps: r.lines / (r.ms / 1e3), rss: r.maxRssMB, ratio: base / r.ms });
   }
 }
 const fmt = (x, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
@@ -55,9 +55,9 @@ const table = [
 console.log(table);
 const threads = rows.filter((r) => r.mode === 'report-jobs').map((j) => {
   const one = rows.find((r) => r.set === j.set && r.mode === 'report');
-  return `| ${j.set} | ${fmt(one.s, 2)} | ${fmt(j.s, 2)} | ${fmt(one.s / j.s, 2)}× | ${fmt(one.rss)} → ${fmt(j.rss)} | ${j.same ? 'yes' : '**no**'} |`;
+  return `| ${j.set} | ${fmt(one.s, 2)} | ${fmt(j.s, 2)} | ${fmt(one.s / j.s, 2)}× | ${fmt(one.rss)} → ${fmt(j.rss)} | ${j.same ? 'yes' : '**no**'} | ${j.how ?? ''} |`;
 });
-const threadTable = ['| set | report, 1 thread (s) | report-jobs (s) | speed-up | peak RSS MB | same output |', '|---|---:|---:|---:|---:|---|', ...threads].join('\n');
+const threadTable = ['| set | report, 1 thread (s) | report-jobs (s) | speed-up | peak RSS MB | same output | how (`--debug`) |', '|---|---:|---:|---:|---:|---|---|', ...threads].join('\n');
 console.log(threadTable);
 
 // Start-up: a one-line input through the committed bin launcher, against Node doing nothing.

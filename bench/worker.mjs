@@ -76,9 +76,13 @@ if (mode === 'count-sync') {
   let out = 0;
   // A digest of the output, so the bench can show that the threaded report is the same document.
   const digest = (await import('node:crypto')).createHash('sha256');
-  const io = { stdout: { write: (s) => { out += s.length; digest.update(s); } }, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd() };
+  // With threads, --debug's note says how the set was read (split by pid, in pieces, or refused).
+  let how = '';
+  const stderr = { write: (s) => { if (s.startsWith('strace-gaps: ')) how += s.slice(13).trim(); else process.stderr.write(s); return true; } };
+  const io = { stdout: { write: (s) => { out += s.length; digest.update(s); } }, stderr, stdin: process.stdin, cwd: process.cwd() };
   const jobs = mode === 'report' ? 1 : (await import('node:os')).availableParallelism();
-  const code = await run(['--json', '--jobs', String(jobs), ...inputs], io);
+  const code = await run(['--json', '--jobs', String(jobs), ...(jobs > 1 ? ['--debug'] : []), ...inputs], io);
+  globalThis.how = how || null;
   if (code !== 0) throw new Error(`strace-gaps exited ${code}`);
   reportMs = Number(process.hrtime.bigint() - t0) / 1e6;
   // Counted after the clock stopped: the report's own line count is inside its JSON.
@@ -103,4 +107,4 @@ if (mode === 'count-sync') {
   }
 }
 const ms = reportMs ?? Number(process.hrtime.bigint() - t0) / 1e6;
-console.log(JSON.stringify({ mode, files: files.length, bytes, lines, events, ms, maxRssMB: process.resourceUsage().maxRSS / 1024, digest: globalThis.outputDigest ?? null }));
+console.log(JSON.stringify({ mode, files: files.length, bytes, lines, events, ms, maxRssMB: process.resourceUsage().maxRSS / 1024, digest: globalThis.outputDigest ?? null, how: globalThis.how ?? null }));
