@@ -47,7 +47,7 @@ const MAX_AUTO_JOBS = 4;
  * Threads a file split by pid needs before it is split by default. Every thread reads and scans
  * all of the file, about a tenth of a single pass, so two threads do 0.55 of the work each; on the
  * 2-core machine the project is measured on, two busy threads each run about 1.35 times slower
- * than one alone, and `f-1g` ran 0.9–1.2 times as fast as on one thread. From three threads
+ * than one alone, and `f-1g` ran 0.88–1.20 times as fast as on one thread. From three threads
  * (0.4 each) the split wins even so. `--jobs` asks for it on any machine.
  */
 const MIN_AUTO_PID_JOBS = 3;
