@@ -58,15 +58,15 @@ export function repeatedFiles(): PhaseDetector {
         const seconds = end - r.first.t0;
         kept.push(
           {
-          kind: 'repeat',
-          pid: task.pid,
-          start: r.first.t0,
-          end,
-          startRef: r.firstRef,
-          endRef,
-          summary: `${formatCount(r.files)}× ${pattern} under ${r.dir} in ${formatSeconds(seconds)}`,
-          evidence: [r.firstRef, endRef],
-          extra: { dir: r.dir, files: r.files, pattern, perFileSeconds: seconds / r.files },
+            kind: 'repeat',
+            pid: task.pid,
+            start: r.first.t0,
+            end,
+            startRef: r.firstRef,
+            endRef,
+            summary: `${formatCount(r.files)}× ${pattern} under ${r.dir} in ${formatSeconds(seconds)}`,
+            evidence: [r.firstRef, endRef],
+            extra: { dir: r.dir, files: r.files, pattern, perFileSeconds: seconds / r.files },
           },
           ctx.seq(),
         );
