@@ -6,10 +6,12 @@
  *
  * Lines without a pid (a `-k` stack frame, a `-z` continuation, a call line's tail after a strace
  * message) belong to the owner of the line before them, so what one line's parse carries to the
- * next stays on one thread. Where a trace needs more than one thread's lines to be read right (a
- * call moved to another pid by `execve` in a thread, a line whose pid the byte scan and the parser
- * read differently), the reader stops with {@link UnpartitionableError} and the caller reads the
- * file on one thread instead.
+ * next stays on one thread. Where a trace needs more than one thread's lines to be read right,
+ * reading stops with {@link UnpartitionableError} and the caller reads the file on one thread
+ * instead: here, in the parser, when a skipped line would have continued a line of this share
+ * (`TraceLineParser.skipped`); in the analysis (phases' `partition` option), for a call moved to
+ * another share's pid by `execve` in a thread, a process line without a pid, or a line whose pid
+ * the byte scan and the parser read differently.
  */
 import { PID_MAX } from './timestamps.js';
 
