@@ -45,10 +45,12 @@ export const PARALLEL_MIN_BYTES = 256 * 1024 * 1024;
 const MAX_AUTO_JOBS = 4;
 /**
  * Threads a file split by pid needs before it is split by default. Every thread reads and scans
- * all of the file, about a tenth of a single pass, so two threads do 0.55 of the work each; on the
- * 2-core machine the project is measured on, two busy threads each run about 1.35 times slower
- * than one alone, and `f-1g` ran 0.88–1.20 times as fast as on one thread. From three threads
- * (0.4 each) the split wins even so. `--jobs` asks for it on any machine.
+ * all of the file (in a share's profile, about a tenth of a single pass), so two threads do about
+ * 0.55 of the work each; on the 2-core machine the project is measured on, two busy threads each
+ * run about 1.35 times slower than one alone, and `f-1g` ran 0.88–1.20 times as fast as on one
+ * thread. With three threads each does about 0.4 of the work, which should win even there; that is
+ * an estimate, not a measurement (no machine with more cores was at hand). `--jobs` asks for it
+ * on any machine.
  */
 const MIN_AUTO_PID_JOBS = 3;
 
@@ -87,6 +89,45 @@ export type WorkerReply =
         | { type: 'cli'; message: string; where: string | null; hint: string; exitCode: number }
         | { type: 'other'; message: string; stack: string };
     };
+
+/** How every thread of a read analyses: the same options and the set's clock. */
+function setupOf(options: CliOptions, top: number, io: Pick<CliIo, 'cwd'>, clockStart: ClockStart): WorkerSetup {
+  return { cwd: io.cwd, top, minGap: options.minGap, pids: options.pids, maxIssues: options.maxIssues, clockStart };
+}
+
+/** An analyzer for one thread's part (its share of the pids, with `partition`). */
+export function analyzerFor(setup: WorkerSetup, partition: PidPartition | null = null): TraceSetAnalyzer {
+  return new TraceSetAnalyzer({ top: setup.top, minGap: setup.minGap, pids: setup.pids, clockStart: setup.clockStart, partition });
+}
+
+/**
+ * The pause hook of a share's read: throws once any share has raised the flag in `stop`, so the
+ * others stop at their next batch.
+ */
+export function stopWhenFlagged(stop: SharedArrayBuffer, path: string): () => null {
+  const flag = new Int32Array(stop);
+  return () => {
+    if (Atomics.load(flag, 0) !== 0) throw new UnpartitionableError(path, 0, 'another share stopped');
+    return null;
+  };
+}
+
+/** Raises the flag that stops the other shares. */
+export function raiseFlag(stop: SharedArrayBuffer): void {
+  Atomics.store(new Int32Array(stop), 0, 1);
+}
+
+/**
+ * Starts a worker thread: its replies go to `reply`; an error, or an exit before it finished, to
+ * `lost` (after the last part that changes nothing; the delay lets a message in flight arrive first).
+ */
+function startWorker(setup: WorkerSetup, reply: (m: WorkerReply) => void, lost: (err: Error) => void): Worker {
+  const w = new Worker(WORKER, { workerData: setup });
+  w.on('message', reply);
+  w.on('error', lost);
+  w.on('exit', (code) => setImmediate(() => lost(new Error(`a worker thread stopped (exit code ${code}) before it finished`))));
+  return w;
+}
 
 /** The worker script, built beside this module's bundle (src/ and dist/ are siblings). */
 const WORKER = new URL('../dist/worker.js', import.meta.url);
@@ -204,9 +245,8 @@ export async function readParallel(
 ): Promise<ParallelRead> {
   const sizes = inputs.map((i) => statSync(resolve(io.cwd, i.path)).size);
   const pieces = shares(inputs, sizes, jobs * PIECES_PER_JOB);
-  const setup: WorkerSetup = { cwd: io.cwd, top, minGap: options.minGap, pids: options.pids, maxIssues: options.maxIssues, clockStart };
-  const fresh = () => new TraceSetAnalyzer({ top, minGap: options.minGap, pids: options.pids, clockStart });
-  const analyzer = fresh();
+  const setup = setupOf(options, top, io, clockStart);
+  const analyzer = analyzerFor(setup);
   const summaries: InputSummary[] = [];
   /** Parts that arrived before an earlier one, by piece; an error in a piece is its part. */
   const arrived = new Map<number, { summaries: InputSummary[]; partial: PartialAnalysis } | Error>();
@@ -225,22 +265,21 @@ export async function readParallel(
   const workers: Worker[] = [];
   try {
     for (let k = 1; k < jobs; k++) {
-      const w = new Worker(WORKER, { workerData: setup });
+      const w: Worker = startWorker(
+        setup,
+        (m) => {
+          if (m.kind === 'read') progress?.read(m.bytes);
+          else if (m.kind === 'file') {
+            progress?.read(m.bytes);
+            progress?.fileDone();
+          } else if (m.kind === 'done' || m.kind === 'error') {
+            give(w);
+            arrive(m.piece, m.kind === 'done' ? m : revive(m.error));
+          }
+        },
+        (err) => arrive(-1, err),
+      );
       workers.push(w);
-      w.on('message', (m: WorkerReply) => {
-        if (m.kind === 'read') progress?.read(m.bytes);
-        else if (m.kind === 'file') {
-          progress?.read(m.bytes);
-          progress?.fileDone();
-        } else if (m.kind === 'done' || m.kind === 'error') {
-          give(w);
-          arrive(m.piece, m.kind === 'done' ? m : revive(m.error));
-        }
-      });
-      const lost = (err: Error) => arrive(-1, err);
-      w.on('error', lost);
-      // After the last part this changes nothing; the delay lets a last message in flight arrive first.
-      w.on('exit', (code) => setImmediate(() => lost(new Error(`a worker thread stopped (exit code ${code}) before it finished`))));
       give(w);
       give(w);
     }
@@ -257,7 +296,7 @@ export async function readParallel(
         absorbed++;
       } else if (nextPiece < pieces.length) {
         const piece = nextPiece++;
-        const own = fresh();
+        const own = analyzerFor(setup);
         try {
           const read = await readPiece(pieces[piece] as Input[], own);
           arrived.set(piece, { summaries: read, partial: own.partial() });
@@ -298,8 +337,7 @@ export async function readByPid(
   // -r deltas add up across every line of the file: no share can sum them alone.
   if (clockStart.kind !== 'time-of-day' && clockStart.kind !== 'epoch') return { refused: `its times are ${clockStart.kind} (-r deltas add up across all lines)` };
   const stop = new SharedArrayBuffer(4);
-  const flag = new Int32Array(stop);
-  const setup: WorkerSetup = { cwd: io.cwd, top, minGap: options.minGap, pids: options.pids, maxIssues: options.maxIssues, clockStart };
+  const setup = setupOf(options, top, io, clockStart);
   const parts: ({ summaries: PartialSummary[]; partial: PartialAnalysis } | Error | undefined)[] = new Array(jobs);
   const workers: Worker[] = [];
   let left = jobs - 1;
@@ -307,34 +345,31 @@ export async function readByPid(
   const settle = (k: number, part: { summaries: PartialSummary[]; partial: PartialAnalysis } | Error) => {
     if (parts[k] !== undefined) return;
     parts[k] = part;
-    if (part instanceof Error) Atomics.store(flag, 0, 1);
+    if (part instanceof Error) raiseFlag(stop);
     left--;
     wake?.();
   };
   try {
     for (let k = 1; k < jobs; k++) {
-      const w = new Worker(WORKER, { workerData: setup });
+      const w = startWorker(
+        setup,
+        (m) => {
+          if (m.kind === 'done') settle(k, m);
+          else if (m.kind === 'error') settle(k, revive(m.error));
+        },
+        (err) => settle(k, err),
+      );
       workers.push(w);
-      w.on('message', (m: WorkerReply) => {
-        if (m.kind === 'done') settle(k, m);
-        else if (m.kind === 'error') settle(k, revive(m.error));
-      });
-      w.on('error', (err) => settle(k, err));
-      w.on('exit', (code) => setImmediate(() => settle(k, new Error(`a worker thread stopped (exit code ${code}) before it finished`))));
       w.postMessage({ piece: k, inputs: [input], partition: { index: k, count: jobs }, stop } satisfies WorkerPiece);
     }
     const partition = { index: 0, count: jobs };
-    const own = new TraceSetAnalyzer({ top, minGap: options.minGap, pids: options.pids, clockStart, partition });
+    const own = analyzerFor(setup, partition);
     try {
-      const stopped = () => {
-        if (Atomics.load(flag, 0) !== 0) throw new UnpartitionableError(input.path, 0, 'another share stopped');
-        return null;
-      };
-      const summary = await readInput(input, io, options.maxIssues, own, progress, stopped, partition);
+      const summary = await readInput(input, io, options.maxIssues, own, progress, stopWhenFlagged(stop, input.path), partition);
       parts[0] = { summaries: [summary], partial: own.partial() };
     } catch (err) {
       parts[0] = err as Error;
-      Atomics.store(flag, 0, 1);
+      raiseFlag(stop);
     }
     while (left > 0) {
       await new Promise<void>((r) => {
@@ -346,7 +381,7 @@ export async function readByPid(
     for (const w of workers) void w.terminate();
   }
   const done = parts.filter((p): p is { summaries: PartialSummary[]; partial: PartialAnalysis } => p !== undefined && !(p instanceof Error));
-  const analyzer = new TraceSetAnalyzer({ top, minGap: options.minGap, pids: options.pids, clockStart });
+  const analyzer = analyzerFor(setup);
   try {
     if (done.length !== jobs) {
       // The first refusal in share order; a share stopped by another's flag says only that.

@@ -6,9 +6,9 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { UnpartitionableError } from '@strace-gaps/parser';
-import { ClockMismatchError, TraceSetAnalyzer } from '@strace-gaps/phases';
+import { ClockMismatchError } from '@strace-gaps/phases';
 import { CliError } from './errors.js';
-import type { WorkerPiece, WorkerReply, WorkerSetup } from './parallel.js';
+import { analyzerFor, raiseFlag, stopWhenFlagged, type WorkerPiece, type WorkerReply, type WorkerSetup } from './parallel.js';
 import { readInput } from './read-set.js';
 
 const setup = workerData as WorkerSetup;
@@ -41,23 +41,18 @@ port.on('message', (m: WorkerPiece) => {
 
 async function read({ piece, inputs, partition, stop }: WorkerPiece): Promise<void> {
   try {
-    const analyzer = new TraceSetAnalyzer({ top: setup.top, minGap: setup.minGap, pids: setup.pids, clockStart: setup.clockStart, partition: partition ?? null });
+    const analyzer = analyzerFor(setup, partition ?? null);
     const summaries = [];
-    if (partition !== undefined) {
+    if (partition !== undefined && stop !== undefined) {
       // Every share reads the whole file; share 0, on the main thread, tells the progress.
-      const flag = new Int32Array(stop as SharedArrayBuffer);
-      const stopped = () => {
-        if (Atomics.load(flag, 0) !== 0) throw new UnpartitionableError(inputs[0]?.path ?? '?', 0, 'another share stopped');
-        return null;
-      };
-      for (const input of inputs) summaries.push(await readInput(input, io, setup.maxIssues, analyzer, null, stopped, partition));
+      for (const input of inputs) summaries.push(await readInput(input, io, setup.maxIssues, analyzer, null, stopWhenFlagged(stop, input.path), partition));
     } else {
       for (const input of inputs) summaries.push(await readInput(input, io, setup.maxIssues, analyzer, progress));
     }
     port!.postMessage({ kind: 'done', piece, summaries, partial: analyzer.partial() } satisfies WorkerReply);
   } catch (err) {
     // The other shares stop at their next batch: one share refused is the whole file refused.
-    if (stop !== undefined) Atomics.store(new Int32Array(stop), 0, 1);
+    if (stop !== undefined) raiseFlag(stop);
     let error: Extract<WorkerReply, { kind: 'error' }>['error'];
     if (err instanceof ClockMismatchError) error = { type: 'clock', file: err.file, line: err.line, expected: err.expected, found: err.found };
     else if (err instanceof UnpartitionableError) error = { type: 'partition', file: err.file, line: err.line, reason: err.reason };
