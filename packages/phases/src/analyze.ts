@@ -349,20 +349,24 @@ export class TraceSetAnalyzer {
    * alive), or a call that moves to another pid (`execve` in a thread).
    */
   private checkShare(s: Stream, raw: ParsedLine): void {
-    const p = this.partition as PidPartition;
     if (raw.kind === 'issue') return;
-    const mine = (pid: number) => partitionOf(pid, p.count) === p.index;
     if (raw.pid === null) {
       if (PROCESS_KINDS.has(raw.kind)) throw new UnpartitionableError(s.file, raw.line, 'a process line without a pid prefix');
       return;
     }
-    if (!mine(raw.pid)) throw new UnpartitionableError(s.file, raw.line, `pid ${raw.pid} is another thread's (its prefix was read differently)`);
-    if (raw.kind === 'unfinished' && raw.newPid !== null && !mine(raw.newPid)) {
+    if (!this.mine(raw.pid)) throw new UnpartitionableError(s.file, raw.line, `pid ${raw.pid} is another thread's (its prefix was read differently)`);
+    if (raw.kind === 'unfinished' && raw.newPid !== null && !this.mine(raw.newPid)) {
       throw new UnpartitionableError(s.file, raw.line, `the call continues in pid ${raw.newPid}, another thread's`);
     }
-    if (raw.kind === 'superseded' && raw.execPid !== null && !mine(raw.execPid)) {
+    if (raw.kind === 'superseded' && raw.execPid !== null && !this.mine(raw.execPid)) {
       throw new UnpartitionableError(s.file, raw.line, `the execve of pid ${raw.execPid}, another thread's, continues here`);
     }
+  }
+
+  /** Is `pid` in this partition's share? */
+  private mine(pid: number): boolean {
+    const p = this.partition as PidPartition;
+    return partitionOf(pid, p.count) === p.index;
   }
 
   /** Ends the current input: calls still open are closed and its tasks end. */
