@@ -140,13 +140,17 @@ export async function analyse(inputs: readonly Input[], options: CliOptions, io:
   return (await analyseSet(inputs, options, io, progress, { top })).report;
 }
 
-/** Reads a set of inputs into its analysis and its report; a `listener` sees every call as it passes. */
+/**
+ * Reads a set of inputs into its analysis and its report; a `listener` sees every call as it
+ * passes. `processes: false` leaves the report's process list to be taken from the analysis while
+ * it is written (see `reportProcesses`).
+ */
 export async function analyseSet(
   inputs: readonly Input[],
   options: CliOptions,
   io: CliIo,
   progress: Progress | null,
-  extra: { top?: number; listener?: TraceListener; pause?: () => Promise<void> | null } = {},
+  extra: { top?: number; listener?: TraceListener; pause?: () => Promise<void> | null; processes?: boolean } = {},
 ): Promise<{ report: GapReport; analysis: Analysis }> {
   const top = extra.top ?? options.top;
   let analyzer = new TraceSetAnalyzer({
@@ -186,7 +190,7 @@ export async function analyseSet(
   }
   checkReadable(summaries);
   const analysis = analyzer.finish();
-  return { report: buildGapReport(buildInputReport(summaries, options.maxIssues), analysis, { pids: options.pids }), analysis };
+  return { report: buildGapReport(buildInputReport(summaries, options.maxIssues), analysis, { pids: options.pids, processes: extra.processes ?? true }), analysis };
 }
 
 /**

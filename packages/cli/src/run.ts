@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import yargs from 'yargs';
-import { buildDiff, buildLanes, type Analysis, type GapReport } from '@strace-gaps/phases';
+import { buildDiff, buildLanes, reportProcesses, type Analysis, type GapReport } from '@strace-gaps/phases';
 import { COMMAND, EXIT_CODES, OPTIONS, parseDuration, type CliOptions, type Format } from './args.js';
 import { CliError, EXIT } from './errors.js';
 import { resolveInputs, type Input } from './inputs.js';
@@ -124,9 +124,20 @@ export function useColor(options: Pick<CliOptions, 'color' | 'format'>, io: Pick
   return io.stdout.isTTY === true && env.TERM !== 'dumb';
 }
 
-function render(report: GapReport, options: CliOptions, io: CliIo): void {
+/**
+ * Whether the report's processes are made one at a time while the JSON is written instead of
+ * all before it: a capture of thousands of processes then never holds them all as report objects.
+ * The other formats and the HTML page read the whole list.
+ */
+function streamsProcesses(options: CliOptions): boolean {
+  return options.format === 'json' && options.html === null;
+}
+
+/** JSON alone takes the process list from the analysis as it writes (see `streamsProcesses`). */
+function render(report: GapReport, analysis: Analysis, options: CliOptions, io: CliIo): void {
   if (options.format === 'json') {
-    for (const chunk of renderJsonChunks(report)) io.stdout.write(chunk);
+    const lists = streamsProcesses(options) ? { processes: reportProcesses(analysis, { pids: options.pids }) } : {};
+    for (const chunk of renderJsonChunks(report, lists)) io.stdout.write(chunk);
   } else if (options.format === 'markdown') {
     io.stdout.write(renderMarkdown(report, { top: options.top }));
   } else {
@@ -283,13 +294,13 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     }
     let set: { report: GapReport; analysis: Analysis };
     try {
-      set = await analyseSet(inputs, options, io, progress);
+      set = await analyseSet(inputs, options, io, progress, { processes: !streamsProcesses(options) });
     } finally {
       progress?.done();
     }
     const report = set.report;
     if (options.html !== null) writeHtml(options.html, report, set.analysis, options, io);
-    render(report, options, io);
+    render(report, set.analysis, options, io);
     return failsOn(report, options);
   } catch (err) {
     progress?.done();

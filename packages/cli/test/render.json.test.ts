@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { GapReport } from '@strace-gaps/phases';
 import { renderJson, renderJsonChunks } from '../src/render/json.js';
@@ -14,6 +17,32 @@ const shapes: Record<string, unknown>[] = [
 describe('the chunked JSON writer', () => {
   it.each(shapes.map((s, i) => [i, s] as const))('joins to JSON.stringify(…, null, 2) for shape %i', (_i, shape) => {
     expect(renderJson(shape as unknown as GapReport)).toBe(`${JSON.stringify(shape, null, 2)}\n`);
+  });
+
+  it.each([
+    ['a generator in place of a list', { a: 1, list: 'placeholder', z: [] }, { list: (function* () { yield { b: 2 }; yield [3]; yield undefined; })() }],
+    ['an empty iterable', { list: [9], after: true }, { list: [] }],
+    ['a key the report does not have, ignored', { a: [1] }, { other: [2] }],
+  ] as const)('writes %s as that key’s array', (_what, shape, lists) => {
+    const expected = Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, Object.hasOwn(lists, k) ? [...(lists as Record<string, Iterable<unknown>>)[k] as Iterable<unknown>] : v]));
+    // A generator is used up by the line above: make the same one again for the writer.
+    const again = Object.fromEntries(Object.entries(lists).map(([k, v]) => [k, k === 'list' && !Array.isArray(v) ? [{ b: 2 }, [3], undefined] : v]));
+    expect([...renderJsonChunks(shape, again)].join('')).toBe(`${JSON.stringify(expected, null, 2)}\n`);
+  });
+
+  it('streams the process list with --json; the document equals the one built whole (as with --html)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sg-json-'));
+    try {
+      for (const args of [['fixtures/s6-slow/s6.out.*'], ['--pid', '13990', 'fixtures/s6-slow/s6.out.*']]) {
+        const streamed = await runCli(['--json', ...args]);
+        const whole = await runCli(['--json', '--html', join(dir, 'page.html'), ...args]);
+        expect(streamed.code).toBe(0);
+        expect((JSON.parse(streamed.stdout) as GapReport).processes.length).toBeGreaterThan(0);
+        expect(streamed.stdout).toBe(whole.stdout);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('writes a top-level array one element per piece, and the CLI output equals the whole document', async () => {

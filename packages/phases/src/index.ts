@@ -16,7 +16,7 @@ export type { Opened } from './paths.js';
 export { Task, nameOfPid } from './task.js';
 export { TopK } from './top-k.js';
 export type { Keyed } from './arrival.js';
-export { buildGapReport, clockText } from './report.js';
+export { buildGapReport, clockText, reportProcesses } from './report.js';
 export type { GapReport, ReportGap, ReportLine, ReportOptions, ReportPhase, ReportProcess } from './report.js';
 export { buildDiff, describe, measureText, roleOf } from './diff.js';
 export type { Amount, DiffOptions, DiffReport, DiffRow, DiffSideInfo, GapRow, Measure, ReportDiagnosis, Side } from './diff.js';
