@@ -35,32 +35,32 @@ function forEachAction(actions: Actions, fn: (what: string, n: number) => void):
 /**
  * Counts an action in a bounded list with the space-saving rule (Metwally et al.): a new action
  * replaces the least counted one and inherits its count. The most frequent actions are kept and
- * their counts overestimate by at most the smallest count.
+ * their counts overestimate by at most the smallest count. Returns the list, which is a new one
+ * when an action was added: a list grown by `push` keeps room for 16 more, and tens of thousands of
+ * segments would hold that room until the end.
  */
-function addAction(actions: Actions, what: string, n: number): void {
+function addAction(actions: Actions, what: string, n: number): Actions {
   for (let i = 0; i < actions.length; i += 2) {
     if (actions[i] === what) {
       actions[i + 1] = (actions[i + 1] as number) + n;
-      return;
+      return actions;
     }
   }
-  if (actions.length < 2 * MAX_ACTIONS) {
-    actions.push(what, n);
-    return;
-  }
+  if (actions.length < 2 * MAX_ACTIONS) return actions.concat(what, n);
   let at = 0;
   for (let i = 2; i < actions.length; i += 2) if ((actions[i + 1] as number) < (actions[at + 1] as number)) at = i;
   const min = actions[at + 1] as number;
   // Removed and added at the end, as a Map would order them.
   actions.splice(at, 2);
   actions.push(what, min + n);
+  return actions;
 }
 
 const byStart = bisector((s: Segment) => s.start);
 
 /** One task's busy segments, in time order. */
 export class Activity {
-  readonly segments: Segment[] = [];
+  segments: Segment[] = [];
   private merge = DEFAULT_MERGE_SECONDS;
 
   /**
@@ -72,11 +72,16 @@ export class Activity {
     if (last !== undefined && start - last.end <= this.merge && start >= last.start) {
       if (end > last.end) last.end = end;
       last.calls++;
-      addAction(last.actions, what, 1);
+      last.actions = addAction(last.actions, what, 1);
       return;
     }
     this.segments.push({ start, end, calls: 1, actions: [what, 1] });
     if (this.segments.length > MAX_SEGMENTS) this.coarsen();
+  }
+
+  /** For a task that has ended: the list of segments without the room it kept to grow. */
+  compact(): void {
+    this.segments = this.segments.slice();
   }
 
   /** Merges segments closer than four times the current distance, until under the cap. */
@@ -89,12 +94,12 @@ export class Activity {
         if (last !== undefined && s.start - last.end <= this.merge) {
           if (s.end > last.end) last.end = s.end;
           last.calls += s.calls;
-          const into = last.actions;
-          forEachAction(s.actions, (w, n) => addAction(into, w, n));
+          forEachAction(s.actions, (w, n) => {
+            last.actions = addAction(last.actions, w, n);
+          });
         } else out.push(s);
       }
-      this.segments.length = 0;
-      this.segments.push(...out);
+      this.segments = out;
     }
   }
 

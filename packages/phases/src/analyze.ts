@@ -596,6 +596,7 @@ export class TraceSetAnalyzer {
     // Nothing more comes for this task: drop what only the stream needed.
     this.state.delete(task);
     task.fds.clear();
+    task.compact();
   }
 
   private addPhase(p: Phase): void {

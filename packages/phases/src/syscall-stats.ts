@@ -13,7 +13,9 @@ const ERRORS = 3;
 const FIELDS = 4;
 
 export class SyscallStats {
-  private readonly slots = new Map<string, number>();
+  /** Name → offset in `values`; null once {@link compact}ed (then `names` holds them in order). */
+  private slots: Map<string, number> | null = new Map();
+  private names: string[] | null = null;
   // Grown by doubling from two names: most tasks of a big capture make only a few kinds of call.
   private values = new Float64Array(2 * FIELDS);
 
@@ -28,20 +30,21 @@ export class SyscallStats {
 
   /** Distinct syscall names seen. */
   get size(): number {
-    return this.slots.size;
+    return this.slots?.size ?? (this.names as string[]).length;
   }
 
   /** Counts one call; `seconds` is its duration when known. */
   add(name: string, seconds: number | null, failed: boolean): void {
-    let slot = this.slots.get(name);
+    const slots = this.slots ?? this.thaw();
+    let slot = slots.get(name);
     if (slot === undefined) {
-      slot = this.slots.size * FIELDS;
+      slot = slots.size * FIELDS;
       if (slot + FIELDS > this.values.length) {
-        const grown = new Float64Array(this.values.length * 2);
+        const grown = new Float64Array(Math.max(2 * FIELDS, this.values.length * 2));
         grown.set(this.values);
         this.values = grown;
       }
-      this.slots.set(this.intern?.get(name) ?? name, slot);
+      slots.set(this.intern?.get(name) ?? name, slot);
     }
     const v = this.values;
     v[slot + COUNT] = (v[slot + COUNT] as number) + 1;
@@ -52,14 +55,36 @@ export class SyscallStats {
     }
   }
 
+  /**
+   * Keeps the numbers in an array of their exact size and the names in a plain list, dropping the
+   * lookup table: for a task that has ended. A capture of thousands of processes holds a table and
+   * a doubled array per task, about 2 KB, where the numbers alone take 32 bytes per name. A later
+   * {@link add} (not expected) builds the table again.
+   */
+  compact(): void {
+    if (this.slots === null) return;
+    this.names = [...this.slots.keys()];
+    this.values = this.values.slice(0, this.names.length * FIELDS);
+    this.slots = null;
+  }
+
+  private thaw(): Map<string, number> {
+    const slots = new Map<string, number>();
+    (this.names as string[]).forEach((name, k) => slots.set(name, k * FIELDS));
+    this.slots = slots;
+    this.names = null;
+    return slots;
+  }
+
   get(name: string): SyscallStat | undefined {
-    const slot = this.slots.get(name);
-    return slot === undefined ? undefined : this.at(name, slot);
+    const slot = this.slots !== null ? this.slots.get(name) : (this.names as string[]).indexOf(name) * FIELDS;
+    return slot === undefined || slot < 0 ? undefined : this.at(name, slot);
   }
 
   /** All of them, in the order first seen. */
   list(): SyscallStat[] {
-    return [...this.slots].map(([name, slot]) => this.at(name, slot));
+    if (this.slots !== null) return [...this.slots].map(([name, slot]) => this.at(name, slot));
+    return (this.names as string[]).map((name, k) => this.at(name, k * FIELDS));
   }
 
   private at(name: string, slot: number): SyscallStat {

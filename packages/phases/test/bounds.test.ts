@@ -78,6 +78,9 @@ describe('bounded per-process state', () => {
     }
     expect(act.segments).toHaveLength(1);
     expect(act.segments[0]!.actions.length).toBe(128);
+    const kept = act.within(0, 1);
+    act.compact();
+    expect(act.within(0, 1)).toEqual(kept);
     const counts = act.within(0, 1).actions;
     expect(counts.get('hot')).toBeGreaterThanOrEqual(100);
     expect(counts.get('hot')).toBeLessThanOrEqual(102);
@@ -104,6 +107,27 @@ describe('bounded per-process state', () => {
     expect(stats.list()).toEqual([...naive].map(([name, n]) => ({ name, ...n })));
     expect(stats.get('call3')).toEqual({ name: 'call3', ...naive.get('call3') });
     expect(stats.get('nope')).toBeUndefined();
+  });
+
+  it('syscall stats answer the same once compacted, after a structured clone, and count on after it', () => {
+    const stats = new SyscallStats(new Interner());
+    const names = ['read', 'write', 'openat', 'close', 'mmap'];
+    for (let i = 0; i < 100; i++) stats.add(names[i % names.length] as string, i / 1000, i % 3 === 0);
+    const before = stats.list();
+    stats.compact();
+    expect(stats.size).toBe(5);
+    expect(stats.list()).toEqual(before);
+    expect(stats.get('openat')).toEqual(before[2]);
+    expect(stats.get('nope')).toBeUndefined();
+    // Worker threads send ended tasks as structured clones.
+    const revived = SyscallStats.revive(structuredClone(stats), new Interner());
+    expect(revived.list()).toEqual(before);
+    // A call after compaction (not expected of an ended task) still counts.
+    stats.add('write', 1, false);
+    stats.add('futex', 2, true);
+    expect(stats.size).toBe(6);
+    expect(stats.get('write')).toEqual({ ...before[1], count: 21, seconds: (before[1]?.seconds as number) + 1, max: 1 });
+    expect(stats.get('futex')).toEqual({ name: 'futex', count: 1, seconds: 2, max: 2, errors: 1 });
   });
 
   it('interns and detaches strings without changing them', () => {
