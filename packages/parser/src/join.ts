@@ -227,11 +227,10 @@ export class Joiner {
     else pid = this.pidOf(ev);
     if (ev.kind === 'syscall' || ev.kind === 'unfinished' || ev.kind === 'resumed') this.lastCallPid = pid;
     switch (ev.kind) {
-      case 'syscall': {
-        const out = this.flush(pid);
-        out.push(fromLine(ev, pid));
-        return out;
-      }
+      case 'syscall':
+        // Most lines: one literal of one element, not an empty array grown by push (which
+        // reserves room for 16 more, ~150 bytes per line).
+        return this.pending.size === 0 ? [fromLine(ev, pid)] : this.flushThen(pid, fromLine(ev, pid));
       case 'unfinished': {
         const out = this.flush(pid);
         if (ev.stop === 'unfinished' || ev.stop === 'pid-changed') {
@@ -251,9 +250,7 @@ export class Joiner {
           this.pending.delete(pid);
           return [fromPair(u, ev, pid)];
         }
-        const out = this.flush(pid);
-        out.push(fromResumed(ev, pid));
-        return out;
+        return this.flushThen(pid, fromResumed(ev, pid));
       }
       case 'superseded': {
         // "+++ superseded by execve in pid 6858 +++": 6858's pending execve resumes in this pid.
@@ -270,11 +267,8 @@ export class Joiner {
         return [withPid(ev, pid)];
       }
       case 'exit':
-      case 'killed': {
-        const out = this.flush(pid);
-        out.push(withPid(ev, pid));
-        return out;
-      }
+      case 'killed':
+        return this.flushThen(pid, withPid(ev, pid));
       default:
         return [withPid(ev, pid)];
     }
@@ -293,6 +287,14 @@ export class Joiner {
   /** Calls in progress right now (one per thread at most). */
   get inProgress(): number {
     return this.pending.size;
+  }
+
+  /** `pid`'s call in progress, if any, ended as never resumed; then `ev`. */
+  private flushThen(pid: number | null, ev: JoinedEvent): JoinedEvent[] {
+    const u = this.pending.get(pid);
+    if (u === undefined) return [ev];
+    this.pending.delete(pid);
+    return [fromUnfinished(u, pid), ev];
   }
 
   private flush(pid: number | null): JoinedEvent[] {

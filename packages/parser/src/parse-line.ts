@@ -52,7 +52,7 @@ export function parseLine(text: string, file: string, line: number): ParsedLine 
     return { kind: 'summary', row: text, ...NO_PREFIX, text, file, line };
   }
 
-  const prefix = scanPrefix(text);
+  const prefix = scanPrefixInto(text, scanned);
   let b = prefix.end;
   while (b < text.length && text.charCodeAt(b) === SPACE) b++;
   if (b === text.length) return issue('truncated', 'the line ends after its prefix', text, file, line);
@@ -95,7 +95,7 @@ export function parseLine(text: string, file: string, line: number): ParsedLine 
  * (or a cut one), never as an unrecognized line. Cheaper than {@link parseLine}.
  */
 export function startsWithCall(text: string): boolean {
-  let b = scanPrefix(text).end;
+  let b = scanPrefixInto(text, scanned).end;
   while (text.charCodeAt(b) === SPACE) b++;
   if (!isNameChar(text.charCodeAt(b))) return false;
   const open = nameEnd(text, b);
@@ -133,8 +133,29 @@ interface ScannedPrefix extends LinePrefix {
   readonly end: number;
 }
 
+type MutablePrefix = { -readonly [K in keyof ScannedPrefix]: ScannedPrefix[K] };
+
+/**
+ * The prefix of the line being parsed: one scratch record whose fields the event copies, instead
+ * of an object per line. Read only before the next line is scanned.
+ */
+const scanned: MutablePrefix = { pid: null, time: null, relative: null, ip: null, syscallNumber: null, end: 0 };
+
 /** Reads the pid, timestamp, `-r` delta, `-i` and `-n` fields; each may be absent. */
 export function scanPrefix(text: string): ScannedPrefix {
+  return scanPrefixInto(text, { pid: null, time: null, relative: null, ip: null, syscallNumber: null, end: 0 });
+}
+
+/** The integer `text[from, to)` (all digits), as Number() reads it. */
+function digitsValue(text: string, from: number, to: number): number {
+  if (to - from > 15) return Number(text.slice(from, to));
+  let n = 0;
+  for (let k = from; k < to; k++) n = n * 10 + (text.charCodeAt(k) - 48);
+  return n;
+}
+
+/** {@link scanPrefix} into `out` (returned). */
+function scanPrefixInto(text: string, out: MutablePrefix): ScannedPrefix {
   let i = 0;
   let pid: number | null = null;
   let time: Timestamp | null = null;
@@ -149,7 +170,7 @@ export function scanPrefix(text: string): ScannedPrefix {
     const end = scanDigits(text, j);
     const close = end > j ? skipComm(text, end) : -1;
     if (close >= 0 && text.charCodeAt(close) === 93 /* ] */) {
-      pid = Number(text.slice(j, end));
+      pid = digitsValue(text, j, end);
       i = close + 1;
     }
   } else {
@@ -158,7 +179,7 @@ export function scanPrefix(text: string): ScannedPrefix {
     const end = scanDigits(text, 0);
     const after = end > 0 ? skipComm(text, end) : -1;
     if (after >= 0 && text.charCodeAt(after) === SPACE) {
-      const n = Number(text.slice(0, end));
+      const n = digitsValue(text, 0, end);
       if (n <= PID_MAX && !isFollowedByDelta(text, after)) {
         pid = n;
         i = after;
@@ -219,7 +240,13 @@ export function scanPrefix(text: string): ScannedPrefix {
     }
     i = close + 2;
   }
-  return { pid, time, relative, ip, syscallNumber, end: i };
+  out.pid = pid;
+  out.time = time;
+  out.relative = relative;
+  out.ip = ip;
+  out.syscallNumber = syscallNumber;
+  out.end = i;
+  return out;
 }
 
 /**
