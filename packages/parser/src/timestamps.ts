@@ -127,8 +127,12 @@ function pad(n: number, width: number): string {
 
 /** Prints a timestamp the way strace did: `11:01:35.040609` or `1745377295.040609` (`relative`: `12.5`). */
 export function formatTimestamp(t: Timestamp): string {
-  const frac = t.digits === 0 ? '' : '.' + pad(Math.floor(t.nsec / (POW10[t.digits] ?? 1)), t.digits);
-  if (t.clock !== 'time-of-day') return String(t.sec) + frac;
+  const frac = t.digits === 0 ? '' : pad(Math.floor(t.nsec / (POW10[t.digits] ?? 1)), t.digits);
+  const dot = t.digits === 0 ? '' : '.';
+  // Joined, not concatenated: V8 keeps a concatenation of 13 characters or more as a tree of its
+  // parts (about 160 bytes for `11:01:35.040609`, against 32 flat), and a citation's time is kept
+  // for every task of the set.
+  if (t.clock !== 'time-of-day') return [String(t.sec), dot, frac].join('');
   const s = ((t.sec % SECONDS_PER_DAY) + SECONDS_PER_DAY) % SECONDS_PER_DAY;
-  return `${pad(Math.floor(s / 3600), 2)}:${pad(Math.floor((s % 3600) / 60), 2)}:${pad(s % 60, 2)}${frac}`;
+  return [pad(Math.floor(s / 3600), 2), ':', pad(Math.floor((s % 3600) / 60), 2), ':', pad(s % 60, 2), dot, frac].join('');
 }

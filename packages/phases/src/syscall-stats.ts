@@ -12,12 +12,21 @@ const MAX = 2;
 const ERRORS = 3;
 const FIELDS = 4;
 
+/** `n` zeros in a packed array (`new Array(n)` would make a holey one, slower to read). */
+function zeros(n: number): number[] {
+  const a: number[] = [];
+  for (let k = 0; k < n; k++) a.push(0);
+  return a;
+}
+
 export class SyscallStats {
   /** Name → offset in `values`; null once {@link compact}ed (then `names` holds them in order). */
   private slots: Map<string, number> | null = new Map();
   private names: string[] | null = null;
   // Grown by doubling from two names: most tasks of a big capture make only a few kinds of call.
-  private values = new Float64Array(2 * FIELDS);
+  // A plain array of doubles, not a Float64Array: a typed array and its buffer cost ~340 bytes
+  // besides the numbers, a tenth of what a short-lived process keeps in all.
+  private values: number[] = zeros(2 * FIELDS);
 
   constructor(private readonly intern: Interner | null = null) {}
 
@@ -40,8 +49,8 @@ export class SyscallStats {
     if (slot === undefined) {
       slot = slots.size * FIELDS;
       if (slot + FIELDS > this.values.length) {
-        const grown = new Float64Array(Math.max(2 * FIELDS, this.values.length * 2));
-        grown.set(this.values);
+        const grown = zeros(Math.max(2 * FIELDS, this.values.length * 2));
+        for (let k = 0; k < this.values.length; k++) grown[k] = this.values[k] as number;
         this.values = grown;
       }
       slots.set(this.intern?.get(name) ?? name, slot);

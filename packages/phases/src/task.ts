@@ -49,7 +49,7 @@ export class Task {
   thread = false;
   /** The process it belongs to (itself unless a thread). */
   tgid: number;
-  readonly names: ProcessName[] = [];
+  names: ProcessName[] = [];
   first: LineRef | null = null;
   start: number | null = null;
   /** Time of its last line. */
@@ -108,6 +108,7 @@ export class Task {
   compact(): void {
     this.stats.compact();
     this.activity.compact();
+    this.names = this.names.slice();
   }
 
   /**
