@@ -35,6 +35,7 @@ export const EXIT_CODES = [
   [1, 'A report was produced, and it holds what `--fail-on-gap` asked to fail on.'],
   [2, 'Usage or input error: a bad option, no matching file, an unreadable or corrupt file, mixed clocks. One line on stderr says what, where, and what to do.'],
   [70, 'Internal error (a bug): please report it with the command line; `--debug` prints the stack.'],
+  [141, 'Output closed: the reader of stdout went away (`strace-gaps … | head`); nothing is printed, as with a program that SIGPIPE ends.'],
 ] as const;
 
 export const FORMATS = ['text', 'json', 'markdown', 'trace-event'] as const;

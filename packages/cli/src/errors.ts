@@ -8,6 +8,8 @@ export const EXIT = {
   usage: 2,
   /** A bug (BSD's EX_SOFTWARE). */
   internal: 70,
+  /** The reader of stdout went away (`… | head`): 128 + SIGPIPE, what a program killed by it reports. */
+  outputClosed: 141,
 } as const;
 
 /** What went wrong, where, and what to do: printed as one line, without a stack. */

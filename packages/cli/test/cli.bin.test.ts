@@ -1,5 +1,5 @@
 /** The built bin, run as a user runs it (needs `pnpm build` first; the test script builds). */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +26,17 @@ describe.skipIf(!existsSync(join(ROOT, 'packages/cli/dist/bin.js')))('the built 
     const r = spawnSync(BIN, ['--json', '-'], { cwd: ROOT, encoding: 'utf8', input: '07:00:00.000001 close(3) = 0\n' });
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).input.events).toBe(1);
+  });
+
+  it('stops quietly with 141 when the reader of its output goes away (… | head)', async () => {
+    // The report is ~190 KB, more than a pipe holds: the bin is still writing when the reader closes.
+    const child = spawn(process.execPath, [join(ROOT, 'packages/cli/bin/strace-gaps.js'), '--json', 'fixtures/s6-slow/s6.out.*'], { cwd: ROOT });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(stderr).toBe('');
+    expect(code).toBe(141);
   });
 });
 
