@@ -25,7 +25,7 @@ export class SyscallStats {
   private names: string[] | null = null;
   // Grown by doubling from two names: most tasks of a big capture make only a few kinds of call.
   // A plain array of doubles, not a Float64Array: a typed array and its buffer cost ~340 bytes
-  // besides the numbers, a tenth of what a short-lived process keeps in all.
+  // besides the numbers (34 MB over a capture of 100,000 short-lived processes).
   private values: number[] = zeros(2 * FIELDS);
 
   constructor(private readonly intern: Interner | null = null) {}
