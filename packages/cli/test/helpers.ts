@@ -33,6 +33,38 @@ export async function runCli(
   return { code, stdout, stderr };
 }
 
+/**
+ * Runs the CLI in-process into a pipe whose reader is always behind: every write fills it, and a
+ * drain comes a tick later. Reports how much was ever queued at once, and the biggest write.
+ */
+export async function runIntoSlowPipe(argv: string[]) {
+  let stdout = '';
+  let queued = 0;
+  let mostQueued = 0;
+  let biggestWrite = 0;
+  const io: CliIo = {
+    stdout: {
+      write: (s: string) => {
+        stdout += s;
+        queued += s.length;
+        mostQueued = Math.max(mostQueued, queued);
+        biggestWrite = Math.max(biggestWrite, s.length);
+        return false;
+      },
+      once: (_event: 'drain', fn: () => void) =>
+        setImmediate(() => {
+          queued = 0;
+          fn();
+        }),
+    },
+    stderr: { write: () => true },
+    stdin: Readable.from([]),
+    cwd: ROOT,
+  };
+  const code = await run(argv, io);
+  return { code, stdout, mostQueued, biggestWrite };
+}
+
 /** Markdown with its fenced blocks and inline code spans removed: what a renderer shows as markup. */
 export function outsideCode(md: string): string {
   const out: string[] = [];

@@ -4,9 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { GapReport } from '@strace-gaps/phases';
 import { renderJson, renderJsonChunks } from '../src/render/json.js';
-import { Readable } from 'node:stream';
-import { run, type CliIo } from '../src/run.js';
-import { ROOT, runCli } from './helpers.js';
+import { runCli, runIntoSlowPipe } from './helpers.js';
 
 /** Reports are plain data; these shapes cover what the chunked writer treats specially. */
 const shapes: Record<string, unknown>[] = [
@@ -49,34 +47,11 @@ describe('the chunked JSON writer', () => {
 
   it('waits while the output is backed up: never more than one piece queued (a slow pipe)', async () => {
     const expected = (await runCli(['--json', 'fixtures/s6-slow/s6.out.*'])).stdout;
-    let written = '';
-    let queued = 0;
-    let mostQueued = 0;
-    let biggest = 0;
-    const io: CliIo = {
-      // A pipe whose reader is always behind: every write fills it, a drain comes a tick later.
-      stdout: {
-        write: (s: string) => {
-          written += s;
-          queued += s.length;
-          mostQueued = Math.max(mostQueued, queued);
-          biggest = Math.max(biggest, s.length);
-          return false;
-        },
-        once: (_event: 'drain', fn: () => void) =>
-          setImmediate(() => {
-            queued = 0;
-            fn();
-          }),
-      },
-      stderr: { write: () => true },
-      stdin: Readable.from([]),
-      cwd: ROOT,
-    };
-    expect(await run(['--json', 'fixtures/s6-slow/s6.out.*'], io)).toBe(0);
-    expect(written).toBe(expected);
-    expect(mostQueued).toBe(biggest);
-    expect(biggest).toBeLessThan(expected.length / 4);
+    const r = await runIntoSlowPipe(['--json', 'fixtures/s6-slow/s6.out.*']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(expected);
+    expect(r.mostQueued).toBe(r.biggestWrite);
+    expect(r.biggestWrite).toBeLessThan(expected.length / 4);
   });
 
   it('writes a top-level array one element per piece, and the CLI output equals the whole document', async () => {

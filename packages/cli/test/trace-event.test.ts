@@ -8,10 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { Readable } from 'node:stream';
 import { TRACE_PID } from '../src/render/trace-event.js';
-import { run, type CliIo } from '../src/run.js';
-import { ROOT, captures, runCli } from './helpers.js';
+import { ROOT, captures, runCli, runIntoSlowPipe } from './helpers.js';
 import { traceEventProblems, type TraceDocument, type TraceEvent } from './trace-event-rules.js';
 
 async function traceEvents(args: string[], stdin?: string | Buffer): Promise<{ doc: TraceDocument; raw: string }> {
@@ -117,32 +115,11 @@ describe('what the timeline carries', () => {
 
   it('waits while the output is backed up instead of queueing the document in memory', async () => {
     const expected = (await traceEvents(['fixtures/s6-slow/s6.out.*'])).raw;
-    let written = '';
-    let queued = 0;
-    let mostQueued = 0;
-    const io: CliIo = {
-      // A pipe whose reader is always behind: every write fills it, a drain comes a tick later.
-      stdout: {
-        write: (s: string) => {
-          written += s;
-          queued += s.length;
-          mostQueued = Math.max(mostQueued, queued);
-          return false;
-        },
-        once: (_event: 'drain', fn: () => void) =>
-          setImmediate(() => {
-            queued = 0;
-            fn();
-          }),
-      },
-      stderr: { write: () => true },
-      stdin: Readable.from([]),
-      cwd: ROOT,
-    };
-    expect(await run(['--format', 'trace-event', 'fixtures/s6-slow/s6.out.*'], io)).toBe(0);
-    expect(written).toBe(expected);
+    const r = await runIntoSlowPipe(['--format', 'trace-event', 'fixtures/s6-slow/s6.out.*']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(expected);
     expect(expected.length).toBeGreaterThan(6_000_000);
-    expect(mostQueued).toBeLessThan(500_000);
+    expect(r.mostQueued).toBeLessThan(500_000);
   });
 
   it('refuses a trace without timestamps', async () => {
