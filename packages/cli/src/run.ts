@@ -244,7 +244,8 @@ async function writeTraceEvents(given: readonly Input[], options: CliOptions, io
     let progress = progressFor(options, io, inputs);
     let first: { report: GapReport; analysis: Analysis };
     try {
-      first = await analyseSet(inputs, options, io, progress);
+      // The export needs the report's phases and gaps; its process list only for --html.
+      first = await analyseSet(inputs, options, io, progress, { processes: options.html !== null });
     } finally {
       progress?.done();
     }
@@ -268,7 +269,8 @@ async function writeTraceEvents(given: readonly Input[], options: CliOptions, io
     writer.begin();
     progress = progressFor(options, io, inputs);
     try {
-      await analyseSet(inputs, options, io, progress, { listener: writer, pause: () => blocked });
+      // This pass's own report is not used: no process list for it.
+      await analyseSet(inputs, options, io, progress, { listener: writer, pause: () => blocked, processes: false });
     } finally {
       progress?.done();
     }
