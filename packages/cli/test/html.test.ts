@@ -34,6 +34,13 @@ describe('--html', () => {
     expect(JSON.parse(text)).toEqual({ hostile });
   });
 
+  it('writes the same page next to --format trace-event (whose passes skip the process list without --html)', async () => {
+    const alone = await htmlOf(['fixtures/s6-slow/s6.out.*']);
+    const withExport = await htmlOf(['--format', 'trace-event', 'fixtures/s6-slow/s6.out.*']);
+    expect((page(alone).data as { processes: unknown[] }).processes.length).toBeGreaterThan(0);
+    expect(withExport).toBe(alone);
+  });
+
   it('writes one self-contained page: one script, allowed by its hash, and nothing to fetch', async () => {
     const html = await htmlOf(['fixtures/s6-slow/s6.out.*']);
     const { scripts, csp } = page(html);
