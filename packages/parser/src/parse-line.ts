@@ -401,11 +401,7 @@ function scanStopMarker(
 /** Syscall names: `read`, `_llseek`, `syscall_0x1b6`, and `????` for a call strace cannot name. */
 function isSyscallName(name: string): boolean {
   if (name.length === 0 || name.length > 64) return false;
-  for (let k = 0; k < name.length; k++) {
-    const c = name.charCodeAt(k);
-    const ok = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 63 || (c >= 65 && c <= 90);
-    if (!ok) return false;
-  }
+  for (let k = 0; k < name.length; k++) if (!isNameChar(name.charCodeAt(k))) return false;
   return true;
 }
 
