@@ -13,6 +13,7 @@
  * another share's pid by `execve` in a thread, a process line without a pid, or a line whose pid
  * the byte scan and the parser read differently.
  */
+import type { LineFilter } from './lines.js';
 import { PID_MAX } from './timestamps.js';
 
 /** One thread's share of a file: the lines whose pid {@link partitionOf} maps to `index`. */
@@ -92,18 +93,26 @@ function skipComm(b: Uint8Array, i: number, end: number): number {
 }
 
 /**
- * Decides, line by line and in order, which lines a partition reads. Stateful: a line without a
- * pid goes with the line before it.
+ * Decides, line by line and in order, which lines a partition reads (a `LineSplitter`'s filter).
+ * Stateful: a line without a pid goes with the line before it. Lines of other shares go to
+ * `onSkipped` (the parser checks that nothing it carries needed them).
  */
-export class LineSelector {
+export class LineSelector implements LineFilter {
   /** The owner of the last line that had a pid; lines before the first pid go to share 0. */
   private owner = 0;
 
-  constructor(private readonly partition: PidPartition) {}
+  constructor(
+    private readonly partition: PidPartition,
+    private readonly onSkipped: LineFilter['skipped'] = () => {},
+  ) {}
 
   select(b: Uint8Array, start: number, end: number): boolean {
     const pid = bytePid(b, start, end);
     if (pid >= 0) this.owner = partitionOf(pid, this.partition.count);
     return this.owner === this.partition.index;
+  }
+
+  skipped(line: number, b: Uint8Array, start: number, end: number): void {
+    this.onSkipped(line, b, start, end);
   }
 }

@@ -51,7 +51,7 @@ export class ChunkParser {
           line,
         }),
       options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
-      options.partition === undefined ? null : selectorFor(options.partition, this.lines),
+      options.partition === undefined ? null : new LineSelector(options.partition, (line, b, start, end) => this.lines.skipped(line, b, start, end)),
     );
   }
 
@@ -83,14 +83,6 @@ export class ChunkParser {
     this.out = [];
     return out;
   }
-}
-
-function selectorFor(partition: PidPartition, lines: TraceLineParser) {
-  const selector = new LineSelector(partition);
-  return {
-    select: (b: Uint8Array, start: number, end: number) => selector.select(b, start, end),
-    skipped: (line: number, b: Uint8Array, start: number, end: number) => lines.skipped(line, b, start, end),
-  };
 }
 
 /** Parses a whole text (tests, small inputs). */
