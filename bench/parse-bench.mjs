@@ -83,7 +83,7 @@ ${(await import('node:os')).cpus().length} cores. Each row runs in a fresh proce
 
 - **count-sync / count-stream**: Node reading the files in 1 MiB chunks (synchronous reads / a read
   stream) and counting newline bytes — the floor for any Node parser. The faster is *the baseline*.
-- **parse**: bytes → lines → parsed events (\`ChunkParser\`), nothing kept.
+- **parse**: bytes → lines → parsed events (\`ChunkParser\`, in 64 KiB batches as the CLI reads), nothing kept.
 - **parse-join**: the same plus unfinished/resumed joining (\`Joiner\`).
 - **report**: the CLI itself, \`strace-gaps --json --jobs 1\` (its \`run()\` in-process, output
   counted and dropped), single-threaded. **report-jobs**: the same with one thread per core

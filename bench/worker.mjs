@@ -94,15 +94,20 @@ if (mode === 'count-sync') {
   for (const f of files) {
     const p = new ChunkParser(f);
     const j = mode === 'parse-join' ? new Joiner(pidFromFileName(f)) : null;
-    const drain = () => {
-      for (const r of p.take()) {
+    const drain = (batch) => {
+      for (const r of batch) {
         lines++;
         if (j) events += j.push(r).length;
       }
     };
-    eachChunkSync(f, (b) => { bytes += b.length; p.push(b); drain(); });
+    // In batches of 64 KiB, as the CLI feeds its analysis (parseFileBatchesSync): the results of a
+    // whole 1 MiB chunk at once outlive young-generation collections, which then copy them.
+    eachChunkSync(f, (b) => {
+      bytes += b.length;
+      for (const batch of p.batches(b)) drain(batch);
+    });
     p.end();
-    drain();
+    drain(p.take());
     if (j) events += j.end().length;
   }
 }
