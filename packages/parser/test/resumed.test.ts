@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { joinAll, parseText, type SyscallEvent } from '@strace-gaps/parser';
 
 function join(text: string, defaultPid: number | null = null) {
@@ -140,5 +141,73 @@ describe('-z/-Z/--status output', () => {
   it('does not read garbage after an unfinished call as a resumed half', () => {
     const parsed = parseText(['1 read(3,  <unfinished ...>', 'hello world'].join('\n'));
     expect(parsed.map((p) => p.kind)).toEqual(['unfinished', 'issue']);
+  });
+});
+
+describe('calls in progress as processes come and go (-f)', () => {
+  it('joins the halves of a new process that reuses an ended pid', () => {
+    const { events } = join(
+      [
+        '7  10:00:00.000001 wait4(-1,  <unfinished ...>',
+        '7  10:00:00.000002 +++ killed by SIGKILL +++',
+        '8  10:00:00.000003 read(0,  <unfinished ...>',
+        '7  10:00:00.000004 execve("/bin/true", ["true"], 0x1 /* 1 var */) = 0',
+        '7  10:00:00.000005 read(3,  <unfinished ...>',
+        '8  10:00:00.000006 <... read resumed>"", 1) = 0',
+        '7  10:00:00.000007 <... read resumed>"x", 1) = 1',
+      ].join('\n'),
+    );
+    expect(calls(events).map((e) => [e.pid, e.name, e.form, e.line])).toEqual([
+      [7, 'wait4', 'never-resumed', 1],
+      [7, 'execve', 'line', 4],
+      [8, 'read', 'joined', 3],
+      [7, 'read', 'joined', 5],
+    ]);
+  });
+
+  it('emits every unfinished half exactly once, paired only with its own pid and name (random -f streams)', () => {
+    const NAMES = ['read', 'wait4', 'poll'];
+    const step = fc.record({
+      pid: fc.integer({ min: 1, max: 4 }),
+      what: fc.constantFrom('unfinished', 'resumed', 'line', 'exit'),
+      name: fc.constantFrom(...NAMES),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
+        const lines = steps.map(({ pid, what, name }, i) => {
+          const t = `10:00:00.${String(i + 1).padStart(6, '0')}`;
+          if (what === 'unfinished') return `${pid}  ${t} ${name}(3,  <unfinished ...>`;
+          if (what === 'resumed') return `${pid}  ${t} <... ${name} resumed>) = 0`;
+          if (what === 'exit') return `${pid}  ${t} +++ exited with 0 +++`;
+          return `${pid}  ${t} ${name}(4) = 0`;
+        });
+        const { events, issues } = join(lines.join('\n'));
+        expect(issues).toEqual([]);
+        // The model: one call in progress per pid, ended by another call of that pid or its exit.
+        const open = new Map<number, number>();
+        const expected: [number, string, string, number, number][] = [];
+        const end = (pid: number) => {
+          const at = open.get(pid);
+          if (at === undefined) return;
+          open.delete(pid);
+          expected.push([pid, steps[at]!.name, 'never-resumed', at + 1, at + 1]);
+        };
+        steps.forEach(({ pid, what, name }, i) => {
+          const at = open.get(pid);
+          if (what === 'resumed' && at !== undefined && steps[at]!.name === name) {
+            open.delete(pid);
+            expected.push([pid, name, 'joined', at + 1, i + 1]);
+            return;
+          }
+          end(pid);
+          if (what === 'unfinished') open.set(pid, i);
+          else if (what === 'resumed') expected.push([pid, name, 'resumed-only', i + 1, i + 1]);
+          else if (what === 'line') expected.push([pid, name, 'line', i + 1, i + 1]);
+        });
+        [...open].sort((a, b) => a[1] - b[1]).forEach(([pid]) => end(pid));
+        expect(calls(events).map((e) => [e.pid, e.name, e.form, e.line, e.endLine])).toEqual(expected);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
