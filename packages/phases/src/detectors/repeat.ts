@@ -5,7 +5,7 @@
  */
 import type { DetectorContext, PhaseDetector, TaskWatcher } from '../detector.js';
 import { formatCount, formatSeconds } from '../format.js';
-import type { Call, LineRef, Phase } from '../model.js';
+import type { Call, Phase } from '../model.js';
 import { leadingInt } from '../paths.js';
 import type { Task } from '../task.js';
 import type { Keyed } from '../arrival.js';
@@ -23,13 +23,14 @@ const KEEP = 50;
 interface Run {
   readonly dir: string;
   files: number;
+  /** Cited only when the run closes as a phase: most runs are one file long. */
   readonly first: Call;
-  readonly firstRef: LineRef;
   last: Call;
   /** The current file's fd and the calls made on it so far. */
   fd: number | null;
   calls: string[];
-  readonly patterns: Map<string, number>;
+  /** Made when a second file joins the run: most runs are one file long. */
+  patterns: Map<string, number> | null;
 }
 
 export function repeatedFiles(): PhaseDetector {
@@ -41,19 +42,20 @@ export function repeatedFiles(): PhaseDetector {
       const endFile = (r: Run) => {
         if (r.calls.length === 0) return;
         const key = r.calls.join('+');
-        if (r.patterns.has(key) || r.patterns.size < MAX_PATTERNS) r.patterns.set(key, (r.patterns.get(key) ?? 0) + 1);
+        const patterns = (r.patterns ??= new Map());
+        if (patterns.has(key) || patterns.size < MAX_PATTERNS) patterns.set(key, (patterns.get(key) ?? 0) + 1);
         r.calls = [];
         r.fd = null;
       };
       const closeRun = () => {
         const r = run;
         run = null;
-        if (r === null) return;
+        if (r === null || r.files < MIN_REPEAT || r.first.t0 === null) return;
         endFile(r);
-        if (r.files < MIN_REPEAT || r.first.t0 === null) return;
         // Phases end at the timestamp printed on their last line.
         const end = r.last.t0 ?? r.first.t0;
-        const pattern = [...r.patterns].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '?';
+        const pattern = [...(r.patterns ?? [])].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '?';
+        const firstRef = ctx.ref(r.first);
         const endRef = ctx.ref(r.last);
         const seconds = end - r.first.t0;
         kept.push(
@@ -62,10 +64,10 @@ export function repeatedFiles(): PhaseDetector {
             pid: task.pid,
             start: r.first.t0,
             end,
-            startRef: r.firstRef,
+            startRef: firstRef,
             endRef,
             summary: `${formatCount(r.files)}× ${pattern} under ${r.dir} in ${formatSeconds(seconds)}`,
-            evidence: [r.firstRef, endRef],
+            evidence: [firstRef, endRef],
             extra: { dir: r.dir, files: r.files, pattern, perFileSeconds: seconds / r.files },
           },
           ctx.seq(),
@@ -80,7 +82,7 @@ export function repeatedFiles(): PhaseDetector {
               run.files++;
             } else {
               closeRun();
-              run = { dir: o.dir, files: 1, first: call, firstRef: ctx.ref(call), last: call, fd: null, calls: [], patterns: new Map() };
+              run = { dir: o.dir, files: 1, first: call, last: call, fd: null, calls: [], patterns: null };
             }
             run.fd = o.fd;
             run.calls.push(call.ev.name);
