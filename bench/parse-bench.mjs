@@ -27,7 +27,7 @@ for (const [set, kind] of [['gen-procs-100k', 'procs'], ['gen-pending-100k', 'pe
   if (!existsSync(join(traces, set, 'trace.log'))) execFileSync(process.execPath, [join(root, 'bench/make-synthetic.mjs'), kind, join(traces, set), '100000']);
 }
 const sets = ['one-100m', 'ff-100m', 'f-100m', 'ff-1g', 'f-1g', 'gen-procs-100k', 'gen-pending-100k'].filter((s) => existsSync(join(traces, s)));
-const modes = ['count-sync', 'count-stream', 'parse', 'parse-join', 'report', 'report-jobs', 'report@10MB'];
+const modes = ['count-sync', 'count-stream', 'parse', 'parse-join', 'upper-bound', 'report', 'report-jobs', 'report@10MB'];
 const rows = [];
 for (const set of sets) {
   const results = {};
@@ -85,6 +85,9 @@ ${(await import('node:os')).cpus().length} cores. Each row runs in a fresh proce
   stream) and counting newline bytes — the floor for any Node parser. The faster is *the baseline*.
 - **parse**: bytes → lines → parsed events (\`ChunkParser\`, in 64 KiB batches as the CLI reads), nothing kept.
 - **parse-join**: the same plus unfinished/resumed joining (\`Joiner\`).
+- **upper-bound**: not a parser: \`bench/upper-bound.mjs\` reads the bench traces' line shape in place
+  in the bytes, with no object or string per line, into per-process syscall aggregates and the
+  largest gaps: what a report could cost at best (see "An upper bound" below).
 - **report**: the CLI itself, \`strace-gaps --json --jobs 1\` (its \`run()\` in-process, output
   counted and dropped), single-threaded. **report-jobs**: the same with one thread per core
   (\`--jobs N\`, see the table after this one). **report@10MB**: the same on about the first 10 MB (whole files of a

@@ -1,7 +1,8 @@
 // One measurement in a fresh process, so peak RSS belongs to it alone.
 // Usage: node bench/worker.mjs MODE DIR [MAX_BYTES]
-//   MODE: count-sync | count-stream | parse | parse-join | report (the CLI's full --json report, one
-//   thread) | report-jobs (the same on one thread per core: --jobs N)
+//   MODE: count-sync | count-stream | parse | parse-join | upper-bound (bench/upper-bound.mjs) |
+//   report (the CLI's full --json report, one thread) | report-jobs (the same on one thread per
+//   core: --jobs N)
 //   MAX_BYTES: read only about this many bytes (to compare peak RSS across input sizes)
 import { closeSync, createReadStream, mkdtempSync, openSync, readdirSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -70,6 +71,14 @@ if (mode === 'count-sync') {
   for (const f of files) {
     for await (const b of createReadStream(f, { highWaterMark: CHUNK })) { bytes += b.length; lines += countNewlines(b); }
   }
+} else if (mode === 'upper-bound') {
+  // No object per line: what a report could cost at best (bench/upper-bound.mjs).
+  const { upperBound } = await import('./upper-bound.mjs');
+  const r = upperBound(files);
+  bytes = r.bytes;
+  lines = r.lines;
+  events = r.calls;
+  reportMs = r.seconds * 1000;
 } else if (mode === 'report' || mode === 'report-jobs') {
   // Exactly the CLI: `strace-gaps --json --jobs N FILES`, its output counted and dropped.
   const { run } = await import('../packages/cli/dist/index.js');
