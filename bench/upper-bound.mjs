@@ -1,15 +1,20 @@
 // An upper bound, not a parser: how fast can Node turn a trace into per-process syscall
 // aggregates and the largest gaps when it makes no object and no string per line?
 //
-// Usage: node bench/upper-bound.mjs FILE...   (a -f file, or the files of a -ff set); `pnpm bench`
-// runs it as its `upper-bound` mode.
+// Usage: node bench/upper-bound.mjs [--more] FILE...   (a -f file, or the files of a -ff set);
+// `pnpm bench` runs it as its `upper-bound` mode.
 //
 // It reads only the line shape of the bench's traces (`-tt -T`, with or without a pid and `-r`),
 // finds each field in place in the bytes, names syscalls by small numbers, and keeps per process
 // the count, errors, seconds and maximum of each syscall plus the ten largest gaps of the set.
 // Lines of any other shape are counted as skipped. Its totals can be checked against the report:
 // the `calls` it prints equals the sum of `syscalls` over the report's processes on the bench sets.
-// docs/performance.md ("An upper bound") says what it showed and what it leaves out.
+//
+// `--more` adds, in the same style, an estimate of the rest of a report's per-line work: an fd
+// table with the directory of each opened path (a string only on open lines), busy segments with
+// what their calls did, each process's first line as text and the argv of its execs. It is a cost
+// estimate: the paths are not unescaped, the argv is split crudely, and nothing is checked against
+// the report. docs/performance.md ("An upper bound") says what both showed.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
@@ -25,6 +30,17 @@ class Aggregate {
     this.max = new Float64Array(32);
     this.prevEnd = -1;
     this.calls = 0;
+    // --more: fd -> directory id; busy segments (flat start, end, calls) and their actions.
+    this.fds = null;
+    this.segments = [];
+    this.segmentActions = [];
+    this.segmentStart = -1;
+    this.segmentEnd = -1;
+    this.segmentCalls = 0;
+    this.actions = [];
+    this.actionCounts = [];
+    this.firstLine = null;
+    this.argv = null;
   }
 
   fit(id) {
@@ -44,8 +60,14 @@ function digits(b, s, e) {
   return v;
 }
 
+function endOfDigits(b, s) {
+  let i = s;
+  while (b[i] >= 48 && b[i] <= 57) i++;
+  return i;
+}
+
 /** Reads the files and returns what it found and how long it took. */
-export function upperBound(files) {
+export function upperBound(files, { more = false } = {}) {
   /** Syscall names as small numbers, found by a hash of their bytes: no string per line. */
   const byHash = new Map();
   let nameCount = 0;
@@ -61,6 +83,57 @@ export function upperBound(files) {
     }
     bucket.push([Buffer.from(b.subarray(s, e)), nameCount]);
     return nameCount++;
+  }
+
+  const dirs = new Map();
+  const idOf = (name) => nameId(Buffer.from(name, 'latin1'), 0, name.length);
+  const OPENAT = idOf('openat'), OPENFILE = idOf('open'), CLOSEFD = idOf('close'), EXECVE = idOf('execve');
+  const DQUOTE = 34, BACKSLASH = 92;
+
+  /** What else a report does with a call, done only on the lines that need it (see --more above). */
+  function moreWork(p, b, s, e, id, nameEnd, eq, start, seconds) {
+    if (p.firstLine === null) p.firstLine = b.latin1Slice(s, e);
+    let action = id;
+    if (id === OPENAT || id === OPENFILE) {
+      let q = nameEnd + 1;
+      while (q < eq && b[q] !== DQUOTE) q++;
+      let r = q + 1;
+      while (r < eq && !(b[r] === DQUOTE && b[r - 1] !== BACKSLASH)) r++;
+      const path = b.latin1Slice(q + 1, r);
+      const slash = path.lastIndexOf('/');
+      const dir = slash <= 0 ? '/' : path.slice(0, slash);
+      let dirId = dirs.get(dir);
+      if (dirId === undefined) dirs.set(dir, (dirId = dirs.size));
+      action = (id + 1) * 1_000_000 + dirId;
+      if (b[eq + 2] !== MINUS) (p.fds ??= new Map()).set(digits(b, eq + 2, endOfDigits(b, eq + 2)), dirId);
+    } else if (p.fds !== null && b[nameEnd + 1] >= 48 && b[nameEnd + 1] <= 57) {
+      const fd = digits(b, nameEnd + 1, endOfDigits(b, nameEnd + 1));
+      const dirId = p.fds.get(fd);
+      if (dirId !== undefined) {
+        action = (id + 1) * 1_000_000 + dirId;
+        if (id === CLOSEFD) p.fds.delete(fd);
+      }
+    }
+    if (id === EXECVE && b[eq + 2] === 48) p.argv = b.latin1Slice(nameEnd + 1, eq).split('", "');
+    if (p.segmentStart < 0 || start - p.segmentEnd > 0.01) {
+      if (p.segmentStart >= 0) {
+        p.segments.push(p.segmentStart, p.segmentEnd, p.segmentCalls);
+        p.segmentActions.push(p.actions.slice(), p.actionCounts.slice());
+      }
+      p.segmentStart = start;
+      p.segmentEnd = start;
+      p.segmentCalls = 0;
+      p.actions.length = 0;
+      p.actionCounts.length = 0;
+    }
+    if (start + seconds > p.segmentEnd) p.segmentEnd = start + seconds;
+    p.segmentCalls++;
+    const at = p.actions.indexOf(action);
+    if (at >= 0) p.actionCounts[at]++;
+    else if (p.actions.length < 64) {
+      p.actions.push(action);
+      p.actionCounts.push(1);
+    }
   }
 
   const processes = new Map();
@@ -138,6 +211,7 @@ export function upperBound(files) {
       }
     }
     p.prevEnd = start + seconds;
+    if (more) moreWork(p, b, s, e, id, nameEnd, eq, start, seconds);
   }
 
   let buf = Buffer.allocUnsafe(2 * CHUNK);
@@ -170,12 +244,13 @@ export function upperBound(files) {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const files = process.argv.slice(2);
+  const more = process.argv[2] === '--more';
+  const files = process.argv.slice(more ? 3 : 2);
   if (files.length === 0) {
-    console.error('usage: node bench/upper-bound.mjs FILE...');
+    console.error('usage: node bench/upper-bound.mjs [--more] FILE...');
     process.exit(2);
   }
-  const r = upperBound(files);
+  const r = upperBound(files, { more });
   console.log(JSON.stringify({
     MB: Math.round(r.bytes / 1e6),
     s: +r.seconds.toFixed(2),
