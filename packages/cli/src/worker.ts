@@ -43,9 +43,12 @@ async function read({ piece, inputs, partition, stop }: WorkerPiece): Promise<vo
   try {
     const analyzer = analyzerFor(setup, partition ?? null);
     const summaries = [];
-    if (partition !== undefined && stop !== undefined) {
+    if (partition !== undefined) {
       // Every share reads the whole file; share 0, on the main thread, tells the progress.
-      for (const input of inputs) summaries.push(await readInput(input, io, setup.maxIssues, analyzer, null, stopWhenFlagged(stop, input.path), partition));
+      for (const input of inputs) {
+        const pause = stop === undefined ? () => null : stopWhenFlagged(stop, input.path);
+        summaries.push(await readInput(input, io, setup.maxIssues, analyzer, null, pause, partition));
+      }
     } else {
       for (const input of inputs) summaries.push(await readInput(input, io, setup.maxIssues, analyzer, progress));
     }
