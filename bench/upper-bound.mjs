@@ -30,17 +30,8 @@ class Aggregate {
     this.max = new Float64Array(32);
     this.prevEnd = -1;
     this.calls = 0;
-    // --more: fd -> directory id; busy segments (flat start, end, calls) and their actions.
-    this.fds = null;
-    this.segments = [];
-    this.segmentActions = [];
-    this.segmentStart = -1;
-    this.segmentEnd = -1;
-    this.segmentCalls = 0;
-    this.actions = [];
-    this.actionCounts = [];
-    this.firstLine = null;
-    this.argv = null;
+    /** With --more: a {@link More}. */
+    this.more = null;
   }
 
   fit(id) {
@@ -51,6 +42,22 @@ class Aggregate {
     this.errors = grow(this.errors, Int32Array);
     this.seconds = grow(this.seconds, Float64Array);
     this.max = grow(this.max, Float64Array);
+  }
+}
+
+/** What --more keeps per process: fd -> directory id; busy segments (flat start, end, calls) and their actions. */
+class More {
+  constructor(firstLine) {
+    this.firstLine = firstLine;
+    this.fds = null;
+    this.segments = [];
+    this.segmentActions = [];
+    this.segmentStart = -1;
+    this.segmentEnd = -1;
+    this.segmentCalls = 0;
+    this.actions = [];
+    this.actionCounts = [];
+    this.argv = null;
   }
 }
 
@@ -82,17 +89,23 @@ export function upperBound(files, { more = false } = {}) {
       return id;
     }
     bucket.push([Buffer.from(b.subarray(s, e)), nameCount]);
+    // The names --more looks for get their numbers when first seen (-1: not seen yet).
+    switch (b.latin1Slice(s, e)) {
+      case 'openat': OPENAT = nameCount; break;
+      case 'open': OPENFILE = nameCount; break;
+      case 'close': CLOSEFD = nameCount; break;
+      case 'execve': EXECVE = nameCount; break;
+    }
     return nameCount++;
   }
+  let OPENAT = -1, OPENFILE = -1, CLOSEFD = -1, EXECVE = -1;
 
   const dirs = new Map();
-  const idOf = (name) => nameId(Buffer.from(name, 'latin1'), 0, name.length);
-  const OPENAT = idOf('openat'), OPENFILE = idOf('open'), CLOSEFD = idOf('close'), EXECVE = idOf('execve');
   const DQUOTE = 34, BACKSLASH = 92;
 
   /** What else a report does with a call, done only on the lines that need it (see --more above). */
-  function moreWork(p, b, s, e, id, nameEnd, eq, start, seconds) {
-    if (p.firstLine === null) p.firstLine = b.latin1Slice(s, e);
+  function moreWork(agg, b, s, e, id, nameEnd, eq, start, seconds) {
+    const p = (agg.more ??= new More(b.latin1Slice(s, e)));
     let action = id;
     if (id === OPENAT || id === OPENFILE) {
       let q = nameEnd + 1;
