@@ -1,12 +1,14 @@
 export type * from './types.js';
 export { LINE_EVENT_KINDS, PARSE_ISSUE_CODES, ISSUE_TEXT_LIMIT } from './types.js';
-export { parseLine, scanPrefix } from './parse-line.js';
+export { parseLine, parseLineLazy, scanPrefix } from './parse-line.js';
+export { CallLine, failed, plainCallLine } from './call-line.js';
 export { parseResult } from './result.js';
 export {
   SECONDS_PER_DAY,
   compareTimestamps,
   formatTimestamp,
   secondsBetween,
+  spanOf,
   toSeconds,
 } from './timestamps.js';
 export { LineSplitter, DEFAULT_MAX_LINE_BYTES } from './lines.js';

@@ -17,6 +17,10 @@ import type {
   Timestamp,
   UnfinishedEvent,
 } from './types.js';
+import { addSeconds } from './timestamps.js';
+import { CallLine } from './call-line.js';
+
+export { addSeconds };
 
 /** How a joined call was assembled. */
 export type CallForm =
@@ -65,12 +69,6 @@ export type PassThroughEvent = Exclude<LineEvent, SyscallLineEvent | UnfinishedE
 /** What the joiner emits. */
 export type JoinedEvent = SyscallEvent | PassThroughEvent;
 
-/** Adds `seconds` to a timestamp without losing integer precision. */
-export function addSeconds(t: Timestamp, seconds: number): Timestamp {
-  const total = t.nsec + Math.round(seconds * 1e9);
-  const carry = Math.floor(total / 1e9);
-  return { sec: t.sec + carry, nsec: total - carry * 1e9, digits: t.digits < 6 ? 6 : t.digits, clock: t.clock };
-}
 
 /** Joins both halves' argument text: `3,` + `"abc", 1024` → `3, "abc", 1024`. */
 export function joinArgs(first: string, second: string): string {
@@ -80,6 +78,11 @@ export function joinArgs(first: string, second: string): string {
 }
 
 function fromLine(ev: SyscallLineEvent, pid: number | null): SyscallEvent {
+  if (ev instanceof CallLine) {
+    // A lazy line is its own joined call (see call-line.ts): only its pid may change.
+    ev.pid = pid;
+    return ev;
+  }
   return {
     kind: 'syscall',
     pid,
@@ -387,7 +390,8 @@ export class Joiner {
 }
 
 function isExitCall(ev: LineEvent): boolean {
-  return (ev.kind === 'syscall' || ev.kind === 'resumed') && ev.result.value === null && (ev.name === 'exit_group' || ev.name === 'exit');
+  // The name first: reading a lazy line's result builds it.
+  return (ev.kind === 'syscall' || ev.kind === 'resumed') && (ev.name === 'exit_group' || ev.name === 'exit') && ev.result.value === null;
 }
 
 function withPid<T extends PassThroughEvent>(

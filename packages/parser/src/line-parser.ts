@@ -1,4 +1,4 @@
-import { parseLine, startsWithCall, straceMessageStart } from './parse-line.js';
+import { parseLine, parseLineLazy, startsWithCall, straceMessageStart } from './parse-line.js';
 import { UnpartitionableError } from './partition.js';
 import type { ParsedLine, ResumedEvent, UnfinishedEvent } from './types.js';
 
@@ -20,7 +20,12 @@ export class TraceLineParser {
   /** The previous result, when it was a call cut by `<unfinished ...>`. */
   private unfinished: UnfinishedEvent | null = null;
 
-  constructor(readonly file: string) {}
+  private readonly parseBody: typeof parseLine;
+
+  /** `lazy`: one-line calls come as `CallLine`s (see call-line.ts and `ReadOptions.lazy`). */
+  constructor(readonly file: string, lazy = false) {
+    this.parseBody = lazy ? parseLineLazy : parseLine;
+  }
 
   /** Parses line number `line` (1-based). */
   parse(text: string, line: number): ParsedLine {
@@ -61,9 +66,9 @@ export class TraceLineParser {
       const joined = head.text + text;
       const split = this.splitSplice(joined, head.line);
       if (split !== null) return split;
-      return parseLine(joined, this.file, head.line);
+      return this.parseBody(joined, this.file, head.line);
     }
-    return this.splitSplice(text, line) ?? parseLine(text, this.file, line);
+    return this.splitSplice(text, line) ?? this.parseBody(text, this.file, line);
   }
 
   /**

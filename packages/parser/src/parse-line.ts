@@ -17,7 +17,8 @@ import {
   scanDigits,
   scanTimeOfDay,
 } from './timestamps.js';
-import { parseResult } from './result.js';
+import { isPlainIntegerAt, parseResult } from './result.js';
+import { CallLine } from './call-line.js';
 import {
   ISSUE_TEXT_LIMIT,
   type LineEvent,
@@ -43,6 +44,18 @@ const SPACE = 32;
 
 /** Parses one line (without its line ending) read from `file` at 1-based `line`. */
 export function parseLine(text: string, file: string, line: number): ParsedLine {
+  return parseLineAs(text, file, line, false);
+}
+
+/**
+ * {@link parseLine}, but a one-line call comes back as a {@link CallLine}, whose argument text and
+ * result are read from the line when asked for. Same results otherwise (tested on every fixture).
+ */
+export function parseLineLazy(text: string, file: string, line: number): ParsedLine {
+  return parseLineAs(text, file, line, true);
+}
+
+function parseLineAs(text: string, file: string, line: number, lazy: boolean): ParsedLine {
   let i = 0;
   while (i < text.length && text.charCodeAt(i) === SPACE) i++;
   if (i === text.length || (text.charCodeAt(i) < 32 && text.trim() === '')) return issue('blank-line', 'blank line', text, file, line);
@@ -61,7 +74,7 @@ export function parseLine(text: string, file: string, line: number): ParsedLine 
   // the forms below (they start with other characters, or have no `(` after a name) can be.
   if (isNameChar(c)) {
     const open = nameEnd(text, b);
-    if (text.charCodeAt(open) === 40 /* ( */ && open - b <= 64) return parseCallLine(text, b, open, prefix, file, line);
+    if (text.charCodeAt(open) === 40 /* ( */ && open - b <= 64) return parseCallLine(text, b, open, prefix, file, line, lazy);
   }
   const base = { pid: prefix.pid, time: prefix.time, relative: prefix.relative, ip: prefix.ip,
     syscallNumber: prefix.syscallNumber, text, file, line };
@@ -87,7 +100,7 @@ export function parseLine(text: string, file: string, line: number): ParsedLine 
       body: text.slice(b), ...base };
   }
   const open = text.indexOf('(', b);
-  return parseCallLine(text, b, open, prefix, file, line);
+  return parseCallLine(text, b, open, prefix, file, line, lazy);
 }
 
 /**
@@ -331,7 +344,7 @@ function parseResumedLine(text: string, b: number, prefix: LinePrefix, file: str
   const name = text.slice(b + RESUMED_OPEN.length, close);
   if (!isSyscallName(name)) return issue('unrecognized', `"${name}" is not a syscall name`, text, file, line);
   const restStart = close + RESUMED_CLOSE.length;
-  const result = splitResult(text, restStart);
+  const result = splitResult(text, restStart) as SyscallResult | null;
   if (result === null) return issue('truncated', 'no ") = RESULT" after the resumed arguments', text, file, line);
   return completed('resumed', name, text.slice(restStart, split.argsEnd).trimStart(), result, prefix, text, file, line);
 }
@@ -362,7 +375,7 @@ function completed<K extends 'syscall' | 'resumed'>(kind: K, name: string, args:
 const NOT_A_LINE = 'not a strace line: no "NAME(" call, signal, exit or message';
 
 /** `openat(AT_FDCWD, "/etc/ld.so.cache", O_RDONLY|O_CLOEXEC) = 3 <0.000012>` or `read(3,  <unfinished ...>` */
-function parseCallLine(text: string, b: number, open: number, prefix: LinePrefix, file: string, line: number): ParsedLine {
+function parseCallLine(text: string, b: number, open: number, prefix: LinePrefix, file: string, line: number, lazy = false): ParsedLine {
   if (open < 0) return issue('unrecognized', NOT_A_LINE, text, file, line);
   const name = text.slice(b, open);
   if (!isSyscallName(name)) return issue('unrecognized', NOT_A_LINE, text, file, line);
@@ -374,9 +387,13 @@ function parseCallLine(text: string, b: number, open: number, prefix: LinePrefix
         syscallNumber: prefix.syscallNumber, text, file, line };
     }
   }
-  const result = splitResult(text, open + 1);
+  const result = splitResult(text, open + 1, lazy);
   if (result === null) return issue('truncated', `${name}(…) has no ") = RESULT": the line is cut short`, text, file, line);
-  return completed('syscall', name, text.slice(open + 1, split.argsEnd), result, prefix, text, file, line);
+  if (lazy) {
+    return new CallLine(prefix.pid, prefix.time, prefix.relative, prefix.ip, prefix.syscallNumber, name, split.duration,
+      text, file, line, open + 1, split.argsEnd, split.resultStart, split.resultEnd, result === LAZY ? null : result);
+  }
+  return completed('syscall', name, text.slice(open + 1, split.argsEnd), result as SyscallResult, prefix, text, file, line);
 }
 
 /**
@@ -413,7 +430,13 @@ const split = {
   /** Index of the `)` that closes the argument list. */
   argsEnd: 0,
   duration: null as number | null,
+  /** Where the result's text is, when {@link splitResult} returned {@link LAZY}. */
+  resultStart: 0,
+  resultEnd: 0,
 };
+
+/** What {@link splitResult} returns, when asked to be lazy, for a result left in the line. */
+const LAZY = 'lazy';
 
 /**
  * Splits `ARGS) = RESULT [<DURATION>]` from the right: strings in the arguments may hold `) = `
@@ -421,7 +444,7 @@ const split = {
  * is the separator. strace pads short calls so that ` = ` lands in column 40:
  * `close(3)                                = 0`.
  */
-function splitResult(text: string, argsStart: number): SyscallResult | null {
+function splitResult(text: string, argsStart: number, lazy = false): SyscallResult | typeof LAZY | null {
   let end = text.length;
   let duration: number | null = null;
   // "<0.000012>" — `-T`; "<unavailable>" is part of the result, not a duration.
@@ -440,10 +463,13 @@ function splitResult(text: string, argsStart: number): SyscallResult | null {
     let p = eq;
     while (p > argsStart && text.charCodeAt(p - 1) === SPACE) p--;
     if (p > argsStart - 1 && text.charCodeAt(p - 1) === 41 /* ) */ && p - 1 >= argsStart) {
-      const result = parseResult(text.slice(eq + 3, end));
+      // A plain integer (most results) is accepted here as parseResult would accept it.
+      const result = lazy && isPlainIntegerAt(text, eq + 3, end) ? LAZY : parseResult(text.slice(eq + 3, end));
       if (result !== null) {
         split.argsEnd = p - 1;
         split.duration = duration;
+        split.resultStart = eq + 3;
+        split.resultEnd = end;
         return result;
       }
     }

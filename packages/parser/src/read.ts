@@ -19,6 +19,12 @@ export interface ReadOptions {
    * partition.ts). The other lines are counted, not decoded. May throw `UnpartitionableError`.
    */
   readonly partition?: PidPartition;
+  /**
+   * One-line calls come as `CallLine`s, whose argument text and result are read from the line
+   * when asked for: faster, for consumers that read fields (the analysis). They are not plain data
+   * (a spread or a structured clone loses their fields); `plainCallLine` makes one plain.
+   */
+  readonly lazy?: boolean;
 }
 
 /** Bytes per read: large reads keep the per-chunk overhead negligible. */
@@ -38,7 +44,7 @@ export class ChunkParser {
   private readonly splitter: LineSplitter;
 
   constructor(readonly file: string, options: ReadOptions = {}) {
-    this.lines = new TraceLineParser(file);
+    this.lines = new TraceLineParser(file, options.lazy ?? false);
     this.splitter = new LineSplitter(
       (text, line) => this.out.push(this.lines.parse(text, line)),
       (line, bytes, head) =>

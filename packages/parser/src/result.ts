@@ -80,3 +80,18 @@ function plainInteger(t: string): number | undefined {
   }
   return t.charCodeAt(0) === 45 ? -v : v;
 }
+
+/**
+ * Is `text[from, to)` a result {@link plainInteger} reads, with nothing around it? Then
+ * `parseResult` of that slice gives a value and nothing else, and can wait until it is asked for.
+ */
+export function isPlainIntegerAt(text: string, from: number, to: number): boolean {
+  let i = text.charCodeAt(from) === 45 /* - */ ? from + 1 : from;
+  const n = to - i;
+  if (n <= 0 || n > 15 || (n > 1 && text.charCodeAt(i) === 48)) return false;
+  for (; i < to; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return false;
+  }
+  return true;
+}

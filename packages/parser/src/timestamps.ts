@@ -111,6 +111,23 @@ export function toSeconds(t: Timestamp): number {
   return t.sec + t.nsec / 1e9;
 }
 
+/** Adds `seconds` to a timestamp without losing integer precision. */
+export function addSeconds(t: Timestamp, seconds: number): Timestamp {
+  const total = t.nsec + Math.round(seconds * 1e9);
+  const carry = Math.floor(total / 1e9);
+  return { sec: t.sec + carry, nsec: total - carry * 1e9, digits: t.digits < 6 ? 6 : t.digits, clock: t.clock };
+}
+
+/**
+ * `secondsBetween(t, addSeconds(t, seconds))`, without making the second timestamp: how far a
+ * call's return is from its entry on the same clock, rounded as its end timestamp is.
+ */
+export function spanOf(t: Timestamp, seconds: number): number {
+  const total = t.nsec + Math.round(seconds * 1e9);
+  const carry = Math.floor(total / 1e9);
+  return carry + (total - carry * 1e9 - t.nsec) / 1e9;
+}
+
 /** `b - a` in seconds, computed on the integer parts first so epoch values keep their precision. */
 export function secondsBetween(a: Timestamp, b: Timestamp): number {
   return b.sec - a.sec + (b.nsec - a.nsec) / 1e9;

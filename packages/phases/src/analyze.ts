@@ -16,6 +16,7 @@ import {
   execInfo,
   formatTimestamp,
   secondsBetween,
+  spanOf,
   type ExecInfo,
   type ExitEvent,
   type JoinedEvent,
@@ -521,7 +522,11 @@ export class TraceSetAnalyzer {
     const clock = s.clock;
     const t0 = ev.start === null ? null : clock.toNumber(ev.start);
     let t1: number | null = null;
-    if (ev.end !== null) t1 = t0 !== null && ev.start !== null ? t0 + secondsBetween(ev.start, ev.end) : clock.toNumber(ev.end);
+    if (ev.form === 'line' && ev.start !== null && t0 !== null) {
+      // A one-line call's return is its entry + -T: the same number, without making the end timestamp.
+      if (ev.duration !== null) t1 = t0 + spanOf(ev.start, ev.duration);
+      else t1 = t0;
+    } else if (ev.end !== null) t1 = t0 !== null && ev.start !== null ? t0 + secondsBetween(ev.start, ev.end) : clock.toNumber(ev.end);
     const seconds = ev.duration ?? (ev.form === 'joined' && t0 !== null && t1 !== null ? t1 - t0 : null);
     const opened = task.fds.observe(ev);
     const exec = (ev.name === 'execve' || ev.name === 'execveat') && ev.result?.value === 0 ? this.execOf(task, ev) : null;

@@ -3,7 +3,7 @@
  * only `-r` deltas, or nothing; a set must use one of them. Times become plain numbers of seconds
  * relative to a base second, so differences keep nanosecond precision even on epoch clocks.
  */
-import type { ParsedLine, Timestamp } from '@strace-gaps/parser';
+import { CallLine, plainCallLine, type ParsedLine, type Timestamp } from '@strace-gaps/parser';
 
 /** The clock of a trace set. */
 export type SetClockKind =
@@ -117,7 +117,8 @@ export class StreamClock {
     }
     const sec = Math.floor(this.relNs / 1e9);
     const time: Timestamp = { sec, nsec: this.relNs - sec * 1e9, digits: 6, clock: 'relative' };
-    return { ...ev, time };
+    // A lazy call's fields are not its own: a spread would lose them.
+    return { ...(ev instanceof CallLine ? plainCallLine(ev) : ev), time };
   }
 
   /** A timestamp as a number on the set's clock (seconds since the set's base second). */

@@ -104,8 +104,8 @@ export class FdTable {
   /** Updates the table from a call; returns what it opened, if it is an `open*`. */
   observe(ev: SyscallEvent): Opened | null {
     const name = ev.name;
-    const ret = ev.result?.value ?? null;
     if (OPENS.has(name)) {
+      const ret = ev.result?.value ?? null;
       const at = name === 'openat' || name === 'openat2' ? 1 : 0;
       // The dirfd, the path and the flags: the mode and the rest are not read.
       const args = decodeArgs(ev.args, at + 2);
@@ -128,6 +128,7 @@ export class FdTable {
       case 'dup3':
       case 'fcntl':
       case 'fcntl64': {
+        const ret = ev.result?.value ?? null;
         if (ret === null || ret < 0) return null;
         if ((name === 'fcntl' || name === 'fcntl64') && !/^\S+,\s*F_DUPFD/.test(ev.args)) return null;
         const from = leadingInt(ev.args);
@@ -136,13 +137,13 @@ export class FdTable {
         return null;
       }
       case 'chdir':
-        if (ret === 0) {
+        if (ev.result?.value === 0) {
           const p = stringValue(decodeArgs(ev.args, 1)[0]?.value);
           if (p !== null) this.cwd = this.cwd === null || p.startsWith('/') ? p : join(this.cwd, p);
         }
         return null;
       case 'fchdir':
-        if (ret === 0) {
+        if (ev.result?.value === 0) {
           const fd = leadingInt(ev.args);
           const p = fd === null ? undefined : this.fds.get(fd);
           if (p !== undefined) this.cwd = p;

@@ -3,7 +3,7 @@
  * statistics, busy segments, and its open fds. Everything here is an aggregate: memory grows with
  * the number of tasks and distinct syscall names, not with the number of calls.
  */
-import { prctlName, type SyscallEvent } from '@strace-gaps/parser';
+import { failed, prctlName, type SyscallEvent } from '@strace-gaps/parser';
 import { Activity } from './activity.js';
 import type { Call, LineRef, ProcessExit, ProcessName } from './model.js';
 import { detach, type Interner } from './intern.js';
@@ -144,7 +144,7 @@ export class Task {
   record(call: Call): void {
     const ev = call.ev;
     this.syscalls++;
-    this.stats.add(ev.name, call.seconds, Boolean(ev.result?.errno));
+    this.stats.add(ev.name, call.seconds, failed(ev));
     if (call.seconds !== null) this.inSyscallSeconds += call.seconds;
     if (ev.form === 'never-resumed') this.unfinished++;
     this.noteNames(call);

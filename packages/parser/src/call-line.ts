@@ -1,0 +1,119 @@
+/**
+ * A one-line call read lazily: the common line (`openat(…) = 3 <0.000012>`) with its argument text
+ * and result left in the line until something asks for them. Most of a big trace is such lines,
+ * and most consumers read only a call's name, time and duration: building the argument string and
+ * the result object for every line was a third of the parser's work.
+ *
+ * It is both the line's event ({@link SyscallLineEvent}) and, once the joiner has given it its pid,
+ * the joined call ({@link SyscallEvent}): a one-line call needs no second object. Its fields read
+ * as a plain event's do, but it is not plain data: a spread, `JSON.stringify` or a structured clone
+ * sees only its own fields. Only readers that ask for fields get these (`ReadOptions.lazy`);
+ * {@link plainCallLine} gives the plain event.
+ */
+import { parseResult } from './result.js';
+import { addSeconds } from './timestamps.js';
+import type { SyscallLineEvent, SyscallResult, Timestamp } from './types.js';
+
+export class CallLine {
+  readonly kind = 'syscall' as const;
+  /** The joined call's pid: the line's, or the one the joiner gave it. */
+  pid: number | null;
+  readonly time: Timestamp | null;
+  readonly relative: number | null;
+  readonly ip: string | null;
+  readonly syscallNumber: number | null;
+  readonly name: string;
+  readonly duration: number | null;
+  readonly text: string;
+  readonly file: string;
+  readonly line: number;
+  readonly form = 'line' as const;
+  readonly stop = null;
+  private argsText: string | null = null;
+  private resultValue: SyscallResult | null = null;
+
+  constructor(
+    pid: number | null,
+    time: Timestamp | null,
+    relative: number | null,
+    ip: string | null,
+    syscallNumber: number | null,
+    name: string,
+    duration: number | null,
+    text: string,
+    file: string,
+    line: number,
+    /** `text[argsStart, argsEnd)` is the argument text; `text[resultStart, resultEnd)` the result. */
+    private readonly argsStart: number,
+    private readonly argsEnd: number,
+    private readonly resultStart: number,
+    private readonly resultEnd: number,
+    /** The result, when the scanner already had to read it (anything but a plain integer). */
+    result: SyscallResult | null,
+  ) {
+    this.resultValue = result;
+    this.pid = pid;
+    this.time = time;
+    this.relative = relative;
+    this.ip = ip;
+    this.syscallNumber = syscallNumber;
+    this.name = name;
+    this.duration = duration;
+    this.text = text;
+    this.file = file;
+    this.line = line;
+  }
+
+  get args(): string {
+    return (this.argsText ??= this.text.slice(this.argsStart, this.argsEnd));
+  }
+
+  get result(): SyscallResult {
+    // The scanner made this only for a result `parseResult` reads.
+    return (this.resultValue ??= parseResult(this.text.slice(this.resultStart, this.resultEnd)) as SyscallResult);
+  }
+
+  /** Did the call fail (its result has an errno)? A result left in the line is a plain number. */
+  get failed(): boolean {
+    const r = this.resultValue;
+    return r !== null && r.errno !== null;
+  }
+
+  /** The joined call's entry: the line's time. */
+  get start(): Timestamp | null {
+    return this.time;
+  }
+
+  /** The joined call's return: entry + `-T`. */
+  get end(): Timestamp | null {
+    return this.time !== null && this.duration !== null ? addSeconds(this.time, this.duration) : this.time;
+  }
+
+  get endLine(): number {
+    return this.line;
+  }
+}
+
+/** The plain event a {@link CallLine} stands for: what `parseLine` returns for its line. */
+export function plainCallLine(c: CallLine, pid: number | null = c.pid): SyscallLineEvent {
+  return {
+    kind: 'syscall',
+    name: c.name,
+    args: c.args,
+    result: c.result,
+    duration: c.duration,
+    pid,
+    time: c.time,
+    relative: c.relative,
+    ip: c.ip,
+    syscallNumber: c.syscallNumber,
+    text: c.text,
+    file: c.file,
+    line: c.line,
+  };
+}
+
+/** Did the call fail (an errno in its result)? Asked of every call: a lazy line answers without building its result. */
+export function failed(ev: { readonly result: SyscallResult | null }): boolean {
+  return ev instanceof CallLine ? ev.failed : Boolean(ev.result?.errno);
+}
