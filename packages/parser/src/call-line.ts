@@ -16,7 +16,9 @@ import type { SyscallLineEvent, SyscallResult, Timestamp } from './types.js';
 
 export class CallLine {
   readonly kind = 'syscall' as const;
-  /** The joined call's pid: the line's, or the one the joiner gave it. */
+  /** The pid the line's prefix carries. */
+  readonly linePid: number | null;
+  /** The joined call's pid: the line's, or the one the joiner gave it (a `-ff` file's). */
   pid: number | null;
   readonly time: Timestamp | null;
   readonly relative: number | null;
@@ -52,6 +54,7 @@ export class CallLine {
     result: SyscallResult | null,
   ) {
     this.resultValue = result;
+    this.linePid = pid;
     this.pid = pid;
     this.time = time;
     this.relative = relative;
@@ -95,7 +98,7 @@ export class CallLine {
 }
 
 /** The plain event a {@link CallLine} stands for: what `parseLine` returns for its line. */
-export function plainCallLine(c: CallLine, pid: number | null = c.pid): SyscallLineEvent {
+export function plainCallLine(c: CallLine, pid: number | null = c.linePid): SyscallLineEvent {
   return {
     kind: 'syscall',
     name: c.name,

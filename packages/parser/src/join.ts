@@ -269,16 +269,18 @@ export class Joiner {
   }
 
   private pidOf(ev: LineEvent): number | null {
-    if (ev.pid !== null) {
+    // A lazy line's `pid` is the joined call's once joined: its prefix's is `linePid`.
+    const linePid = ev instanceof CallLine ? ev.linePid : ev.pid;
+    if (linePid !== null) {
       this.leading = false;
       // `exit_group(0) = ?` also ends a process: with -qq strace prints no "+++ exited" line.
       if (ev.kind === 'exit' || ev.kind === 'killed' || isExitCall(ev)) {
-        this.live.delete(ev.pid);
-        this.ended = ev.pid;
+        this.live.delete(linePid);
+        this.ended = linePid;
       } else {
-        this.live.add(ev.pid);
+        this.live.add(linePid);
       }
-      return ev.pid;
+      return linePid;
     }
     if (this.defaultPid !== null) return this.defaultPid;
     if (this.live.size === 1) {
@@ -290,6 +292,22 @@ export class Joiner {
       return only;
     }
     return this.unnamedPid;
+  }
+
+  /**
+   * {@link push} for a lazy one-line call: what it completes, without a list for the usual one
+   * event. Gives the call its pid; a call of that pid still waiting comes first, never resumed.
+   */
+  pushCall(ev: CallLine): SyscallEvent | JoinedEvent[] {
+    const pid = this.pidOf(ev);
+    this.lastCallPid = pid;
+    ev.pid = pid;
+    const out = this.pending.size === 0 ? ev : this.flushThen(pid, ev);
+    if (this.ended !== null) {
+      this.pending.release(this.ended);
+      this.ended = null;
+    }
+    return out;
   }
 
   /** Feeds one parsed line; returns the events it completes (usually one, sometimes none or two). */

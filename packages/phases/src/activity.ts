@@ -43,9 +43,11 @@ function addAction(actions: Actions, what: string, n: number): Actions {
   for (let i = 0; i < actions.length; i += 2) {
     if (actions[i] === what) {
       actions[i + 1] = (actions[i + 1] as number) + n;
+      added = i;
       return actions;
     }
   }
+  added = actions.length;
   if (actions.length < 2 * MAX_ACTIONS) return actions.concat(what, n);
   let at = 0;
   for (let i = 2; i < actions.length; i += 2) if ((actions[i + 1] as number) < (actions[at + 1] as number)) at = i;
@@ -53,8 +55,12 @@ function addAction(actions: Actions, what: string, n: number): Actions {
   // Removed and added at the end, as a Map would order them.
   actions.splice(at, 2);
   actions.push(what, min + n);
+  added = actions.length - 2;
   return actions;
 }
+
+/** Where {@link addAction} counted its action: read right after it returns. */
+let added = 0;
 
 const byStart = bisector((s: Segment) => s.start);
 
@@ -62,6 +68,8 @@ const byStart = bisector((s: Segment) => s.start);
 export class Activity {
   segments: Segment[] = [];
   private merge = DEFAULT_MERGE_SECONDS;
+  /** Where in the last segment's actions the last call's action was counted. */
+  private lastAction = 0;
 
   /**
    * Records a call busy from `start` to `end` (for a blocking call, only its entry: the task was
@@ -72,9 +80,17 @@ export class Activity {
     if (last !== undefined && start - last.end <= this.merge && start >= last.start) {
       if (end > last.end) last.end = end;
       last.calls++;
-      last.actions = addAction(last.actions, what, 1);
+      // Calls come in runs of one action: try where the last one was counted before searching.
+      const actions = last.actions;
+      const at = this.lastAction;
+      if (at < actions.length && actions[at] === what) actions[at + 1] = (actions[at + 1] as number) + 1;
+      else {
+        last.actions = addAction(actions, what, 1);
+        this.lastAction = added;
+      }
       return;
     }
+    this.lastAction = 0;
     this.segments.push({ start, end, calls: 1, actions: [what, 1] });
     if (this.segments.length > MAX_SEGMENTS) this.coarsen();
   }

@@ -104,7 +104,7 @@ export class StreamClock {
   /** Checks the line's clock and, for `-r`-only input, gives it a summed `relative` timestamp. */
   normalize(ev: ParsedLine): ParsedLine {
     // Most lines: an absolute time on the clock the set already has; nothing to check or add.
-    if (ev.kind !== 'issue' && ev.time !== null && this.set.kind === (ev.time.clock === 'epoch' ? 'epoch' : ev.time.clock === 'time-of-day' ? 'time-of-day' : null)) return ev;
+    if (ev.kind !== 'issue' && this.settled(ev)) return ev;
     const found = lineClock(ev);
     if (found === null) return ev;
     this.set.check(found, this.file, ev.line);
@@ -119,6 +119,12 @@ export class StreamClock {
     const time: Timestamp = { sec, nsec: this.relNs - sec * 1e9, digits: 6, clock: 'relative' };
     // A lazy call's fields are not its own: a spread would lose them.
     return { ...(ev instanceof CallLine ? plainCallLine(ev) : ev), time };
+  }
+
+  /** Is the line's time an absolute one on the clock the set already has (nothing for {@link normalize} to do)? */
+  settled(ev: { readonly time: Timestamp | null }): boolean {
+    const t = ev.time;
+    return t !== null && this.set.kind === (t.clock === 'epoch' ? 'epoch' : t.clock === 'time-of-day' ? 'time-of-day' : null);
   }
 
   /** A timestamp as a number on the set's clock (seconds since the set's base second). */
