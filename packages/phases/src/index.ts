@@ -11,7 +11,8 @@ export { builtinDetectors, envDump, execPhases, isServiceLink, repeatedFiles, ru
 export { diagnose } from './diagnoses.js';
 export { formatCount, formatSeconds, formatShare } from './format.js';
 export type * from './model.js';
-export { FdTable, basename, dirname } from './paths.js';
+export { FdTable, basename, dirname, simpleOpenArgs } from './paths.js';
+export type { SimpleOpenArgs } from './paths.js';
 export type { Opened } from './paths.js';
 export { Task, nameOfPid } from './task.js';
 export { TopK } from './top-k.js';

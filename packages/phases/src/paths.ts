@@ -47,6 +47,58 @@ export function leadingInt(text: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
+/**
+ * An open call's dirfd, path and flags in their usual form (`AT_FDCWD, "/etc/passwd", O_RDONLY`,
+ * `3, "name", O_WRONLY|O_CREAT`), read in place; `null` for anything else, which
+ * {@link decodeArgs} reads. Opens are one call in ten of a busy trace, and decoding every argument
+ * of each (a list, a value object and a flag array per argument) was most of what tracking fds cost.
+ */
+export interface SimpleOpenArgs {
+  /** `null` for `AT_FDCWD` or a call without a dirfd (`open`, `creat`); else the dirfd. */
+  readonly dirfd: number | null;
+  readonly path: string;
+  /** The flags as printed: `O_RDONLY|O_CLOEXEC`. */
+  readonly flags: string;
+}
+
+/** Characters of a plain dirfd or flag list, as decodeValue reads them: `[A-Za-z0-9_|]`. */
+function isFlagChar(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 124;
+}
+
+export function simpleOpenArgs(args: string, at: 0 | 1): SimpleOpenArgs | null {
+  let i = 0;
+  let dirfd: number | null = null;
+  if (at === 1) {
+    if (args.startsWith('AT_FDCWD,')) i = 9;
+    else {
+      // Digits only, without a leading zero (decodeValue reads `07` as octal) or a `<path>`.
+      let v = 0;
+      while (i < args.length && i < 9) {
+        const d = args.charCodeAt(i) - 48;
+        if (d < 0 || d > 9) break;
+        v = v * 10 + d;
+        i++;
+      }
+      if (i === 0 || (i > 1 && args.charCodeAt(0) === 48) || args.charCodeAt(i) !== 44 /* , */) return null;
+      dirfd = v;
+      i++;
+    }
+    while (args.charCodeAt(i) === 32) i++;
+  }
+  if (args.charCodeAt(i) !== 34 /* " */) return null;
+  const close = args.indexOf('"', i + 1);
+  // No escapes (decodeString would unescape them) and nothing between the string and its comma.
+  if (close < 0 || args.lastIndexOf('\\', close) > i || args.charCodeAt(close + 1) !== 44 /* , */) return null;
+  const path = args.slice(i + 1, close);
+  let f = close + 2;
+  while (args.charCodeAt(f) === 32) f++;
+  let e = f;
+  while (e < args.length && isFlagChar(args.charCodeAt(e))) e++;
+  if (e === f || (e < args.length && args.charCodeAt(e) !== 44)) return null;
+  return { dirfd, path, flags: args.slice(f, e) };
+}
+
 function stringValue(v: ArgValue | undefined): string | null {
   return v?.type === 'string' ? v.value : null;
 }
@@ -107,6 +159,21 @@ export class FdTable {
     if (OPENS.has(name)) {
       const ret = ev.result?.value ?? null;
       const at = name === 'openat' || name === 'openat2' ? 1 : 0;
+      const simple = simpleOpenArgs(ev.args, at);
+      if (simple !== null && ev.result?.fdPath == null) {
+        // As resolve() reads the decoded dirfd.
+        let path = simple.path;
+        if (!path.startsWith('/')) {
+          if (simple.dirfd === null) path = this.cwd === null ? path : join(this.cwd, path);
+          else {
+            const dir = this.fds.get(simple.dirfd);
+            if (dir !== undefined) path = join(dir, path);
+          }
+        }
+        const fd = ret !== null && ret >= 0 ? ret : null;
+        if (fd !== null) this.set(fd, path);
+        return { fd, path, dir: dirname(path), flags: simple.flags };
+      }
       // The dirfd, the path and the flags: the mode and the rest are not read.
       const args = decodeArgs(ev.args, at + 2);
       const rel = stringValue(args[at]?.value);

@@ -1,11 +1,13 @@
 /**
  * The CLI's analysis reads lazy one-line calls (the parser's `ReadOptions.lazy`); the report must be
- * the one the plain events give, on every fixture set.
+ * the one the plain events give, on every fixture set. Open calls' arguments read in place must be
+ * what decodeArgs reads.
  */
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseChunksSync, pidFromFileName } from '@strace-gaps/parser';
-import { TraceSetAnalyzer, buildGapReport, buildInputReport } from '@strace-gaps/phases';
+import fc from 'fast-check';
+import { decodeArgs, parseChunksSync, pidFromFileName } from '@strace-gaps/parser';
+import { TraceSetAnalyzer, buildGapReport, buildInputReport, simpleOpenArgs } from '@strace-gaps/phases';
 import { fixtureSets, traceBytes } from '../../parser/test/helpers/fixtures.js';
 
 function report(files: readonly string[], lazy: boolean): string {
@@ -22,5 +24,63 @@ function report(files: readonly string[], lazy: boolean): string {
 describe.each(fixtureSets())('$name', ({ files }) => {
   it('lazy calls: the report of the plain events', () => {
     expect(report(files, true)).toBe(report(files, false));
+  });
+});
+
+describe('simpleOpenArgs', () => {
+  const opens: { args: string; at: 0 | 1 }[] = [];
+  for (const set of fixtureSets()) {
+    for (const f of set.files) {
+      for (const r of parseChunksSync([traceBytes(f)], 'f')) {
+        if (r.kind !== 'syscall' && r.kind !== 'resumed') continue;
+        if (r.name === 'openat' || r.name === 'openat2') opens.push({ args: r.args, at: 1 });
+        else if (r.name === 'open' || r.name === 'creat') opens.push({ args: r.args, at: 0 });
+      }
+    }
+  }
+
+  function same(args: string, at: 0 | 1): void {
+    const simple = simpleOpenArgs(args, at);
+    if (simple === null) return;
+    const decoded = decodeArgs(args, at + 2);
+    const path = decoded[at]?.value;
+    expect(path?.type === 'string' ? path.value : null).toBe(simple.path);
+    expect(decoded[at + 1]?.value.raw ?? '').toBe(simple.flags);
+    if (at === 1) {
+      const dirfd = decoded[0]?.value;
+      if (simple.dirfd === null) expect(dirfd?.raw).toBe('AT_FDCWD');
+      else expect(dirfd).toMatchObject({ type: 'number', value: simple.dirfd });
+    }
+  }
+
+  it('reads every open of the fixtures it reads as decodeArgs does', () => {
+    let read = 0;
+    for (const o of opens) {
+      same(o.args, o.at);
+      if (simpleOpenArgs(o.args, o.at) !== null) read++;
+    }
+    expect(read).toBeGreaterThan(opens.length / 2);
+  });
+
+  it('leaves the unusual forms to decodeArgs', () => {
+    for (const args of ['010, "a", O_RDONLY', '3</tmp>, "a", O_RDONLY', 'AT_FDCWD, "a\\"b", O_RDONLY', 'AT_FDCWD, "a"..., O_RDONLY',
+      'AT_FDCWD, "a" /* x */, O_RDONLY', 'AT_FDCWD, "a", O_RDONLY /* x */', 'AT_FDCWD, "a", ', '-100, "a", O_RDONLY']) {
+      expect(simpleOpenArgs(args, 1), args).toBeNull();
+      same(args, 1);
+    }
+    expect(simpleOpenArgs('AT_FDCWD, "a,b", O_RDONLY|O_CLOEXEC, 0644', 1)).toEqual({ dirfd: null, path: 'a,b', flags: 'O_RDONLY|O_CLOEXEC' });
+    expect(simpleOpenArgs('"/etc/x", O_WRONLY', 0)).toEqual({ dirfd: null, path: '/etc/x', flags: 'O_WRONLY' });
+  });
+
+  it('refuses or agrees on mutated open arguments', () => {
+    const pieces = ['"', '\\', ',', ' ', '<', '>', '0', '7', '|', '/', '...', '*/', '/*', 'x'];
+    fc.assert(
+      fc.property(fc.constantFrom(...opens), fc.nat(), fc.constantFrom(...pieces), fc.boolean(), (o, i, piece, cut) => {
+        const k = i % (o.args.length + 1);
+        const args = o.args.slice(0, k) + piece + (cut ? '' : o.args.slice(k));
+        same(args, o.at);
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
