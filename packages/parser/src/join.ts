@@ -69,7 +69,6 @@ export type PassThroughEvent = Exclude<LineEvent, SyscallLineEvent | UnfinishedE
 /** What the joiner emits. */
 export type JoinedEvent = SyscallEvent | PassThroughEvent;
 
-
 /** Joins both halves' argument text: `3,` + `"abc", 1024` → `3, "abc", 1024`. */
 export function joinArgs(first: string, second: string): string {
   if (first === '') return second;
