@@ -47,12 +47,7 @@ export function leadingInt(text: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
-/**
- * An open call's dirfd, path and flags in their usual form (`AT_FDCWD, "/etc/passwd", O_RDONLY`,
- * `3, "name", O_WRONLY|O_CREAT`), read in place; `null` for anything else, which
- * {@link decodeArgs} reads. Opens are one call in ten of a busy trace, and decoding every argument
- * of each (a list, a value object and a flag array per argument) was most of what tracking fds cost.
- */
+/** The arguments of an open call that the fd table reads. */
 export interface SimpleOpenArgs {
   /** `null` for `AT_FDCWD` or a call without a dirfd (`open`, `creat`); else the dirfd. */
   readonly dirfd: number | null;
@@ -66,6 +61,13 @@ function isFlagChar(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 124;
 }
 
+/**
+ * An open call's dirfd, path and flags in their usual form (`AT_FDCWD, "/etc/passwd", O_RDONLY`,
+ * `3, "name", O_WRONLY|O_CREAT`), read in place; `null` for anything else, which
+ * {@link decodeArgs} reads. `at` is where the path is (1 after a dirfd, 0 for `open`, `creat`).
+ * Opens are one call in ten of a busy trace, and decoding every argument of each (a list, a value
+ * object and a flag array per argument) was most of what tracking fds cost.
+ */
 export function simpleOpenArgs(args: string, at: 0 | 1): SimpleOpenArgs | null {
   let i = 0;
   let dirfd: number | null = null;
