@@ -16,35 +16,25 @@ import type { SyscallLineEvent, SyscallResult, Timestamp } from './types.js';
 
 export class CallLine {
   readonly kind = 'syscall' as const;
-  /** The pid the line's prefix carries. */
-  readonly linePid: number | null;
-  /** The joined call's pid: the line's, or the one the joiner gave it (a `-ff` file's). */
-  pid: number | null;
-  readonly time: Timestamp | null;
-  readonly relative: number | null;
-  readonly ip: string | null;
-  readonly syscallNumber: number | null;
-  readonly name: string;
-  readonly duration: number | null;
-  readonly text: string;
-  readonly file: string;
-  readonly line: number;
   readonly form = 'line' as const;
   readonly stop = null;
+  /** The joined call's pid: the line's, or the one the joiner gave it (a `-ff` file's). */
+  pid: number | null;
   private argsText: string | null = null;
-  private resultValue: SyscallResult | null = null;
+  private resultValue: SyscallResult | null;
 
   constructor(
-    pid: number | null,
-    time: Timestamp | null,
-    relative: number | null,
-    ip: string | null,
-    syscallNumber: number | null,
-    name: string,
-    duration: number | null,
-    text: string,
-    file: string,
-    line: number,
+    /** The pid the line's prefix carries. */
+    readonly linePid: number | null,
+    readonly time: Timestamp | null,
+    readonly relative: number | null,
+    readonly ip: string | null,
+    readonly syscallNumber: number | null,
+    readonly name: string,
+    readonly duration: number | null,
+    readonly text: string,
+    readonly file: string,
+    readonly line: number,
     /** `text[argsStart, argsEnd)` is the argument text; `text[resultStart, resultEnd)` the result. */
     private readonly argsStart: number,
     private readonly argsEnd: number,
@@ -53,18 +43,8 @@ export class CallLine {
     /** The result, when the scanner already had to read it (anything but a plain integer). */
     result: SyscallResult | null,
   ) {
+    this.pid = linePid;
     this.resultValue = result;
-    this.linePid = pid;
-    this.pid = pid;
-    this.time = time;
-    this.relative = relative;
-    this.ip = ip;
-    this.syscallNumber = syscallNumber;
-    this.name = name;
-    this.duration = duration;
-    this.text = text;
-    this.file = file;
-    this.line = line;
   }
 
   get args(): string {
