@@ -17,7 +17,7 @@ import {
   scanDigits,
   scanTimeOfDay,
 } from './timestamps.js';
-import { isPlainIntegerAt, parseResult } from './result.js';
+import { parseResult, plainIntegerAt } from './result.js';
 import { CallLine } from './call-line.js';
 import {
   ISSUE_TEXT_LIMIT,
@@ -463,8 +463,8 @@ function splitResult(text: string, argsStart: number, lazy = false): SyscallResu
     let p = eq;
     while (p > argsStart && text.charCodeAt(p - 1) === SPACE) p--;
     if (p > argsStart - 1 && text.charCodeAt(p - 1) === 41 /* ) */ && p - 1 >= argsStart) {
-      // A plain integer (most results) is accepted here as parseResult would accept it.
-      const result = lazy && isPlainIntegerAt(text, eq + 3, end) ? LAZY : parseResult(text.slice(eq + 3, end));
+      // A plain integer with nothing around it (most results) is one parseResult accepts: it can wait.
+      const result = lazy && plainIntegerAt(text, eq + 3, end) !== undefined ? LAZY : parseResult(text.slice(eq + 3, end));
       if (result !== null) {
         split.argsEnd = p - 1;
         split.duration = duration;

@@ -10,7 +10,7 @@ import type { SyscallResult } from './types.js';
 export function parseResult(raw: string): SyscallResult | null {
   const text = raw.trim();
   if (text === '') return null;
-  const plain = plainInteger(text);
+  const plain = plainIntegerAt(text, 0, text.length);
   if (plain !== undefined) return { raw: text, value: plain, valueText: text, errno: null, errnoText: null, aux: null, fdPath: null };
   let tokenEnd = 0;
   while (tokenEnd < text.length && text.charCodeAt(tokenEnd) !== 32 && text.charCodeAt(tokenEnd) !== 60 /* < */) {
@@ -64,34 +64,20 @@ function parseValue(t: string): number | null | undefined {
 }
 
 /**
- * The most common result, a decimal integer and nothing else (`0`, `3`, `832`), read digit by
- * digit; `undefined` for anything else, which {@link parseValue} and the rest read. Octal returns
- * (`022`) and numbers beyond 15 digits are left to it.
+ * The most common result, a decimal integer and nothing else (`0`, `3`, `832`), in
+ * `text[from, to)`, read digit by digit; `undefined` for anything else, which {@link parseValue}
+ * and the rest read. Octal returns (`022`) and numbers beyond 15 digits are left to it.
  */
-function plainInteger(t: string): number | undefined {
-  let i = t.charCodeAt(0) === 45 /* - */ ? 1 : 0;
-  const n = t.length - i;
-  if (n === 0 || n > 15 || (n > 1 && t.charCodeAt(i) === 48)) return undefined;
+export function plainIntegerAt(text: string, from: number, to: number): number | undefined {
+  const negative = text.charCodeAt(from) === 45; /* - */
+  let i = negative ? from + 1 : from;
+  const n = to - i;
+  if (n <= 0 || n > 15 || (n > 1 && text.charCodeAt(i) === 48)) return undefined;
   let v = 0;
-  for (; i < t.length; i++) {
-    const d = t.charCodeAt(i) - 48;
+  for (; i < to; i++) {
+    const d = text.charCodeAt(i) - 48;
     if (d < 0 || d > 9) return undefined;
     v = v * 10 + d;
   }
-  return t.charCodeAt(0) === 45 ? -v : v;
-}
-
-/**
- * Is `text[from, to)` a result {@link plainInteger} reads, with nothing around it? Then
- * `parseResult` of that slice gives a value and nothing else, and can wait until it is asked for.
- */
-export function isPlainIntegerAt(text: string, from: number, to: number): boolean {
-  let i = text.charCodeAt(from) === 45 /* - */ ? from + 1 : from;
-  const n = to - i;
-  if (n <= 0 || n > 15 || (n > 1 && text.charCodeAt(i) === 48)) return false;
-  for (; i < to; i++) {
-    const d = text.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return false;
-  }
-  return true;
+  return negative ? -v : v;
 }
