@@ -17,7 +17,9 @@ import {
   scanDigits,
   scanTimeOfDay,
 } from './timestamps.js';
-import { parseResult, plainIntegerAt } from './result.js';
+import { parseResult } from './result.js';
+import { LAZY, completed, split, splitResult } from './call-tail.js';
+import { fastLine, isNameChar } from './fast-call.js';
 import { CallLine } from './call-line.js';
 import {
   ISSUE_TEXT_LIMIT,
@@ -44,7 +46,7 @@ const SPACE = 32;
 
 /** Parses one line (without its line ending) read from `file` at 1-based `line`. */
 export function parseLine(text: string, file: string, line: number): ParsedLine {
-  return parseLineAs(text, file, line, false);
+  return fastLine(text, file, line, false) ?? parseLineAs(text, file, line, false);
 }
 
 /**
@@ -52,7 +54,15 @@ export function parseLine(text: string, file: string, line: number): ParsedLine 
  * result are read from the line when asked for. Same results otherwise (tested on every fixture).
  */
 export function parseLineLazy(text: string, file: string, line: number): ParsedLine {
-  return parseLineAs(text, file, line, true);
+  return fastLine(text, file, line, true) ?? parseLineAs(text, file, line, true);
+}
+
+/**
+ * The general parser alone, without the fast lane for common call lines (fast-call.ts): the
+ * reference the fast lane is tested against. Not exported from the package.
+ */
+export function parseLineGeneral(text: string, file: string, line: number, lazy: boolean): ParsedLine {
+  return parseLineAs(text, file, line, lazy);
 }
 
 function parseLineAs(text: string, file: string, line: number, lazy: boolean): ParsedLine {
@@ -116,11 +126,6 @@ export function startsWithCall(text: string): boolean {
 }
 
 type Base = LinePrefix & { text: string; file: string; line: number };
-
-/** Characters of a syscall name: `read`, `_llseek`, `syscall_0x1b6`, `????`. */
-function isNameChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 63 || (c >= 65 && c <= 90);
-}
 
 /** The index after the run of name characters at `b`. */
 function nameEnd(text: string, b: number): number {
@@ -346,30 +351,7 @@ function parseResumedLine(text: string, b: number, prefix: LinePrefix, file: str
   const restStart = close + RESUMED_CLOSE.length;
   const result = splitResult(text, restStart) as SyscallResult | null;
   if (result === null) return issue('truncated', 'no ") = RESULT" after the resumed arguments', text, file, line);
-  return completed('resumed', name, text.slice(restStart, split.argsEnd).trimStart(), result, prefix, text, file, line);
-}
-
-/**
- * A call line with its result (`syscall`, or the `resumed` half). Fields written out, not spread
- * from the prefix: these are most lines, and a literal of one shape is cheaper to build than a
- * spread (same keys, same order).
- */
-function completed<K extends 'syscall' | 'resumed'>(kind: K, name: string, args: string, result: SyscallResult, prefix: LinePrefix, text: string, file: string, line: number) {
-  return {
-    kind,
-    name,
-    args,
-    result,
-    duration: split.duration,
-    pid: prefix.pid,
-    time: prefix.time,
-    relative: prefix.relative,
-    ip: prefix.ip,
-    syscallNumber: prefix.syscallNumber,
-    text,
-    file,
-    line,
-  };
+  return completed('resumed', name, text.slice(restStart, split.argsEnd).trimStart(), result, prefix.pid, prefix.time, prefix.relative, prefix.ip, prefix.syscallNumber, text, file, line);
 }
 
 const NOT_A_LINE = 'not a strace line: no "NAME(" call, signal, exit or message';
@@ -393,7 +375,7 @@ function parseCallLine(text: string, b: number, open: number, prefix: LinePrefix
     return new CallLine(prefix.pid, prefix.time, prefix.relative, prefix.ip, prefix.syscallNumber, name, split.duration,
       text, file, line, open + 1, split.argsEnd, split.resultStart, split.resultEnd, result === LAZY ? null : result);
   }
-  return completed('syscall', name, text.slice(open + 1, split.argsEnd), result as SyscallResult, prefix, text, file, line);
+  return completed('syscall', name, text.slice(open + 1, split.argsEnd), result as SyscallResult, prefix.pid, prefix.time, prefix.relative, prefix.ip, prefix.syscallNumber, text, file, line);
 }
 
 /**
@@ -420,85 +402,6 @@ function isSyscallName(name: string): boolean {
   if (name.length === 0 || name.length > 64) return false;
   for (let k = 0; k < name.length; k++) if (!isNameChar(name.charCodeAt(k))) return false;
   return true;
-}
-
-/**
- * What {@link splitResult} found besides the result, read right after it returns: one scratch
- * record instead of an object per line.
- */
-const split = {
-  /** Index of the `)` that closes the argument list. */
-  argsEnd: 0,
-  duration: null as number | null,
-  /** Where the result's text is, when {@link splitResult} returned {@link LAZY}. */
-  resultStart: 0,
-  resultEnd: 0,
-};
-
-/** What {@link splitResult} returns, when asked to be lazy, for a result left in the line. */
-const LAZY = 'lazy';
-
-/**
- * Splits `ARGS) = RESULT [<DURATION>]` from the right: strings in the arguments may hold `) = `
- * (`write(1, "x) = 5", 6) = 6`), but strace escapes nothing after the result, so the last `) = `
- * is the separator. strace pads short calls so that ` = ` lands in column 40:
- * `close(3)                                = 0`.
- */
-function splitResult(text: string, argsStart: number, lazy = false): SyscallResult | typeof LAZY | null {
-  let end = text.length;
-  let duration: number | null = null;
-  // "<0.000012>" — `-T`; "<unavailable>" is part of the result, not a duration.
-  if (text.charCodeAt(end - 1) === 62 /* > */) {
-    const lt = text.lastIndexOf(' <', end - 1);
-    if (lt >= argsStart) {
-      const d = decimalAt(text, lt + 2, end - 1);
-      if (d !== null) {
-        duration = d;
-        end = lt;
-      }
-    }
-  }
-  let eq = text.lastIndexOf(' = ', end - 1);
-  while (eq >= argsStart) {
-    let p = eq;
-    while (p > argsStart && text.charCodeAt(p - 1) === SPACE) p--;
-    if (p > argsStart - 1 && text.charCodeAt(p - 1) === 41 /* ) */ && p - 1 >= argsStart) {
-      // A plain integer with nothing around it (most results) is one parseResult accepts: it can wait.
-      const result = lazy && plainIntegerAt(text, eq + 3, end) !== undefined ? LAZY : parseResult(text.slice(eq + 3, end));
-      if (result !== null) {
-        split.argsEnd = p - 1;
-        split.duration = duration;
-        split.resultStart = eq + 3;
-        split.resultEnd = end;
-        return result;
-      }
-    }
-    eq = text.lastIndexOf(' = ', eq - 1);
-  }
-  return null;
-}
-
-/**
- * `DIGITS.DIGITS` filling `text[from, to)` as a number, or `null`. Scanned rather than sliced and
- * matched: it runs on every `-T` line. Up to 15 digits the integer quotient is exact and, like
- * Number(), correctly rounded; longer ones go through Number().
- */
-function decimalAt(text: string, from: number, to: number): number | null {
-  let whole = 0;
-  let scale = 1;
-  let dot = -1;
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 46 /* . */ && dot < 0) {
-      dot = i;
-      continue;
-    }
-    if (c < 48 || c > 57) return null;
-    whole = whole * 10 + (c - 48);
-    if (dot >= 0) scale *= 10;
-  }
-  if (dot <= from || dot === to - 1) return null;
-  return to - from - 1 > 15 ? Number(text.slice(from, to)) : whole / scale;
 }
 
 /** `-c` table: header, separators, rows and the total row. */

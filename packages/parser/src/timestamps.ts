@@ -30,7 +30,7 @@ export function scanDigits(s: string, pos: number): number {
 }
 
 /** Nanoseconds of a fraction printed with `digits` digits: `"040609"` → 40 609 000. */
-function fractionToNanos(s: string, start: number, end: number): number {
+export function fractionToNanos(s: string, start: number, end: number): number {
   const digits = end - start;
   if (digits === 0) return 0;
   const used = Math.min(digits, 9);

@@ -1,0 +1,114 @@
+/**
+ * A call line's tail, `ARGS) = RESULT <DURATION>`, read from the right. Shared by the general line
+ * parser (parse-line.ts) and its fast lane for common call lines (fast-call.ts).
+ */
+import { parseResult, plainIntegerAt } from './result.js';
+import type { SyscallResult, Timestamp } from './types.js';
+
+const SPACE = 32;
+
+/**
+ * What {@link splitResult} found besides the result, read right after it returns: one scratch
+ * record instead of an object per line.
+ */
+export const split = {
+  /** Index of the `)` that closes the argument list. */
+  argsEnd: 0,
+  duration: null as number | null,
+  /** Where the result's text is, when {@link splitResult} returned {@link LAZY}. */
+  resultStart: 0,
+  resultEnd: 0,
+};
+
+/** What {@link splitResult} returns, when asked to be lazy, for a result left in the line. */
+export const LAZY = 'lazy';
+
+/**
+ * Splits `ARGS) = RESULT [<DURATION>]` from the right: strings in the arguments may hold `) = `
+ * (`write(1, "x) = 5", 6) = 6`), but strace escapes nothing after the result, so the last `) = `
+ * is the separator. strace pads short calls so that ` = ` lands in column 40:
+ * `close(3)                                = 0`.
+ */
+export function splitResult(text: string, argsStart: number, lazy = false): SyscallResult | typeof LAZY | null {
+  let end = text.length;
+  let duration: number | null = null;
+  // "<0.000012>" — `-T`; "<unavailable>" is part of the result, not a duration.
+  if (text.charCodeAt(end - 1) === 62 /* > */) {
+    const lt = text.lastIndexOf(' <', end - 1);
+    if (lt >= argsStart) {
+      const d = decimalAt(text, lt + 2, end - 1);
+      if (d !== null) {
+        duration = d;
+        end = lt;
+      }
+    }
+  }
+  let eq = text.lastIndexOf(' = ', end - 1);
+  while (eq >= argsStart) {
+    let p = eq;
+    while (p > argsStart && text.charCodeAt(p - 1) === SPACE) p--;
+    if (p > argsStart - 1 && text.charCodeAt(p - 1) === 41 /* ) */ && p - 1 >= argsStart) {
+      // A plain integer with nothing around it (most results) is one parseResult accepts: it can wait.
+      const result = lazy && plainIntegerAt(text, eq + 3, end) !== undefined ? LAZY : parseResult(text.slice(eq + 3, end));
+      if (result !== null) {
+        split.argsEnd = p - 1;
+        split.duration = duration;
+        split.resultStart = eq + 3;
+        split.resultEnd = end;
+        return result;
+      }
+    }
+    eq = text.lastIndexOf(' = ', eq - 1);
+  }
+  return null;
+}
+
+/**
+ * `DIGITS.DIGITS` filling `text[from, to)` as a number, or `null`. Scanned rather than sliced and
+ * matched: it runs on every `-T` line. Up to 15 digits the integer quotient is exact and, like
+ * Number(), correctly rounded; longer ones go through Number().
+ */
+function decimalAt(text: string, from: number, to: number): number | null {
+  let whole = 0;
+  let scale = 1;
+  let dot = -1;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46 /* . */ && dot < 0) {
+      dot = i;
+      continue;
+    }
+    if (c < 48 || c > 57) return null;
+    whole = whole * 10 + (c - 48);
+    if (dot >= 0) scale *= 10;
+  }
+  if (dot <= from || dot === to - 1) return null;
+  return to - from - 1 > 15 ? Number(text.slice(from, to)) : whole / scale;
+}
+
+/**
+ * A call line with its result (`syscall`, or the `resumed` half). Fields written out, not spread
+ * from the prefix: these are most lines, and a literal of one shape is cheaper to build than a
+ * spread (same keys, same order).
+ */
+export function completed<K extends 'syscall' | 'resumed'>(
+  kind: K, name: string, args: string, result: SyscallResult,
+  pid: number | null, time: Timestamp | null, relative: number | null, ip: string | null, syscallNumber: number | null,
+  text: string, file: string, line: number,
+) {
+  return {
+    kind,
+    name,
+    args,
+    result,
+    duration: split.duration,
+    pid,
+    time,
+    relative,
+    ip,
+    syscallNumber,
+    text,
+    file,
+    line,
+  };
+}

@@ -1,0 +1,207 @@
+/**
+ * The parser's fast lane: the common call line, whole, unfinished or resumed, read in one pass
+ * from the left and by the shared tail reader from the right, e.g.
+ *
+ *     22001 07:49:43.412416 brk(NULL)         = 0x557948fd3000 <0.000055>
+ *     07:48:51.065918 (+     0.001650) close(3) = 0 <0.000011>
+ *     [pid  4242] 1745377295.040609 read(3,  <unfinished ...>
+ *     4242       0.000021 <... read resumed>"abc", 1024) = 3
+ *
+ * A bare or `[pid N]` pid, a clock (time of day, epoch, or a `-r` delta alone) and a `-r` delta
+ * after the clock, each optional, then `NAME(` or `<... NAME resumed>`. Anything else (`-Y`
+ * comms, `--secontext`, `-i`/`-n`, other body forms, other stop markers, results it must not take)
+ * returns null and goes the general way (parse-line.ts), which reads every line the fast lane
+ * takes the same (tested on every fixture line and on mutated ones).
+ *
+ * The general parser tries each prefix and body form in turn and makes a string for every syscall
+ * name; the fast lane reads the usual prefix in one pass and hands out one string per distinct name.
+ */
+import { LAZY, completed, split, splitResult } from './call-tail.js';
+import { CallLine } from './call-line.js';
+import { EPOCH_MIN, PID_MAX, fractionToNanos } from './timestamps.js';
+import type { ParsedLine, SyscallResult, Timestamp } from './types.js';
+
+const SPACE = 32;
+const UNFINISHED = '<unfinished ...>';
+const RESUMED_OPEN = '<... ';
+const RESUMED_CLOSE = ' resumed>';
+const COLON = 58;
+const DOT = 46;
+
+/** Characters of a syscall name: `read`, `_llseek`, `syscall_0x1b6`, `????`. */
+export function isNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 63 || (c >= 65 && c <= 90);
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/**
+ * Syscall names by a hash of their characters, so that a line's name is found without slicing it
+ * (and the analysis keys its tables by strings whose hash V8 has already computed). Bounded: a
+ * garbage input with endless "names" stops adding to it.
+ */
+const names = new Map<number, string>();
+const MAX_NAMES = 4096;
+
+function nameAt(text: string, b: number, open: number, hash: number): string {
+  const known = names.get(hash);
+  if (known !== undefined && known.length === open - b && text.startsWith(known, b)) return known;
+  const name = text.slice(b, open);
+  if (known === undefined && names.size < MAX_NAMES) names.set(hash, name);
+  return name;
+}
+
+/** The value of the digits `text[from, to)` (at most 15, so the sum is exact). */
+function digitsValue(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let k = from; k < to; k++) n = n * 10 + (text.charCodeAt(k) - 48);
+  return n;
+}
+
+/** The index after the run of digits at `i`. */
+function digitsEnd(text: string, i: number): number {
+  while (isDigit(text.charCodeAt(i))) i++;
+  return i;
+}
+
+/** A fraction's digit count as strace prints it (3, 6 or 9), else 0. */
+function precision(n: number): 0 | 3 | 6 | 9 {
+  return n === 3 || n === 6 || n === 9 ? n : 0;
+}
+
+/**
+ * A common call line, whole (a {@link CallLine} when `lazy`), unfinished or resumed, as the general
+ * parser reads it; or null for the general parser to read.
+ */
+export function fastLine(text: string, file: string, line: number, lazy: boolean): ParsedLine | null {
+  const len = text.length;
+  let i = 0;
+  let pid: number | null = null;
+  let c = text.charCodeAt(0);
+
+  // The pid: "[pid  4242] " or a bare "4242 " (a number followed by ':' or '.' is the clock).
+  if (c === 91 /* [ */) {
+    if (!text.startsWith('[pid ', 0)) return null;
+    let j = 5;
+    while (text.charCodeAt(j) === SPACE) j++;
+    const end = digitsEnd(text, j);
+    if (end === j || end - j > 15 || text.charCodeAt(end) !== 93 /* ] */) return null;
+    pid = digitsValue(text, j, end);
+    i = end + 1;
+  } else if (isDigit(c)) {
+    const end = digitsEnd(text, 0);
+    const after = text.charCodeAt(end);
+    if (after === SPACE) {
+      if (end > 15) return null;
+      pid = digitsValue(text, 0, end);
+      if (pid > PID_MAX) return null;
+      i = end;
+    } else if (after !== COLON && after !== DOT) {
+      return null;
+    }
+  } else if (c !== SPACE && c !== 60 /* < */ && !isNameChar(c)) {
+    return null;
+  }
+  while (text.charCodeAt(i) === SPACE) i++;
+
+  // The clock: "11:01:35" with 0, 3, 6 or 9 fraction digits (`-t`, `-tt`), an epoch time
+  // ("1745377295.040609", `-ttt`) or, alone, a `-r` delta ("     0.000021"); then one space.
+  let time: Timestamp | null = null;
+  let relative: number | null = null;
+  if (isDigit(text.charCodeAt(i))) {
+    let end: number;
+    let sec: number;
+    const timeOfDay = text.charCodeAt(i + 2) === COLON && text.charCodeAt(i + 5) === COLON;
+    if (timeOfDay) {
+      const h = twoDigits(text, i);
+      const m = twoDigits(text, i + 3);
+      const s = twoDigits(text, i + 6);
+      if (h < 0 || m < 0 || s < 0 || h > 23 || m > 59 || s > 60) return null;
+      sec = h * 3600 + m * 60 + s;
+      end = i + 8;
+    } else {
+      end = digitsEnd(text, i);
+      if (end - i > 15) return null;
+      sec = digitsValue(text, i, end);
+    }
+    let nsec = 0;
+    let digits: 0 | 3 | 6 | 9 = 0;
+    if (text.charCodeAt(end) === DOT) {
+      const fracEnd = digitsEnd(text, end + 1);
+      digits = precision(fracEnd - end - 1);
+      if (digits === 0) return null;
+      nsec = fractionToNanos(text, end + 1, fracEnd);
+      end = fracEnd;
+    }
+    if (text.charCodeAt(end) !== SPACE) return null;
+    if (timeOfDay) time = { sec, nsec, digits, clock: 'time-of-day' };
+    else if (sec >= EPOCH_MIN) time = { sec, nsec, digits, clock: 'epoch' };
+    else if (digits >= 6) relative = sec + nsec / 1e9;
+    else return null;
+    i = end + 1;
+
+    // "(+     0.000021) ": `-r` with a timestamp.
+    if (time !== null && text.charCodeAt(i) === 40 /* ( */) {
+      if (text.charCodeAt(i + 1) !== 43 /* + */) return null;
+      let j = i + 2;
+      while (text.charCodeAt(j) === SPACE) j++;
+      const intEnd = digitsEnd(text, j);
+      if (intEnd === j || intEnd - j > 15 || text.charCodeAt(intEnd) !== DOT) return null;
+      const fracEnd = digitsEnd(text, intEnd + 1);
+      if (precision(fracEnd - intEnd - 1) === 0) return null;
+      if (text.charCodeAt(fracEnd) !== 41 /* ) */ || text.charCodeAt(fracEnd + 1) !== SPACE) return null;
+      relative = digitsValue(text, j, intEnd) + fractionToNanos(text, intEnd + 1, fracEnd) / 1e9;
+      i = fracEnd + 2;
+    }
+  }
+
+  // The body: `NAME(` or `<... NAME resumed>`, the name at most 64 characters.
+  while (text.charCodeAt(i) === SPACE) i++;
+  const resumed = text.charCodeAt(i) === 60 /* < */;
+  if (resumed && !text.startsWith(RESUMED_OPEN, i)) return null;
+  const b = resumed ? i + RESUMED_OPEN.length : i;
+  let hash = 0;
+  for (i = b; i < len; i++) {
+    const k = text.charCodeAt(i);
+    if (!isNameChar(k)) break;
+    hash = (Math.imul(hash, 31) + k) | 0;
+  }
+  if (i === b || i - b > 64) return null;
+  const nameEnd = i;
+
+  if (resumed) {
+    // `<... read resumed>"abc", 1024) = 3`: the name ends at the first " resumed>" (a name has no space).
+    if (!text.startsWith(RESUMED_CLOSE, nameEnd)) return null;
+    const rest = nameEnd + RESUMED_CLOSE.length;
+    const result = splitResult(text, rest);
+    if (result === null || result === LAZY) return null;
+    return completed('resumed', nameAt(text, b, nameEnd, hash), text.slice(rest, split.argsEnd).trimStart(), result,
+      pid, time, relative, null, null, text, file, line);
+  }
+  if (text.charCodeAt(nameEnd) !== 40 /* ( */) return null;
+  const open = nameEnd;
+  // A line ending in "...>" ends in a stop marker (`<unfinished ...>`) or is left to the general
+  // parser; a `-T` duration ends in a digit.
+  if (text.charCodeAt(len - 1) === 62 /* > */ && text.charCodeAt(len - 2) === DOT) {
+    if (!text.endsWith(UNFINISHED)) return null;
+    return { kind: 'unfinished', name: nameAt(text, b, open, hash), args: text.slice(open + 1, len - UNFINISHED.length).trimEnd(),
+      stop: 'unfinished', newPid: null, pid, time, relative, ip: null, syscallNumber: null, text, file, line };
+  }
+  const result = splitResult(text, open + 1, lazy);
+  if (result === null) return null;
+  const name = nameAt(text, b, open, hash);
+  if (lazy) {
+    return new CallLine(pid, time, relative, null, null, name, split.duration, text, file, line,
+      open + 1, split.argsEnd, split.resultStart, split.resultEnd, result === LAZY ? null : result);
+  }
+  return completed('syscall', name, text.slice(open + 1, split.argsEnd), result as SyscallResult, pid, time, relative, null, null, text, file, line);
+}
+
+/** The two-digit number at `i`, or -1. */
+function twoDigits(text: string, i: number): number {
+  const a = text.charCodeAt(i) - 48;
+  const b = text.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
