@@ -31,6 +31,7 @@ import type { Input } from './inputs.js';
 import type { CliIo } from './io.js';
 import type { Progress } from './progress.js';
 import { readInput } from './read-set.js';
+import { workerResourceLimits } from './young-generation.js';
 
 /**
  * Below this many bytes a set is read on one thread: threads cost about 0.9 s of CPU to start and
@@ -122,7 +123,8 @@ export function raiseFlag(stop: SharedArrayBuffer): void {
  * `lost` (after the last part that changes nothing; the delay lets a message in flight arrive first).
  */
 function startWorker(setup: WorkerSetup, reply: (m: WorkerReply) => void, lost: (err: Error) => void): Worker {
-  const w = new Worker(WORKER, { workerData: setup });
+  const resourceLimits = workerResourceLimits();
+  const w = new Worker(WORKER, { workerData: setup, ...(resourceLimits === undefined ? {} : { resourceLimits }) });
   w.on('message', reply);
   w.on('error', lost);
   w.on('exit', (code) => setImmediate(() => lost(new Error(`a worker thread stopped (exit code ${code}) before it finished`))));
