@@ -116,7 +116,10 @@ export class StreamClock {
       this.relNs += Math.round(ev.relative * 1e9);
     }
     const sec = Math.floor(this.relNs / 1e9);
-    const time: Timestamp = { sec, nsec: this.relNs - sec * 1e9, digits: 6, clock: 'relative' };
+    const nsec = this.relNs - sec * 1e9;
+    // A small integer, as the parser's timestamps hold it (see its addSeconds): a double here
+    // would make V8 convert every timestamp the parser makes.
+    const time: Timestamp = { sec, nsec: (nsec | 0) === nsec ? nsec | 0 : nsec, digits: 6, clock: 'relative' };
     // A lazy call's fields are not its own: a spread would lose them.
     return { ...(ev instanceof CallLine ? plainCallLine(ev) : ev), time };
   }
