@@ -19,8 +19,9 @@ import type {
 } from './types.js';
 import { addSeconds } from './timestamps.js';
 import { CallLine } from './call-line.js';
+import { JoinedCall, joinArgs } from './joined-call.js';
 
-export { addSeconds };
+export { addSeconds, joinArgs };
 
 /** How a joined call was assembled. */
 export type CallForm =
@@ -69,13 +70,6 @@ export type PassThroughEvent = Exclude<LineEvent, SyscallLineEvent | UnfinishedE
 /** What the joiner emits. */
 export type JoinedEvent = SyscallEvent | PassThroughEvent;
 
-/** Joins both halves' argument text: `3,` + `"abc", 1024` → `3, "abc", 1024`. */
-export function joinArgs(first: string, second: string): string {
-  if (first === '') return second;
-  if (second === '') return first;
-  return `${first} ${second}`;
-}
-
 function fromLine(ev: SyscallLineEvent, pid: number | null): SyscallEvent {
   if (ev instanceof CallLine) {
     // A lazy line is its own joined call (see call-line.ts): only its pid may change.
@@ -101,7 +95,11 @@ function fromLine(ev: SyscallLineEvent, pid: number | null): SyscallEvent {
   };
 }
 
-function fromPair(u: UnfinishedEvent, r: ResumedEvent, pid: number | null): SyscallEvent {
+function fromPair(u: UnfinishedEvent, r: ResumedEvent, pid: number | null, lazy: boolean): SyscallEvent {
+  if (lazy) {
+    return new JoinedCall(pid, r.name, u.args, r.args, r.result, u.time, u.time && r.duration !== null ? addSeconds(u.time, r.duration) : r.time,
+      r.duration, u.relative, u.file, u.line, r.line, u.text);
+  }
   return {
     kind: 'syscall',
     pid,
@@ -244,6 +242,12 @@ export class Joiner {
   /** The pending unprefixed call was made while {@link leading}. */
   private leadingPending = false;
 
+  /**
+   * Join a call's two halves as a {@link JoinedCall}, whose argument text is joined when asked
+   * for: for readers that read fields (the analysis), as `ReadOptions.lazy` is for the parser.
+   */
+  lazy = false;
+
   constructor(private readonly defaultPid: number | null = null) {}
 
   /**
@@ -350,7 +354,7 @@ export class Joiner {
         const u = this.pending.get(pid);
         if (u !== undefined && u.name === ev.name) {
           this.pending.delete(pid);
-          return [fromPair(u, ev, pid)];
+          return [fromPair(u, ev, pid, this.lazy)];
         }
         return this.flushThen(pid, fromResumed(ev, pid));
       }
@@ -418,12 +422,17 @@ function withPid<T extends PassThroughEvent>(
   return ev.pid === pid ? ev : { ...ev, pid };
 }
 
-/** Joins a whole list of parsed lines (tests, small inputs); issues are returned separately. */
+/**
+ * Joins a whole list of parsed lines (tests, small inputs); issues are returned separately.
+ * `lazy`: split calls come as {@link JoinedCall}s (see {@link Joiner.lazy}).
+ */
 export function joinAll(
   parsed: readonly ParsedLine[],
   defaultPid: number | null = null,
+  options: { readonly lazy?: boolean } = {},
 ): { events: JoinedEvent[]; issues: ParseIssue[] } {
   const j = new Joiner(defaultPid);
+  j.lazy = options.lazy ?? false;
   const events: JoinedEvent[] = [];
   const issues: ParseIssue[] = [];
   for (const p of parsed) {

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   CallLine,
+  JoinedCall,
   failed,
   joinAll,
   parseChunksSync,
@@ -26,9 +27,9 @@ function plain(r: ParsedLine): ParsedLine {
   return r instanceof CallLine ? plainCallLine(r) : r;
 }
 
-/** A joined lazy call as the joiner's plain object for a one-line call. */
+/** A joined lazy call as the joiner's plain object. */
 function plainJoined(e: JoinedEvent): JoinedEvent {
-  if (!(e instanceof CallLine)) return e;
+  if (!(e instanceof CallLine) && !(e instanceof JoinedCall)) return e;
   const call: SyscallEvent = {
     kind: 'syscall',
     pid: e.pid,
@@ -65,9 +66,11 @@ describe('lazy one-line calls', () => {
     }
     const pid = pidFromFileName(name);
     const joinedEager = joinAll(eager, pid);
-    const joinedLazy = joinAll(parseChunksSync([f.bytes], name, { lazy: true }), pid);
+    const joinedLazy = joinAll(parseChunksSync([f.bytes], name, { lazy: true }), pid, { lazy: true });
     expect(joinedLazy.events.map(plainJoined)).toStrictEqual(joinedEager.events);
     expect(joinedLazy.issues).toStrictEqual(joinedEager.issues);
+    // Every split call the plain joiner joined, the lazy one made a JoinedCall of.
+    expect(joinedLazy.events.filter((e) => e instanceof JoinedCall).length).toBe(joinedEager.events.filter((e) => e.kind === 'syscall' && e.form === 'joined').length);
   });
 
   it('are what most call lines of the fixtures become', () => {

@@ -16,6 +16,7 @@ import {
   createsThread,
   execInfo,
   formatTimestamp,
+  leadingArgs,
   secondsBetween,
   spanOf,
   type ExecInfo,
@@ -348,7 +349,9 @@ export class TraceSetAnalyzer {
       }
       s.parsed++;
       if (raw instanceof CallLine && s.clock.settled(raw)) {
-        // Most lines: a call on the set's clock, which usually completes only itself.
+        // Most lines: a call on the set's clock, which usually completes only itself. A stream
+        // read lazily is joined lazily too (the analysis reads only fields).
+        s.joiner.lazy = true;
         const done = s.joiner.pushCall(raw);
         if (s.joiner.unnamed !== null) this.nameUnnamed(s, s.joiner.unnamed);
         if (Array.isArray(done)) for (const ev of done) this.dispatch(s, ev);
@@ -589,7 +592,7 @@ export class TraceSetAnalyzer {
   private execOf(task: Task, ev: SyscallEvent): ExecInfo | null {
     const info = execInfo(ev);
     if (info === null || info.path !== '') return info;
-    const fd = leadingInt(ev.args);
+    const fd = leadingInt(leadingArgs(ev));
     const path = (fd === null ? null : task.fds.get(fd)) ?? info.argv[0] ?? '';
     return { ...info, path };
   }

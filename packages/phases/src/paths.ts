@@ -3,7 +3,7 @@
  * fds are tracked (from `open*` results, `dup*`, `close`, and `-y` annotations when present) to say
  * that NAME lives under `/run/s6/container_environment:envdump:kKJJPk`.
  */
-import { decodeArgs, type ArgValue, type SyscallEvent } from '@strace-gaps/parser';
+import { decodeArgs, leadingArgs, type ArgValue, type SyscallEvent } from '@strace-gaps/parser';
 
 /** Most tasks hold a few dozen fds; a cap keeps a leaking process from growing the table without end. */
 const MAX_FDS = 4096;
@@ -188,7 +188,7 @@ export class FdTable {
     }
     switch (name) {
       case 'close': {
-        const fd = leadingInt(ev.args);
+        const fd = leadingInt(leadingArgs(ev));
         if (fd !== null) this.fds.delete(fd);
         return null;
       }
@@ -200,7 +200,7 @@ export class FdTable {
         const ret = ev.result?.value ?? null;
         if (ret === null || ret < 0) return null;
         if ((name === 'fcntl' || name === 'fcntl64') && !/^\S+,\s*F_DUPFD/.test(ev.args)) return null;
-        const from = leadingInt(ev.args);
+        const from = leadingInt(leadingArgs(ev));
         const path = from === null ? undefined : this.fds.get(from);
         if (path !== undefined) this.set(ret, path);
         return null;
@@ -213,7 +213,7 @@ export class FdTable {
         return null;
       case 'fchdir':
         if (ev.result?.value === 0) {
-          const fd = leadingInt(ev.args);
+          const fd = leadingInt(leadingArgs(ev));
           const p = fd === null ? undefined : this.fds.get(fd);
           if (p !== undefined) this.cwd = p;
         }
@@ -226,7 +226,7 @@ export class FdTable {
   /** The fd a call operates on (its first argument), if it is one of this table's. */
   fdOf(ev: SyscallEvent): number | null {
     if (this.map === null) return null;
-    const fd = leadingInt(ev.args);
+    const fd = leadingInt(leadingArgs(ev));
     return fd !== null && this.map.has(fd) ? fd : null;
   }
 }

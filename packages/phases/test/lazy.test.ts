@@ -1,14 +1,15 @@
 /**
  * The CLI's analysis reads lazy one-line calls (the parser's `ReadOptions.lazy`); the report must be
  * the one the plain events give, on every fixture set. Open calls' arguments read in place must be
- * what decodeArgs reads.
+ * what decodeArgs reads, and a lazily joined call's first argument what its joined text starts with.
  */
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { decodeArgs, parseChunksSync, pidFromFileName } from '@strace-gaps/parser';
+import { JoinedCall, decodeArgs, joinAll, leadingArgs, parseChunksSync, pidFromFileName } from '@strace-gaps/parser';
 import { TraceSetAnalyzer, buildGapReport, buildInputReport, simpleOpenArgs } from '@strace-gaps/phases';
 import { fixtureSets, traceBytes } from '../../parser/test/helpers/fixtures.js';
+import { leadingInt } from '../src/paths.js';
 
 function report(files: readonly string[], lazy: boolean): string {
   const a = new TraceSetAnalyzer();
@@ -81,6 +82,37 @@ describe('simpleOpenArgs', () => {
         same(args, o.at);
       }),
       { numRuns: 5000 },
+    );
+  });
+});
+
+describe('leadingArgs', () => {
+  const joined = (first: string, second: string) =>
+    new JoinedCall(1, 'read', first, second, { raw: '0', value: 0, valueText: '0', errno: null, errnoText: null, aux: null, fdPath: null }, null, null, null, null, 'f', 1, 2, '');
+
+  it("gives every joined call of the fixtures the first argument of its joined text", () => {
+    let calls = 0;
+    for (const set of fixtureSets()) {
+      for (const f of set.files) {
+        const name = basename(f);
+        for (const e of joinAll(parseChunksSync([traceBytes(f)], name, { lazy: true }), pidFromFileName(name), { lazy: true }).events) {
+          if (!(e instanceof JoinedCall)) continue;
+          calls++;
+          expect(leadingInt(leadingArgs(e))).toBe(leadingInt(e.args));
+        }
+      }
+    }
+    expect(calls).toBeGreaterThan(1_000);
+  });
+
+  it('agrees with the joined text on generated halves', () => {
+    const text = fc.string({ maxLength: 20, unit: fc.constantFrom(' ', '\t', '\u00a0', '-', '0', '1', '7', '9', ',', 'x', '"', '(') });
+    fc.assert(
+      fc.property(text, text, (first, second) => {
+        const e = joined(first, second);
+        expect(leadingInt(leadingArgs(e))).toBe(leadingInt(e.args));
+      }),
+      { numRuns: 20_000 },
     );
   });
 });

@@ -9,7 +9,7 @@ import { formatCount, formatSeconds } from '../format.js';
 import type { Call, LineRef } from '../model.js';
 import { basename, leadingInt } from '../paths.js';
 import type { Task } from '../task.js';
-import { decodeArgs, type ArgValue } from '@strace-gaps/parser';
+import { decodeArgs, leadingArgs, type ArgValue } from '@strace-gaps/parser';
 import { isServiceLink } from './service-links.js';
 
 const ENVDUMP_DIR = /:envdump:[^/]+$/;
@@ -154,7 +154,7 @@ export function envDump(): PhaseDetector {
             return;
           }
           if (dump === null) return;
-          if (dump.varFd !== null && task.fds.fdOf(ev) === null && leadingInt(ev.args) === dump.varFd) {
+          if (dump.varFd !== null && task.fds.fdOf(ev) === null && leadingInt(leadingArgs(ev)) === dump.varFd) {
             // close(fd) of the variable's file: the fd is already gone from the table.
             dump.lastVarEnd = call.t1 ?? call.t0 ?? dump.lastVarEnd;
             dump.varFd = null;

@@ -3,6 +3,7 @@
  * each (`openat+write+close`), collapsed into one phase: "4,013× openat+fcntl+fcntl+write+close
  * under /run/s6/… in 5.8 s". Any directory, not only s6's.
  */
+import { leadingArgs } from '@strace-gaps/parser';
 import type { DetectorContext, PhaseDetector, TaskWatcher } from '../detector.js';
 import { formatCount, formatSeconds } from '../format.js';
 import type { Call, Phase } from '../model.js';
@@ -90,7 +91,7 @@ export function repeatedFiles(): PhaseDetector {
             return;
           }
           if (run === null) return;
-          if (run.fd !== null && leadingInt(call.ev.args) === run.fd) {
+          if (run.fd !== null && leadingInt(leadingArgs(call.ev)) === run.fd) {
             if (run.calls.length < MAX_PATTERN) run.calls.push(call.ev.name);
             run.last = call;
             if (call.ev.name === 'close') endFile(run);
