@@ -49,8 +49,12 @@ function nameAt(text: string, b: number, open: number, hash: number): string {
   const known = names.get(hash);
   if (known !== undefined && known.length === open - b && text.startsWith(known, b)) return known;
   const name = text.slice(b, open);
-  if (known === undefined && names.size < MAX_NAMES) names.set(hash, name);
-  return name;
+  if (known !== undefined || names.size >= MAX_NAMES) return name;
+  // V8 makes a slice of 13 or more characters a view that keeps its whole line alive: the table
+  // keeps a copy (a JSON round trip makes one), once per distinct name.
+  const own = name.length < 13 ? name : (JSON.parse(JSON.stringify(name)) as string);
+  names.set(hash, own);
+  return own;
 }
 
 /** The value of the digits `text[from, to)` (at most 15, so the sum is exact). */
