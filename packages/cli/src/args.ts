@@ -83,7 +83,7 @@ export const OPTIONS = {
     alias: 'j',
     type: 'number',
     requiresArg: true,
-    describe: 'Threads to read on (default: one per core, at most 4, when the input adds up to 256 MB or more, and for one file only with 3 cores or more; 1 reads on one thread). A set of files is shared out by file; one plain -f file by pid, each thread parsing its pids\' lines. The report is the same either way',
+    describe: 'Threads to read on (default: one per core, at most 4, when the input adds up to 256 MB or more; 1 reads on one thread). A set of files is shared out by file; one plain -f file by pid, each thread parsing its pids\' lines. The report is the same either way',
   },
   'max-issues': {
     type: 'number',

@@ -46,14 +46,12 @@ export const PARALLEL_MIN_BYTES = 256 * 1024 * 1024;
 const MAX_AUTO_JOBS = 4;
 /**
  * Threads a file split by pid needs before it is split by default. Every thread reads and scans
- * all of the file (in a share's profile, about a tenth of a single pass), so two threads do about
- * 0.55 of the work each; on the 2-core machine the project is measured on, two busy threads each
- * run about 1.35 times slower than one alone, and `f-1g` ran 0.88–1.20 times as fast as on one
- * thread. With three threads each does about 0.4 of the work, which should win even there; that is
- * an estimate, not a measurement (no machine with more cores was at hand). `--jobs` asks for it
- * on any machine.
+ * all of the file, so two threads do more than half of the work each, and on the 2-core machine
+ * the project is measured on two busy threads each run 1.3–1.5 times slower than one alone.
+ * `f-1g` once ran 0.88–1.20 times as fast on two threads as on one; since the parser's fast lane
+ * and the workers' smaller young generation (docs/performance.md), 1.31–1.39 times, in 4 runs.
  */
-const MIN_AUTO_PID_JOBS = 3;
+const MIN_AUTO_PID_JOBS = 2;
 
 /** How every worker reads (its `workerData`). */
 export interface WorkerSetup {

@@ -3,8 +3,8 @@
  * multi-file capture and every single `-f` file (split by pid), and the same errors. Workers run
  * the built worker (dist/worker.js; the test script builds first).
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -166,6 +166,26 @@ describe('how a set is shared', () => {
     const custom = new TraceSetAnalyzer({ detectors: [{ id: 'x', watch: () => null, state: () => null, merge() {} }] });
     expect(jobsFor([plain], { jobs: 3 }, cwd, custom)).toEqual(one);
     expect(jobsFor(files, { jobs: 3 }, cwd, custom)).toEqual({ jobs: 3, by: 'file' });
+  });
+
+  it('one per core (at most 4) by default for 256 MB or more, by file or, for one file, by pid', () => {
+    if (!BUILT) return;
+    // Sparse files: the choice reads only their sizes and first bytes.
+    const dir = mkdtempSync(join(tmpdir(), 'strace-gaps-jobs-'));
+    const big = (name: string) => {
+      const path = join(dir, name);
+      writeFileSync(path, '');
+      truncateSync(path, 300 * 1024 * 1024);
+      return { kind: 'file' as const, path };
+    };
+    try {
+      const cores = Math.min(availableParallelism(), 4);
+      const expected = (by: string) => (cores >= 2 ? { jobs: cores, by } : { jobs: 1, by: 'file' });
+      expect(jobsFor([big('one.log')], { jobs: null }, dir)).toEqual(expected('pid'));
+      expect(jobsFor([big('s.out.1'), big('s.out.2'), big('s.out.3'), big('s.out.4')], { jobs: null }, dir)).toEqual(expected('file'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('--jobs must be a whole number ≥ 1', async () => {
