@@ -72,7 +72,8 @@ export class GapTracker {
   call(call: Call): void {
     const t0 = call.t0;
     if (t0 === null) return;
-    this.closeWait(t0, () => this.ref(call));
+    // Only with a wait open: a closure made for every call was 16 of the 711 MB allocated on f-100m.
+    if (this.wait !== null) this.closeWait(t0, () => this.ref(call));
     const prev = this.prev;
     if (prev !== null) {
       const seconds = t0 - this.prevEnd;
