@@ -1,7 +1,7 @@
 /** "Never throws, every line accounted for", on mutated real lines and on random input. */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { joinAll, parseChunksSync, parseLine } from '@strace-gaps/parser';
+import { joinAll, parseChunksSync, parseLine, parseResult } from '@strace-gaps/parser';
 import { fixtureSets, traceBytes } from './helpers/fixtures.js';
 
 // A sample of real lines of every form, from every fixture set.
@@ -94,5 +94,49 @@ describe('parseLine never throws', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('parseResult', () => {
+  // The two expressions that read an errno, as the parser first wrote them: the scanner that
+  // replaced them must read every tail as they do.
+  const ERRNO_AND_TEXT = /^(E[A-Z0-9_]+) \(([^)]*)\)/;
+  const ERRNO_ALONE = /^E[A-Z0-9_]+$/;
+  const tailChars = fc.constantFrom('E', 'N', 'O', 'A', 'Z', '_', '0', '9', ' ', '(', ')', 'x', 'e', '-', '?', '<', '>', '\t');
+
+  it('reads an errno and its text as the expressions do', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('-1', '?', '0', '3', '0x10'), fc.string({ maxLength: 24, unit: tailChars }), (value, rest) => {
+        const r = parseResult(`${value} ${rest}`);
+        if (r === null || r.fdPath !== null) return;
+        let tail = `${value} ${rest}`.trim().slice(r.valueText.length).trimStart();
+        let errno: string | null = null;
+        let errnoText: string | null = null;
+        const m = ERRNO_AND_TEXT.exec(tail);
+        const negative = r.value === null || r.value < 0;
+        if (m && negative) {
+          errno = m[1] as string;
+          errnoText = m[2] as string;
+          tail = tail.slice(m[0].length).trimStart();
+        } else if (ERRNO_ALONE.test(tail) && negative) {
+          errno = tail;
+          tail = '';
+        }
+        expect([r.errno, r.errnoText, r.aux]).toStrictEqual([errno, errnoText, tail === '' ? null : tail]);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('reads the usual forms', () => {
+    expect(parseResult('-1 ENOENT (No such file or directory)')).toMatchObject({ value: -1, errno: 'ENOENT', errnoText: 'No such file or directory', aux: null });
+    expect(parseResult('? ERESTARTSYS (To be restarted if SA_RESTART is set)')).toMatchObject({ value: null, errno: 'ERESTARTSYS', aux: null });
+    expect(parseResult('-1 EAGAIN')).toMatchObject({ value: -1, errno: 'EAGAIN', errnoText: null, aux: null });
+    expect(parseResult('-1 EINTR (Interrupted system call)  (restarted)')).toMatchObject({ errno: 'EINTR', aux: '(restarted)' });
+    expect(parseResult('0 (Timeout)')).toMatchObject({ value: 0, errno: null, aux: '(Timeout)' });
+    expect(parseResult('-1 E (x)')).toMatchObject({ value: -1, errno: null, aux: 'E (x)' });
+    expect(parseResult('-0')).toMatchObject({ value: -0, valueText: '-0' });
+    expect(parseResult('-01 x')).toMatchObject({ value: -1, aux: 'x' });
+    expect(parseResult('022 x')).toMatchObject({ value: 0o22, aux: 'x' });
   });
 });
