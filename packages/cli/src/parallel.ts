@@ -49,7 +49,7 @@ const MAX_AUTO_JOBS = 4;
  * all of the file, so two threads do more than half of the work each, and on the 2-core machine
  * the project is measured on two busy threads each run 1.3–1.5 times slower than one alone.
  * `f-1g` once ran 0.88–1.20 times as fast on two threads as on one; since the parser's fast lane
- * and the workers' smaller young generation (docs/performance.md), 1.31–1.39 times, in 4 runs.
+ * and the workers' smaller young generation (docs/performance.md), 1.24–1.39 times, in 5 runs.
  */
 const MIN_AUTO_PID_JOBS = 2;
 
