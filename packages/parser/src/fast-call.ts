@@ -18,7 +18,7 @@
  */
 import { LAZY, completed, split, splitResult } from './call-tail.js';
 import { CallLine } from './call-line.js';
-import { EPOCH_MIN, PID_MAX, fractionToNanos } from './timestamps.js';
+import { EPOCH_MIN, PID_MAX, digitsValue, fractionToNanos, isDigit, precisionOf, scanDigits, twoDigits } from './timestamps.js';
 import type { ParsedLine, SyscallResult, Timestamp } from './types.js';
 
 const SPACE = 32;
@@ -31,10 +31,6 @@ const DOT = 46;
 /** Characters of a syscall name: `read`, `_llseek`, `syscall_0x1b6`, `????`. */
 export function isNameChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 63 || (c >= 65 && c <= 90);
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
 }
 
 /**
@@ -57,24 +53,6 @@ function nameAt(text: string, b: number, open: number, hash: number): string {
   return own;
 }
 
-/** The value of the digits `text[from, to)` (at most 15, so the sum is exact). */
-function digitsValue(text: string, from: number, to: number): number {
-  let n = 0;
-  for (let k = from; k < to; k++) n = n * 10 + (text.charCodeAt(k) - 48);
-  return n;
-}
-
-/** The index after the run of digits at `i`. */
-function digitsEnd(text: string, i: number): number {
-  while (isDigit(text.charCodeAt(i))) i++;
-  return i;
-}
-
-/** A fraction's digit count as strace prints it (3, 6 or 9), else 0. */
-function precision(n: number): 0 | 3 | 6 | 9 {
-  return n === 3 || n === 6 || n === 9 ? n : 0;
-}
-
 /**
  * A common call line, whole (a {@link CallLine} when `lazy`), unfinished or resumed, as the general
  * parser reads it; or null for the general parser to read.
@@ -90,12 +68,12 @@ export function fastLine(text: string, file: string, line: number, lazy: boolean
     if (!text.startsWith('[pid ', 0)) return null;
     let j = 5;
     while (text.charCodeAt(j) === SPACE) j++;
-    const end = digitsEnd(text, j);
+    const end = scanDigits(text, j);
     if (end === j || end - j > 15 || text.charCodeAt(end) !== 93 /* ] */) return null;
     pid = digitsValue(text, j, end);
     i = end + 1;
   } else if (isDigit(c)) {
-    const end = digitsEnd(text, 0);
+    const end = scanDigits(text, 0);
     const after = text.charCodeAt(end);
     if (after === SPACE) {
       if (end > 15) return null;
@@ -126,16 +104,17 @@ export function fastLine(text: string, file: string, line: number, lazy: boolean
       sec = h * 3600 + m * 60 + s;
       end = i + 8;
     } else {
-      end = digitsEnd(text, i);
+      end = scanDigits(text, i);
       if (end - i > 15) return null;
       sec = digitsValue(text, i, end);
     }
     let nsec = 0;
     let digits: 0 | 3 | 6 | 9 = 0;
     if (text.charCodeAt(end) === DOT) {
-      const fracEnd = digitsEnd(text, end + 1);
-      digits = precision(fracEnd - end - 1);
-      if (digits === 0) return null;
+      const fracEnd = scanDigits(text, end + 1);
+      const d = precisionOf(fracEnd - end - 1);
+      if (!d) return null;
+      digits = d;
       nsec = fractionToNanos(text, end + 1, fracEnd);
       end = fracEnd;
     }
@@ -151,10 +130,10 @@ export function fastLine(text: string, file: string, line: number, lazy: boolean
       if (text.charCodeAt(i + 1) !== 43 /* + */) return null;
       let j = i + 2;
       while (text.charCodeAt(j) === SPACE) j++;
-      const intEnd = digitsEnd(text, j);
+      const intEnd = scanDigits(text, j);
       if (intEnd === j || intEnd - j > 15 || text.charCodeAt(intEnd) !== DOT) return null;
-      const fracEnd = digitsEnd(text, intEnd + 1);
-      if (precision(fracEnd - intEnd - 1) === 0) return null;
+      const fracEnd = scanDigits(text, intEnd + 1);
+      if (!precisionOf(fracEnd - intEnd - 1)) return null;
       if (text.charCodeAt(fracEnd) !== 41 /* ) */ || text.charCodeAt(fracEnd + 1) !== SPACE) return null;
       relative = digitsValue(text, j, intEnd) + fractionToNanos(text, intEnd + 1, fracEnd) / 1e9;
       i = fracEnd + 2;
@@ -201,11 +180,4 @@ export function fastLine(text: string, file: string, line: number, lazy: boolean
       open + 1, split.argsEnd, split.resultStart, split.resultEnd, result === LAZY ? null : result);
   }
   return completed('syscall', name, text.slice(open + 1, split.argsEnd), result as SyscallResult, pid, time, relative, null, null, text, file, line);
-}
-
-/** The two-digit number at `i`, or -1. */
-function twoDigits(text: string, i: number): number {
-  const a = text.charCodeAt(i) - 48;
-  const b = text.charCodeAt(i + 1) - 48;
-  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }

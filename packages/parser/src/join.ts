@@ -96,10 +96,8 @@ function fromLine(ev: SyscallLineEvent, pid: number | null): SyscallEvent {
 }
 
 function fromPair(u: UnfinishedEvent, r: ResumedEvent, pid: number | null, lazy: boolean): SyscallEvent {
-  if (lazy) {
-    return new JoinedCall(pid, r.name, u.args, r.args, r.result, u.time, u.time && r.duration !== null ? addSeconds(u.time, r.duration) : r.time,
-      r.duration, u.relative, u.file, u.line, r.line, u.text);
-  }
+  const end = u.time && r.duration !== null ? addSeconds(u.time, r.duration) : r.time;
+  if (lazy) return new JoinedCall(pid, r.name, u.args, r.args, r.result, u.time, end, r.duration, u.relative, u.file, u.line, r.line, u.text);
   return {
     kind: 'syscall',
     pid,
@@ -107,7 +105,7 @@ function fromPair(u: UnfinishedEvent, r: ResumedEvent, pid: number | null, lazy:
     args: joinArgs(u.args, r.args),
     result: r.result,
     start: u.time,
-    end: u.time && r.duration !== null ? addSeconds(u.time, r.duration) : r.time,
+    end,
     duration: r.duration,
     relative: u.relative,
     form: 'joined',

@@ -12,6 +12,7 @@
 import {
   EPOCH_MIN,
   PID_MAX,
+  digitsValue,
   epochTimestamp,
   scanDecimal,
   scanDigits,
@@ -162,14 +163,6 @@ const scanned: MutablePrefix = { pid: null, time: null, relative: null, ip: null
 /** Reads the pid, timestamp, `-r` delta, `-i` and `-n` fields; each may be absent. */
 export function scanPrefix(text: string): ScannedPrefix {
   return scanPrefixInto(text, { pid: null, time: null, relative: null, ip: null, syscallNumber: null, end: 0 });
-}
-
-/** The integer `text[from, to)` (all digits), as Number() reads it. */
-function digitsValue(text: string, from: number, to: number): number {
-  if (to - from > 15) return Number(text.slice(from, to));
-  let n = 0;
-  for (let k = from; k < to; k++) n = n * 10 + (text.charCodeAt(k) - 48);
-  return n;
 }
 
 /** {@link scanPrefix} into `out` (returned). */

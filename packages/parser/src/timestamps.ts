@@ -18,7 +18,7 @@ export const EPOCH_MIN = 100_000_000;
 
 const POW10 = [1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 100, 10, 1] as const;
 
-function isDigit(c: number): boolean {
+export function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
@@ -27,6 +27,14 @@ export function scanDigits(s: string, pos: number): number {
   let i = pos;
   while (i < s.length && isDigit(s.charCodeAt(i))) i++;
   return i;
+}
+
+/** The integer `text[from, to)` (all digits), as Number() reads it. */
+export function digitsValue(text: string, from: number, to: number): number {
+  if (to - from > 15) return Number(text.slice(from, to));
+  let n = 0;
+  for (let k = from; k < to; k++) n = n * 10 + (text.charCodeAt(k) - 48);
+  return n;
 }
 
 /** Nanoseconds of a fraction printed with `digits` digits: `"040609"` → 40 609 000. */
@@ -41,14 +49,14 @@ export function fractionToNanos(s: string, start: number, end: number): number {
 }
 
 /** The two-digit number at `pos`, or -1 if either is not a digit. */
-function twoDigits(s: string, pos: number): number {
+export function twoDigits(s: string, pos: number): number {
   const a = s.charCodeAt(pos) - 48;
   const b = s.charCodeAt(pos + 1) - 48;
   return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
 
 /** The printed precision strace uses, or `null` for a fraction of some other length. */
-function precisionOf(digits: number): Timestamp['digits'] | null {
+export function precisionOf(digits: number): Timestamp['digits'] | null {
   return digits === 0 || digits === 3 || digits === 6 || digits === 9 ? digits : null;
 }
 
