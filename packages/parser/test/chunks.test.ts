@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { BATCH_BYTES, parseChunksSync, parseText, parseTraceFileBatches, readChunksSync, type ParsedLine } from '@strace-gaps/parser';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { countLines, fixtureSets, traceBytes } from './helpers/fixtures.js';
@@ -109,6 +110,54 @@ describe('readChunksSync', () => {
       }
       expect([na, nb]).toEqual([3 * 1024 * 1024 + 5, 2 * 1024 * 1024 + 7]);
     }
+  });
+});
+
+/** Open fds of this process (Linux), to see that a file read is closed. */
+function openFds(): number {
+  return readdirSync('/proc/self/fd').length;
+}
+
+describe('parseTraceFileBatches and its one open of the file', () => {
+  const linux = existsSync('/proc/self/fd');
+  const dir = mkdtempSync(join(tmpdir(), 'sg-open-'));
+  const plain = join(dir, 'trace');
+  writeFileSync(plain, '1 getpid() = 1\n'.repeat(20_000));
+  const gz = join(dir, 'trace.gz');
+  writeFileSync(gz, gzipSync(Buffer.from('1 getpid() = 1\n'.repeat(20_000))));
+
+  it.runIf(linux)('keeps a plain file open while its batches are read, and closes it at the end', () => {
+    const before = openFds();
+    const batches = parseTraceFileBatches(plain) as Iterable<ParsedLine[]>;
+    expect(Symbol.iterator in batches).toBe(true);
+    // Opened once, to tell gzip from plain, and kept for the read.
+    expect(openFds()).toBe(before + 1);
+    let n = 0;
+    for (const b of batches) n += b.length;
+    expect(n).toBe(20_000);
+    expect(openFds()).toBe(before);
+  });
+
+  it.runIf(linux)('closes a plain file when the loop over its batches stops early', () => {
+    const before = openFds();
+    for (const b of parseTraceFileBatches(plain) as Iterable<ParsedLine[]>) {
+      expect(b.length).toBeGreaterThan(0);
+      break;
+    }
+    expect(openFds()).toBe(before);
+  });
+
+  it.runIf(linux)('closes the file it sniffed when it is gzip, and reads it through zlib', async () => {
+    const before = openFds();
+    const batches = parseTraceFileBatches(gz);
+    expect(Symbol.asyncIterator in batches).toBe(true);
+    expect(openFds()).toBe(before);
+    expect((await fromAsync(batches)).flat()).toHaveLength(20_000);
+  });
+
+  it('throws at once for a file it cannot read', () => {
+    expect(() => parseTraceFileBatches(join(dir, 'missing'))).toThrow(/ENOENT/);
+    expect(() => parseTraceFileBatches(dir)).toThrow(/EISDIR/);
   });
 });
 
