@@ -121,8 +121,7 @@ export function fastLine(text: string, file: string, line: number, lazy: boolean
     if (text.charCodeAt(end) !== SPACE) return null;
     if (timeOfDay) time = { sec, nsec, digits, clock: 'time-of-day' };
     else if (sec >= EPOCH_MIN) time = { sec, nsec, digits, clock: 'epoch' };
-    else if (digits >= 6) relative = sec + nsec / 1e9;
-    else return null;
+    else relative = sec + nsec / 1e9;
     i = end + 1;
 
     // "(+     0.000021) ": `-r` with a timestamp.

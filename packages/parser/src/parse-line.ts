@@ -216,8 +216,9 @@ function scanPrefixInto(text: string, out: MutablePrefix): ScannedPrefix {
       if (dec.value.sec >= EPOCH_MIN) {
         time = epochTimestamp(dec.value);
         i = dec.end + 1;
-      } else if (dec.value.digits >= 6) {
-        // "     0.000021 " — `-r` without `-t`: a delta printed alone, right-aligned.
+      } else {
+        // "     0.000021 " — `-r` without `-t`: a delta printed alone, right-aligned; with
+        // `--relative-timestamps=ms` "     0.002 ", with `=s` "     2 ". A bare pid comes first.
         relative = dec.value.sec + dec.value.nsec / 1e9;
         i = dec.end + 1;
       }

@@ -284,6 +284,13 @@ describe('prefixes and timestamps', () => {
     ['-r alone (real)', `     0.001582 ${body}`, { time: null, relative: 0.001582 }],
     ['-r alone with a pid', `4242       0.001582 ${body}`, { pid: 4242, relative: 0.001582 }],
     ['-r alone, ns', `     0.001582123 ${body}`, { relative: 0.001582123 }],
+    // strace 6.1, --relative-timestamps=ms and =s, with -f and without (real lines).
+    ['relative,ms alone', `     0.002 ${body}`, { pid: null, time: null, relative: 0.002 }],
+    ['relative,ms with a pid', `21614      0.000 ${body}`, { pid: 21614, time: null, relative: 0 }],
+    ['relative,s alone', `     2 ${body}`, { pid: null, time: null, relative: 2 }],
+    ['relative,s with a pid', `21633      0 ${body}`, { pid: 21633, time: null, relative: 0 }],
+    ['relative,s with a pid of six digits', `216330      1 ${body}`, { pid: 216330, time: null, relative: 1 }],
+    ['a pid alone is not a delta', `21633 ${body}`, { pid: 21633, time: null, relative: null }],
     ['-tt -r', `07:36:18.720511 (+     0.000000) ${body}`, { relative: 0 }],
     ['-ttt -r', `1795765288.567207 (+     1.250000) ${body}`, { relative: 1.25 }],
     ['[pid N]', `[pid  7232] 07:36:26.033492 ${body}`, { pid: 7232 }],
