@@ -372,6 +372,9 @@ export class TraceSetAnalyzer {
    */
   private checkShare(s: Stream, raw: ParsedLine): void {
     if (raw.kind === 'issue') return;
+    // A -r delta counts from the line before, whichever pid printed it: a share would miss the
+    // deltas of every line it skips. (The CLI does not split such a file; this keeps the library safe.)
+    if (raw.time === null && raw.relative !== null) throw new UnpartitionableError(s.file, raw.line, 'its times are -r deltas, which add up across the lines of every pid');
     if (raw.pid === null) {
       if (PROCESS_KINDS.has(raw.kind)) throw new UnpartitionableError(s.file, raw.line, 'a process line without a pid prefix');
       return;
