@@ -1,10 +1,12 @@
+import { scanDigits } from './timestamps.js';
 import type { SyscallResult } from './types.js';
 
 /**
  * Parses the text after ` = ` (without the `-T` duration):
  *   `3`, `-1 ENOENT (No such file or directory)`, `? ERESTARTSYS (To be restarted if SA_RESTART is set)`,
  *   `0x7f0c2a5e1000`, `0x8002 (flags O_RDWR|O_LARGEFILE)`, `0 (Timeout)`, `? <unavailable>`,
- *   `3</etc/passwd>` (`-y`), `3<TCP:[127.0.0.1:41234->127.0.0.1:80]>` (`-yy`), `022` (octal, `umask`).
+ *   `3</etc/passwd>` (`-y`), `3<TCP:[127.0.0.1:41234->127.0.0.1:80]>` (`-yy`), `022` (octal, `umask`),
+ *   `-1 (errno 4000)` (an errno without a name).
  * Returns `null` when there is no value token at all.
  */
 export function parseResult(raw: string): SyscallResult | null {
@@ -46,9 +48,19 @@ export function parseResult(raw: string): SyscallResult | null {
   } else if (name === tail.length && name > 0 && (value === null || value < 0)) {
     errno = tail;
     tail = '';
+  } else if (name === 0 && (value === null || value < 0) && tail.startsWith(UNKNOWN_ERRNO)) {
+    // "-1 (errno 4000)": an errno strace has no name for (since 4.23; before, "ERRNO_4000"). It
+    // is named as the older strace did, so that both read the same.
+    const end = scanDigits(tail, UNKNOWN_ERRNO.length);
+    if (end > UNKNOWN_ERRNO.length && tail.charCodeAt(end) === 41 /* ) */) {
+      errno = `ERRNO_${tail.slice(UNKNOWN_ERRNO.length, end)}`;
+      tail = tail.slice(end + 1).trimStart();
+    }
   }
   return { raw: text, value, valueText, errno, errnoText, aux: tail === '' ? null : tail, fdPath };
 }
+
+const UNKNOWN_ERRNO = '(errno ';
 
 /**
  * The end of an errno name (`E` and one or more of `A-Z0-9_`) at the start of `text`, or 0 if it

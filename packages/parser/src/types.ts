@@ -66,7 +66,10 @@ export interface SyscallResult {
   readonly value: number | null;
   /** The return value exactly as printed: `3`, `-1`, `0x7f0c2a5e1000`, `?`. */
   readonly valueText: string;
-  /** `ENOENT`, `ERESTARTSYS`, … when the call failed or will be restarted; else `null`. */
+  /**
+   * `ENOENT`, `ERESTARTSYS`, … when the call failed or will be restarted; else `null`. An errno
+   * strace has no name for, `-1 (errno 4000)`, is `ERRNO_4000`, as strace before 4.23 printed it.
+   */
   readonly errno: string | null;
   /** The errno's text: `No such file or directory`; `null` without an errno. */
   readonly errnoText: string | null;

@@ -157,6 +157,17 @@ describe('syscall lines', () => {
     });
   });
 
+  it('reads an errno without a name, -1 (errno N), as the ERRNO_N older strace printed (observed 6.1)', () => {
+    expect(call('22:07:11.829520 getpid()                = -1 (errno 4000) (INJECTED) <0.000066>').result).toMatchObject({
+      value: -1, errno: 'ERRNO_4000', errnoText: null, aux: '(INJECTED)',
+    });
+    expect(call('1 read(3, 0x7ffd, 1) = -1 (errno 531)').result).toMatchObject({ errno: 'ERRNO_531', aux: null });
+    expect(call('1 read(3, 0x7ffd, 1) = -1 ERRNO_531 (Unknown error 531)').result).toMatchObject({ errno: 'ERRNO_531' });
+    // Not an errno: a success, or no number.
+    expect(call('1 read(3, 0x7ffd, 1) = 0 (errno 5)').result).toMatchObject({ errno: null, aux: '(errno 5)' });
+    expect(call('1 read(3, 0x7ffd, 1) = -1 (errno x)').result).toMatchObject({ errno: null, aux: '(errno x)' });
+  });
+
   it('reads unknown syscalls and the ???? name', () => {
     expect(call('10:00:00 syscall_0x1b6(0x1, 0x2) = -1 ENOSYS (Function not implemented)').name).toBe('syscall_0x1b6');
   });
