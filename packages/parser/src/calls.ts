@@ -25,6 +25,10 @@ export interface ExecInfo {
   /** argv as decoded; `argvTruncated` when strace cut the list (`...`) or a string. */
   readonly argv: readonly string[];
   readonly argvTruncated: boolean;
+  /** Indices in `argv` of the strings strace cut (`"/root/.pyenv/libexec/pyenv-versi"...`). */
+  readonly cutArgs: readonly number[];
+  /** strace left out the arguments after the last (`[…, "-f", ...]`). */
+  readonly moreArgs: boolean;
   /** The environment size from strace's `/* 3 vars *\/` comment; `null` when the env was printed. */
   readonly envCount: number | null;
 }
@@ -38,18 +42,19 @@ export function execInfo(call: CallLike): ExecInfo | null {
   if (path === null) return null;
   const argvArg = args[at + 1]?.value;
   const argv: string[] = [];
-  let argvTruncated = false;
+  const cutArgs: number[] = [];
+  let moreArgs = false;
   if (argvArg?.type === 'array') {
     for (const item of argvArg.items) {
       if (item.type === 'string') {
+        if (item.truncated) cutArgs.push(argv.length);
         argv.push(item.value);
-        if (item.truncated) argvTruncated = true;
-      } else if (item.raw === '...') argvTruncated = true;
+      } else if (item.raw === '...') moreArgs = true;
     }
   }
   const comment = args[at + 2]?.comment ?? null;
   const m = comment === null ? null : /^(\d+) vars?$/.exec(comment);
-  return { path, argv, argvTruncated, envCount: m ? Number(m[1]) : null };
+  return { path, argv, argvTruncated: moreArgs || cutArgs.length > 0, cutArgs, moreArgs, envCount: m ? Number(m[1]) : null };
 }
 
 /** The name set by `prctl(PR_SET_NAME, "runc:[2:INIT]")`; `null` for any other call. */

@@ -74,6 +74,8 @@ describe('call helpers', () => {
       path: '/package/admin/s6/command/s6-svscan',
       argv: ['/package/admin/s6/command/s6-svscan', '-d4', '--', '/run/service'],
       argvTruncated: false,
+      cutArgs: [],
+      moreArgs: false,
       envCount: 1,
     });
     expect(pathArgs(c)).toEqual(['/package/admin/s6/command/s6-svscan']);
@@ -81,7 +83,10 @@ describe('call helpers', () => {
 
   it('flags a truncated argv', () => {
     const c = call('07:42:06 execve("/usr/sbin/runc", ["/usr/sbin/runc", "--root", "/tmp/s6-capture.kc5aHF/runc-stat"..., ...], 0x7ffc /* 5 vars */) = 0');
-    expect(execInfo(c)).toMatchObject({ argvTruncated: true, envCount: 5 });
+    expect(execInfo(c)).toMatchObject({ argvTruncated: true, cutArgs: [2], moreArgs: true, envCount: 5 });
+    // A string cut with the list whole (real, strace 6.1 -f -tt -T, -s 32).
+    const cut = call('6753  22:04:10.114520 execve("/usr/bin/bash", ["bash", "/root/.pyenv/libexec/pyenv-versi"..., "-f"], 0x55d5 /* 39 vars */) = 0 <0.000420>');
+    expect(execInfo(cut)).toMatchObject({ argv: ['bash', '/root/.pyenv/libexec/pyenv-versi', '-f'], argvTruncated: true, cutArgs: [1], moreArgs: false });
   });
 
   it('reads prctl(PR_SET_NAME) names (real, incident)', () => {

@@ -46,6 +46,8 @@ export interface ProcessName {
   readonly argv?: readonly string[];
   /** Arguments past the kept ones (a name keeps at most 64 arguments and 4,096 characters of them). */
   readonly argvOmitted?: number;
+  /** strace itself cut an argument (`-s`) or left arguments out: `argv` is not all of it. */
+  readonly argvTruncated?: true;
 }
 
 /** How a process ended. */

@@ -33,6 +33,7 @@ export interface ReportProcess {
     readonly path?: string;
     readonly argv?: readonly string[];
     readonly argvOmitted?: number;
+    readonly argvTruncated?: true;
   }[];
   readonly start: number | null;
   readonly end: number | null;

@@ -3,7 +3,7 @@
  * statistics, busy segments, and its open fds. Everything here is an aggregate: memory grows with
  * the number of tasks and distinct syscall names, not with the number of calls.
  */
-import { failed, prctlName, type SyscallEvent } from '@strace-gaps/parser';
+import { failed, prctlName, type ExecInfo, type SyscallEvent } from '@strace-gaps/parser';
 import { Activity } from './activity.js';
 import type { Call, LineRef, ProcessExit, ProcessName } from './model.js';
 import { detach, type Interner } from './intern.js';
@@ -31,11 +31,20 @@ function keptArgv(argv: readonly string[]): { argv: readonly string[]; omitted: 
   return { argv: argv.slice(0, n).map(detach), omitted: argv.length - n };
 }
 
-/** A name to show for an exec: argv when it says more than the path. */
-export function execName(path: string, argv: readonly string[]): string {
-  const text = argv.length > 0 ? argv.join(' ') : path;
+/**
+ * A name to show for an exec: argv when it says more than the path. Where strace cut an argument
+ * (`"/root/.pyenv/libexec/pyenv-versi"...`) or left the rest out (`...`), the name says so with `…`.
+ */
+export function execName(path: string, argv: readonly string[], cut: Pick<ExecInfo, 'cutArgs' | 'moreArgs'> = NOTHING_CUT): string {
+  let text = path;
+  if (argv.length > 0) {
+    text = (cut.cutArgs.length === 0 ? argv : argv.map((a, i) => (cut.cutArgs.includes(i) ? `${a}…` : a))).join(' ');
+    if (cut.moreArgs) text += ' …';
+  }
   return text.length > 60 ? `${text.slice(0, 59)}…` : text;
 }
+
+const NOTHING_CUT = { cutArgs: [], moreArgs: false };
 
 export class Task {
   /** Who created it (from the parent's `clone`/`fork` return value); set once the set is read. */
@@ -155,9 +164,17 @@ export class Task {
     const info = call.exec;
     if (info !== null) {
       const { argv, omitted } = keptArgv(info.argv);
-      const name = detach(execName(info.path, info.argv));
+      const name = detach(execName(info.path, info.argv, info));
       const path = detach(info.path);
-      this.addName(omitted === 0 ? { source: 'execve', name, at: call.t0, path, argv } : { source: 'execve', name, at: call.t0, path, argv, argvOmitted: omitted });
+      this.addName({
+        source: 'execve',
+        name,
+        at: call.t0,
+        path,
+        argv,
+        ...(omitted === 0 ? {} : { argvOmitted: omitted }),
+        ...(info.argvTruncated ? { argvTruncated: true as const } : {}),
+      });
     } else if (ev.name === 'prctl' && ev.result?.value === 0) {
       const name = prctlName(ev);
       if (name !== null) this.addName({ source: 'prctl', name, at: call.t0 });

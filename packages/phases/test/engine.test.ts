@@ -112,6 +112,22 @@ describe('processes', () => {
     expect(t(10).stats.get('clone')).toMatchObject({ count: 2, errors: 0 });
   });
 
+  it('marks in a name the arguments strace cut and the ones it left out', () => {
+    const a = run([
+      [
+        'f',
+        null,
+        '6753  22:04:10.114520 execve("/usr/bin/bash", ["bash", "/root/.pyenv/libexec/pyenv-versi"..., "-f"], 0x55d5 /* 39 vars */) = 0 <0.000420>\n' +
+          '6754  22:04:10.114600 execve("/usr/sbin/runc", ["runc", "--root", ...], 0x7ffc /* 5 vars */) = 0 <0.000420>\n' +
+          '6755  22:04:10.114700 execve("/bin/true", ["true"], 0x7ffc /* 5 vars */) = 0 <0.000420>\n',
+      ],
+    ]);
+    const name = (pid: number) => a.tasks.find((x) => x.pid === pid)!.names[0]!;
+    expect(name(6753)).toMatchObject({ name: 'bash /root/.pyenv/libexec/pyenv-versi… -f', argv: ['bash', '/root/.pyenv/libexec/pyenv-versi', '-f'], argvTruncated: true });
+    expect(name(6754)).toMatchObject({ name: 'runc --root …', argv: ['runc', '--root'], argvTruncated: true });
+    expect(name(6755)).toEqual({ source: 'execve', name: 'true', at: expect.any(Number), path: '/bin/true', argv: ['true'] });
+  });
+
   it('warns about pid reuse and a second capture mixed in', () => {
     const reuse = run([['f', null, '5 10:00:00.000000 getpid() = 5\n5 10:00:00.100000 +++ exited with 0 +++\n5 10:00:01.000000 getpid() = 5\n']]);
     expect(reuse.warnings.map((w) => w.code)).toContain('pid-reuse');
