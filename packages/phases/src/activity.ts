@@ -149,6 +149,34 @@ export class Activity {
   }
 }
 
+/**
+ * The pro-rata counts of {@link Activity.within} as whole calls that add up to its `calls`: each
+ * count rounded down, and the calls left over given to the largest remainders (ties in the Map's
+ * order). Rounded one by one, three actions at 1.6 calls each showed 2× each for 5 calls, and a
+ * 0.4 showed as 0×. Actions that get no whole call are left out. Largest first.
+ */
+export function wholeCounts(actions: ReadonlyMap<string, number>): [string, number][] {
+  const entries = [...actions];
+  let total = 0;
+  let floors = 0;
+  for (const [, n] of entries) {
+    total += n;
+    floors += Math.floor(n);
+  }
+  let left = Math.round(total) - floors;
+  const byRemainder = entries.map((e, i) => i).sort((a, b) => ((entries[b] as [string, number])[1] % 1) - ((entries[a] as [string, number])[1] % 1));
+  const whole = entries.map(([, n]) => Math.floor(n));
+  for (const i of byRemainder) {
+    if (left <= 0) break;
+    whole[i] = (whole[i] as number) + 1;
+    left--;
+  }
+  const kept = entries.map((e, i) => i).filter((i) => (whole[i] as number) > 0);
+  // Largest first; equal counts by the pro-rata count, then in the Map's order.
+  kept.sort((a, b) => (whole[b] as number) - (whole[a] as number) || (entries[b] as [string, number])[1] - (entries[a] as [string, number])[1]);
+  return kept.map((i) => [(entries[i] as [string, number])[0], whole[i] as number]);
+}
+
 /** Windows of at least `min` seconds in [from, to] covered by no task's busy segment. */
 export function idleWindows(all: readonly Activity[], from: number, to: number, min: number): { start: number; end: number }[] {
   const segs: Segment[] = [];

@@ -29,7 +29,7 @@ import {
   type SyscallEvent,
   type Timestamp,
 } from '@strace-gaps/parser';
-import { DEFAULT_MERGE_SECONDS, idleWindows } from './activity.js';
+import { DEFAULT_MERGE_SECONDS, idleWindows, wholeCounts } from './activity.js';
 import { Interner } from './intern.js';
 import { SetClock, type SetClockKind, type StreamClock } from './clock.js';
 import type { DetectorContext, PhaseDetector, TaskWatcher } from './detector.js';
@@ -958,10 +958,9 @@ export class TraceSetAnalyzer {
       if (t.pid === g.pid || t.start === null || (t.end ?? t.last ?? -Infinity) < g.start || t.start > g.end) continue;
       const w = t.activity.within(g.start, g.end);
       if (w.busy <= 0 && w.calls === 0) continue;
-      const top = [...w.actions]
-        .sort((a, b) => b[1] - a[1])
+      const top = wholeCounts(w.actions)
         .slice(0, 3)
-        .map(([what, n]) => ({ what, count: Math.round(n) }));
+        .map(([what, count]) => ({ what, count }));
       out.push({ pid: t.pid, name: t.nameAt(w.peak), busySeconds: w.busy, calls: w.calls, top });
     }
     return out.sort((a, b) => b.busySeconds - a.busySeconds || b.calls - a.calls).slice(0, BLAME_TASKS);

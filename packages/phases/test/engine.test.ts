@@ -1,6 +1,8 @@
 /** The engine on small hand-written traces: clocks, gaps, tree, warnings, and the detectors' edges. */
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { parseText } from '@strace-gaps/parser';
+import { wholeCounts } from '../src/activity.js';
 import {
   ClockMismatchError,
   TopK,
@@ -177,6 +179,26 @@ describe('detectors on the edges', () => {
 });
 
 describe('small parts', () => {
+  it('wholeCounts: whole calls that add up, none shown as 0×', () => {
+    expect(wholeCounts(new Map([['kill', 1.6], ['clock_nanosleep', 1.6], ['restart_syscall', 1.6]]))).toEqual([['kill', 2], ['clock_nanosleep', 2], ['restart_syscall', 1]]);
+    expect(wholeCounts(new Map([['close', 0.3], ['set_robust_list', 0.4], ['dup2', 0.3]]))).toEqual([['set_robust_list', 1]]);
+    expect(wholeCounts(new Map([['read', 1.1], ['write', 2.9]]))).toEqual([['write', 3], ['read', 1]]);
+    expect(wholeCounts(new Map())).toEqual([]);
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 0, max: 50, noNaN: true }), { maxLength: 12 }), (ns) => {
+        const m = new Map(ns.map((n, i) => [`a${i}`, n]));
+        const got = wholeCounts(m);
+        const total = ns.reduce((x, y) => x + y, 0);
+        expect(got.reduce((x, [, c]) => x + c, 0)).toBe(Math.round(total));
+        for (const [what, c] of got) {
+          expect(c).toBeGreaterThan(0);
+          expect(Math.abs(c - (m.get(what) as number))).toBeLessThan(1 + 1e-9);
+        }
+        for (let i = 1; i < got.length; i++) expect((got[i - 1] as [string, number])[1]).toBeGreaterThanOrEqual((got[i] as [string, number])[1]);
+      }),
+    );
+  });
+
   it('TopK keeps the k largest, largest first', () => {
     const k = new TopK<number>(3, (x) => x);
     for (const x of [5, 1, 9, 7, 3, 9]) k.push(x);
