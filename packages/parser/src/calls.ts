@@ -8,7 +8,7 @@ import { decodeArgs, decodeValue, splitTopLevel, type ArgValue } from './args.js
 export interface CallLike {
   readonly name: string;
   readonly args: string;
-  readonly result: { readonly value: number | null } | null;
+  readonly result: { readonly value: number | null; readonly aux?: string | null } | null;
 }
 
 function stringOf(v: ArgValue | undefined): string | null {
@@ -68,8 +68,24 @@ const FORKS = new Set(['clone', 'clone2', 'clone3', 'fork', 'vfork']);
 /** The child pid (or thread id) a successful `clone`/`clone3`/`fork`/`vfork` returned in the parent. */
 export function childPid(call: CallLike): number | null {
   if (!FORKS.has(call.name)) return null;
-  const v = call.result?.value ?? null;
-  return v !== null && v > 0 ? v : null;
+  return resultPid(call.result);
+}
+
+/**
+ * A pid a call returned (`clone`, `getpid`, `set_tid_address`), as the trace's prefixes name the
+ * process: inside a pid namespace the call returns the namespace's pid, and `--pidns-translation`
+ * adds strace's own, which the prefixes use: `= 2 /* 20549 in strace's PID NS *\/`. `null` when
+ * the result is not a positive number.
+ */
+export function resultPid(result: CallLike['result']): number | null {
+  const v = result?.value ?? null;
+  if (v === null || v <= 0) return null;
+  const aux = result?.aux;
+  if (aux != null && aux.startsWith('/* ')) {
+    const m = /^\/\* (\d+) in strace's PID NS \*\//.exec(aux);
+    if (m) return Number(m[1]);
+  }
+  return v;
 }
 
 /** The `CLONE_*` flags of a `clone`/`clone3` call (`[]` for `fork`/`vfork` or when not printed). */

@@ -38,7 +38,7 @@ export { JoinedCall, leadingArgs } from './joined-call.js';
 export type { CallForm, JoinedEvent, PassThroughEvent, SyscallEvent } from './join.js';
 export { decodeArgs, decodeString, decodeValue, splitTopLevel } from './args.js';
 export type { ArgValue, DecodedArg, StructField } from './args.js';
-export { childPid, cloneFlags, createsThread, execInfo, fdArgs, pathArgs, prctlName } from './calls.js';
+export { childPid, cloneFlags, createsThread, execInfo, fdArgs, pathArgs, prctlName, resultPid } from './calls.js';
 export type { CallLike, ExecInfo } from './calls.js';
 export { SummaryBuilder, mergeSummaries, pidFromFileName, summarize } from './summary.js';
 export type { InputSummary, PartialSummary } from './summary.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  childPid, cloneFlags, createsThread, decodeArgs, decodeString, execInfo, fdArgs, parseLine, pathArgs, prctlName,
+  childPid, cloneFlags, createsThread, decodeArgs, decodeString, execInfo, fdArgs, parseLine, pathArgs, prctlName, resultPid,
   parseText, splitTopLevel, type SyscallLineEvent,
 } from '@strace-gaps/parser';
 import { fixtureSets, traceBytes } from './helpers/fixtures.js';
@@ -92,6 +92,16 @@ describe('call helpers', () => {
   it('reads prctl(PR_SET_NAME) names (real, incident)', () => {
     expect(prctlName(call('11:01:35.040609 (+     0.000009) prctl(PR_SET_NAME, "runc:[2:INIT]") = 0 <0.000006>'))).toBe('runc:[2:INIT]');
     expect(prctlName(call('10:00:00 prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) = 0'))).toBeNull();
+  });
+
+  it('reads the pid strace sees from a --pidns-translation comment (real, strace 6.1)', () => {
+    const clone = call("7481  22:44:39.425757 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f40d7348a10) = 2 /* 7482 in strace's PID NS */ <0.000324>");
+    expect(childPid(clone)).toBe(7482);
+    expect(resultPid(call("7481  22:44:39.420311 getpid()          = 1 /* 7481 in strace's PID NS */ <0.000019>").result)).toBe(7481);
+    // Without the comment, the value; not a pid, null.
+    expect(resultPid(call('10 getpid() = 10').result)).toBe(10);
+    expect(resultPid(call('10 clone(child_stack=NULL) = -1 EAGAIN (Resource temporarily unavailable)').result)).toBeNull();
+    expect(resultPid(call('10 getpid() = 2 /* some other comment */').result)).toBe(2);
   });
 
   it('reads the child of clone/clone3/fork/vfork and whether it is a thread', () => {

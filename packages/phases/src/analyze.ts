@@ -13,6 +13,7 @@ import {
   UnpartitionableError,
   partitionOf,
   childPid,
+  resultPid,
   createsThread,
   execInfo,
   formatTimestamp,
@@ -568,8 +569,9 @@ export class TraceSetAnalyzer {
       s.born.add(child);
     }
     // The unnamed process says its own pid when libc starts (set_tid_address) or it asks.
-    if (task.pid === UNNAMED_PID && SELF_PID_CALLS.has(ev.name) && typeof ev.result?.value === 'number' && ev.result.value > 0) {
-      this.nameUnnamed(s, ev.result.value);
+    if (task.pid === UNNAMED_PID && SELF_PID_CALLS.has(ev.name)) {
+      const self = resultPid(ev.result);
+      if (self !== null) this.nameUnnamed(s, self);
     }
     // Consecutive calls are mostly one task's (all of a -ff file's are).
     let st = this.lastState;
