@@ -517,7 +517,12 @@ export class TraceSetAnalyzer {
       this.call(s, this.taskFor(s, pid, ev), ev);
       return;
     }
-    if (ev.kind === 'strace-message' && ev.message === 'attached' && ev.subject !== null) s.born.add(ev.subject);
+    if (ev.kind === 'strace-message' && ev.message === 'attached' && ev.subject !== null) {
+      s.born.add(ev.subject);
+      // `strace -p N` on stderr opens with "strace: Process N attached"; without -f its lines then
+      // carry no pid, and they are N's. (Started by strace, a command gets no such line.)
+      if (s.defaultPid === null && s.tasks.size === 0 && !s.sawPrefix) s.joiner.nameUnnamed(ev.subject);
+    }
     if (ev.kind !== 'exit' && ev.kind !== 'killed' && ev.kind !== 'signal') return;
     const task = this.taskFor(s, pid, ev);
     const t = ev.time === null ? null : s.clock.toNumber(ev.time);

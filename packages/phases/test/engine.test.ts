@@ -232,6 +232,21 @@ describe('the unnamed first process of a -f log on stderr', () => {
     expect(a.warnings.map((w) => w.code)).not.toContain('unattributed-lines');
   });
 
+  it('is the pid of the attach line that opens a -p capture (real, strace 6.1 -tt -T -p on stderr)', () => {
+    const a = run([['c12', null,
+      'strace: Process 9187 attached\n' +
+      '22:03:16.501794 restart_syscall(<... resuming interrupted read ...>strace: Process 9187 detached\n' +
+      ' <detached ...>\n']]);
+    expect(pids(a)).toEqual([9187]);
+    expect(a.warnings.map((w) => w.code)).not.toContain('unattributed-lines');
+    // An attach line after the first process's own lines is a child's: it names nothing.
+    const child = run([['e', null,
+      '10:00:00.000000 execve("/bin/app", ["app"], 0x7ffc /* 3 vars */) = 0 <0.000100>\n' +
+      'strace: Process 501 attached\n' +
+      '[pid   501] 10:00:00.000400 getppid() = 0 <0.000002>\n']]);
+    expect(pids(child)).toEqual([0, 501]);
+  });
+
   it('is the first prefixed pid that no clone made', () => {
     const a = run([['e', null,
       '10:00:00.000000 clone(child_stack=NULL, flags=SIGCHLD) = 501 <0.000050>\n' +
