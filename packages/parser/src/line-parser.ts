@@ -1,6 +1,6 @@
 import { parseLine, parseLineLazy, startsWithCall, straceMessageStart } from './parse-line.js';
 import { UnpartitionableError } from './partition.js';
-import type { ParsedLine, ResumedEvent, UnfinishedEvent } from './types.js';
+import type { ParsedLine, ResumedEvent, SummaryEvent, UnfinishedEvent } from './types.js';
 
 const MESSAGE = 'strace: Process ';
 
@@ -19,6 +19,8 @@ export class TraceLineParser {
   private carried: { text: string; line: number } | null = null;
   /** The previous result, when it was a call cut by `<unfinished ...>`. */
   private unfinished: UnfinishedEvent | null = null;
+  /** The columns of the `-c`/`-C` table being read, after its header; else null. */
+  private table: SummaryColumns | null = null;
 
   private readonly parseBody: typeof parseLine;
 
@@ -29,7 +31,16 @@ export class TraceLineParser {
 
   /** Parses line number `line` (1-based). */
   parse(text: string, line: number): ParsedLine {
+    if (this.table !== null) {
+      if (this.table.reads(text)) return this.summary(text, line);
+      this.table = null;
+    }
     const r = this.parseOne(text, line);
+    if ((r.kind === 'summary' || (r.kind === 'issue' && r.code === 'unrecognized')) && this.carried === null) {
+      // A -c table's header says its columns (-U picks them and their order): its rows follow.
+      this.table = SummaryColumns.fromHeader(text);
+      if (this.table !== null) return r.kind === 'summary' ? r : this.summary(text, line);
+    }
     const previous = this.unfinished;
     this.unfinished = r.kind === 'unfinished' && r.stop === 'unfinished' ? r : null;
     if (r.kind === 'issue' && r.code === 'unrecognized' && previous !== null) return this.bareResume(previous, text, line) ?? r;
@@ -57,6 +68,11 @@ export class TraceLineParser {
     if (r.kind === 'issue' && r.code === 'unrecognized' && this.bareResume(previous, t, line) !== null) {
       throw new UnpartitionableError(this.file, line, `the line reads as the second half of line ${previous.line}'s call, which another thread reads`);
     }
+  }
+
+  private summary(text: string, line: number): SummaryEvent {
+    this.unfinished = null;
+    return { kind: 'summary', row: text, pid: null, time: null, relative: null, ip: null, syscallNumber: null, text, file: this.file, line };
   }
 
   private parseOne(text: string, line: number): ParsedLine {
@@ -111,4 +127,44 @@ function messageIndex(text: string): number {
   while (start > 0 && text.charCodeAt(start - 1) !== 32) start--;
   const slash = text.indexOf('/', start);
   return slash >= 0 && slash < at ? slash : at;
+}
+
+/** Column titles of a `-c`/`-C`/`-w` table (strace's count.c); `% time` is one title of two words. */
+const SUMMARY_TITLES = new Set(['%', 'time', 'seconds', 'usecs/call', 'calls', 'errors', 'syscall', 'shortest', 'longest', 'wall-total', 'wall-min', 'wall-max', 'wall-avg']);
+const NUMBER = /^\d+(?:\.\d+)?$/;
+const NAME = /^[A-Za-z_][\w]*$/;
+
+/**
+ * The columns of a summary table, from its header. `-U` chooses them and their order
+ * (`syscall calls errors % time seconds usecs/call shortest longest`, `    calls syscall`), and
+ * strace always adds the `syscall` column. A row is one syscall name (or `total`) among numbers;
+ * `errors` is blank when there were none.
+ */
+class SummaryColumns {
+  private constructor(
+    private readonly count: number,
+    private readonly errors: boolean,
+  ) {}
+
+  static fromHeader(text: string): SummaryColumns | null {
+    const words = text.trim().split(/\s+/);
+    if (words.length < 2 || !words.includes('syscall') || !words.every((w) => SUMMARY_TITLES.has(w))) return null;
+    // "% time" is two words and one column.
+    const count = words.filter((w) => w !== 'time' && w !== '%').length + (words.includes('%') ? 1 : 0);
+    return new SummaryColumns(count, words.includes('errors'));
+  }
+
+  /** Is `text` a divider, a row or the totals of this table? */
+  reads(text: string): boolean {
+    if (/^-+(?: +-+)*$/.test(text)) return true;
+    if (text.startsWith('System call usage summary for ')) return true;
+    const fields = text.trim().split(/ +/);
+    if (fields.length !== this.count && !(this.errors && fields.length === this.count - 1)) return false;
+    let names = 0;
+    for (const f of fields) {
+      if (NAME.test(f)) names++;
+      else if (!NUMBER.test(f)) return false;
+    }
+    return names === 1;
+  }
 }

@@ -3,7 +3,7 @@
  * others follow strace's documented output (docs/strace-format.md).
  */
 import { describe, expect, it } from 'vitest';
-import { parseLine, type ParsedLine } from '@strace-gaps/parser';
+import { parseLine, parseText, type ParsedLine } from '@strace-gaps/parser';
 
 const p = (text: string): ParsedLine => parseLine(text, 'f', 7);
 
@@ -277,6 +277,34 @@ describe('other line forms', () => {
     '100.00    0.000140           5        26         3 total',
   ])('reads the -c summary row %s', (line) => {
     expect(p(line)).toMatchObject({ kind: 'summary', row: line });
+  });
+
+  // strace 6.1 -c/-C with -U (columns chosen and ordered), real tables: a row is read after its header.
+  it.each([
+    [
+      'syscall              calls    errors % time     seconds  usecs/call shortest  longest',
+      '---------------- --------- --------- ------ ----------- ----------- -------- --------',
+      'wait4                    5         2  49.39    0.053445       10688 0.000012 0.020739',
+      'geteuid                  2             0.03    0.000034          16 0.000016 0.000018',
+      '---------------- --------- --------- ------ ----------- ----------- -------- --------',
+      'total                  479        83 100.00    0.108216         225 0.000012 0.020739',
+    ],
+    ['    calls syscall', '--------- ----------------', '        2 wait4', '       38 mmap', '--------- ----------------', '      212 total'],
+    ['shortest  longest syscall', '-------- -------- ----------------', '0.000000 0.012270 wait4', '0.000000 0.000000 getegid'],
+    ['syscall              calls', '---------------- ---------', 'rt_sigreturn             1', 'total                  212'],
+  ])('reads a -U table: %s', (...table) => {
+    const text = `1 10:00:00.000001 exit_group(0) = ?\n${table.join('\n')}\n1 10:00:00.000002 +++ exited with 0 +++\n`;
+    const got = parseText(text, 'f');
+    expect(got.map((r) => r.kind)).toEqual(['syscall', ...table.map(() => 'summary'), 'exit']);
+    expect(got.filter((r) => r.kind === 'summary').map((r) => (r as { row: string }).row)).toEqual(table);
+  });
+
+  it('reads rows of a -U table only after its header, and no other line as one', () => {
+    // Without the header a bare "2 wait4" is not strace output.
+    expect(parseText('        2 wait4\n', 'f')[0]).toMatchObject({ kind: 'issue', code: 'unrecognized' });
+    // A row must be one name among numbers, as many as the header has columns (errors may be blank).
+    const got = parseText('    calls syscall\n        2 wait4\n    2 x 3\nhello world\n        2 wait4\n', 'f');
+    expect(got.map((r) => (r.kind === 'issue' ? r.code : r.kind))).toEqual(['summary', 'summary', 'unrecognized', 'unrecognized', 'unrecognized']);
   });
 });
 
