@@ -283,10 +283,13 @@ export class TraceSetAnalyzer {
   private readonly warningSeqs: number[] = [];
   /** A partition's inputs, read and waiting for the other parts' lines to be closed. */
   private readonly openStreams: StreamTotals[] = [];
+  /** The pids the report is limited to (`pids`), to say which the trace does not have. */
+  private readonly wantedPids: readonly number[];
 
   constructor(options: AnalysisOptions = {}) {
     this.top = options.top ?? DEFAULT_TOP;
     const pids = options.pids && options.pids.length > 0 ? new Set(options.pids) : null;
+    this.wantedPids = pids === null ? [] : [...pids];
     this.gaps = new GapCollector(Math.max(this.top, 1), options.minGap ?? DEFAULT_MIN_GAP, pids, () => this.seq);
     this.partition = options.partition ?? null;
     this.detectors = options.detectors ?? builtinDetectors();
@@ -1000,6 +1003,24 @@ export class TraceSetAnalyzer {
     });
   }
 
+  /** A trace with no call to time, and pids asked for that it does not have: said, not shown as an empty report. */
+  private emptyWarnings(): void {
+    if (this.tasks.every((t) => t.syscalls === 0)) {
+      this.warnings.push({
+        code: 'no-calls',
+        message:
+          'the trace has no syscall lines, so there is nothing to time: it holds only a -c summary table or strace\'s own messages. ' +
+          'Capture with -f -tt -T (-C instead of -c keeps the table too)',
+        file: null,
+        line: null,
+      });
+    }
+    for (const pid of this.wantedPids) {
+      if (this.tasks.some((t) => t.pid === pid || t.tgid === pid)) continue;
+      this.warnings.push({ code: 'pid-not-found', message: `no process or thread in the trace has pid ${pid} (asked for with --pid)`, file: null, line: null });
+    }
+  }
+
   private setWarnings(kind: SetClockKind): void {
     if (kind === 'relative' && this.inputs > 1) {
       this.warnings.push({
@@ -1047,6 +1068,7 @@ export class TraceSetAnalyzer {
       });
     }
     this.filteredWarning();
+    this.emptyWarnings();
     const unfinished = this.tasks.reduce((n, t) => n + t.unfinished, 0);
     if (unfinished > 0) {
       this.warnings.push({

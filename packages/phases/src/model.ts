@@ -164,7 +164,9 @@ export interface Warning {
     | 'unfinished-calls'
     | 'phases-capped'
     | 'not-strace'
-    | 'filtered-trace';
+    | 'filtered-trace'
+    | 'no-calls'
+    | 'pid-not-found';
   readonly message: string;
   readonly file: string | null;
   readonly line: number | null;

@@ -130,6 +130,22 @@ describe('processes', () => {
     expect(name(6755)).toEqual({ source: 'execve', name: 'true', at: expect.any(Number), path: '/bin/true', argv: ['true'] });
   });
 
+  it('warns when there is no call to time, and when a --pid is not in the trace', () => {
+    // strace -c alone (real rows, strace 6.1): only the table.
+    const table = run([['c', null,
+      '% time     seconds  usecs/call     calls    errors syscall\n' +
+      '------ ----------- ----------- --------- --------- ----------------\n' +
+      ' 28.57    0.000040          40         1           execve\n' +
+      '100.00    0.000140           5        26         3 total\n']]);
+    expect(table.warnings.map((w) => w.code)).toContain('no-calls');
+    const message = run([['m', null, "strace: Can't stat './nonexistent_binary': No such file or directory\n"]]);
+    expect(message.warnings.map((w) => w.code)).toContain('no-calls');
+    const one = '5 10:00:00.000000 getpid() = 5\n5 10:00:00.000100 clone(child_stack=NULL, flags=CLONE_VM|CLONE_THREAD|CLONE_SIGHAND) = 6\n6 10:00:00.000200 gettid() = 6\n';
+    expect(run([['f', null, one]]).warnings.map((w) => w.code)).not.toContain('no-calls');
+    const wanted = run([['f', null, one]], { pids: [5, 6, 7] });
+    expect(wanted.warnings.filter((w) => w.code === 'pid-not-found').map((w) => w.message)).toEqual(['no process or thread in the trace has pid 7 (asked for with --pid)']);
+  });
+
   it('warns about pid reuse and a second capture mixed in', () => {
     const reuse = run([['f', null, '5 10:00:00.000000 getpid() = 5\n5 10:00:00.100000 +++ exited with 0 +++\n5 10:00:01.000000 getpid() = 5\n']]);
     expect(reuse.warnings.map((w) => w.code)).toContain('pid-reuse');
