@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { statSync } from 'node:fs';
 import {
+  CutInputError,
   SummaryBuilder,
   countChunks,
   parseChunks,
@@ -73,10 +74,16 @@ export async function readInput(
       const path = input.kind === 'stdin' && input.replay !== undefined ? input.replay : resolve(io.cwd, input.path);
       batches = parseTraceFileBatches(path, { lazy: true, ...(onRead === undefined ? {} : { onRead }), ...(partition === undefined ? {} : { partition }) }, input.path);
     }
-    for await (const batch of batches) {
-      take(batch);
-      const wait = pause();
-      if (wait !== null) await wait;
+    try {
+      for await (const batch of batches) {
+        take(batch);
+        const wait = pause();
+        if (wait !== null) await wait;
+      }
+    } catch (err) {
+      // A cut .gz: every line before the cut was read; the report says where it ends.
+      if (!(err instanceof CutInputError)) throw err;
+      analyzer.inputCut(input.path, err.line);
     }
     analyzer.endInput();
     progress?.fileDone();

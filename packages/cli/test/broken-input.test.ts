@@ -116,9 +116,26 @@ describe('broken inputs', () => {
     expect(readError(other, 'x')).toBe(other);
   });
 
-  it('a truncated .gz: exit 2', async () => {
-    const gz = gzipSync(Buffer.from(GOOD.repeat(2000)));
-    const f = file(gz.subarray(0, gz.length - 40), 'cut.log.gz');
+  it('a truncated .gz: what survived is read, and a warning says where the data ends', async () => {
+    const text = GOOD.repeat(2000);
+    const gz = gzipSync(Buffer.from(text));
+    const f = file(gz.subarray(0, Math.floor(gz.length / 2)), 'cut.log.gz');
+    const r = await runCli(['--json', f]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const doc = JSON.parse(r.stdout);
+    const cut = doc.warnings.find((w: { code: string }) => w.code === 'input-cut');
+    expect(cut).toMatchObject({ file: f, message: expect.stringMatching(/^the gzip data ends early, after line [\d,]+: /) });
+    // Every line before the cut was read: the warning's line is the last, and no line is missing.
+    expect(doc.input.lines).toBe(cut.line);
+    expect(doc.input.lines).toBeGreaterThan(0);
+    expect(doc.input.lines).toBeLessThan(text.split('\n').length - 1);
+  });
+
+  it('corrupt .gz data: exit 2', async () => {
+    const gz = Buffer.from(gzipSync(Buffer.from(GOOD.repeat(2000))));
+    gz[gz.length - 6] = (gz[gz.length - 6] as number) ^ 0xff;
+    const f = file(gz, 'bad.log.gz');
     const r = await runCli([f]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`strace-gaps: the gzip data is corrupt or truncated (${f}) — decompress it by hand to see how much survives\n`);

@@ -27,15 +27,16 @@ describe('usage and input errors: one line on stderr, exit code 2', () => {
     expect(r.stderr).toBe(`strace-gaps: no such file (${join(dir, 'gone.log')}) — check the path\n`);
   });
 
-  it('reports a truncated .gz as an input error', async () => {
+  it('reports corrupt .gz data as an input error', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sg-'));
-    const f = join(dir, 'cut.log.gz');
+    const f = join(dir, 'bad.log.gz');
     const { gzipSync } = await import('node:zlib');
-    const gz = gzipSync(Buffer.from('1 getpid() = 1\n'.repeat(1000)));
-    writeFileSync(f, gz.subarray(0, gz.length - 20));
+    const gz = Buffer.from(gzipSync(Buffer.from('1 getpid() = 1\n'.repeat(1000))));
+    gz[gz.length - 6] = (gz[gz.length - 6] as number) ^ 0xff;
+    writeFileSync(f, gz);
     const r = await runCli([f]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^strace-gaps: the gzip data is corrupt or truncated \(.*cut\.log\.gz\) — /);
+    expect(r.stderr).toMatch(/^strace-gaps: the gzip data is corrupt or truncated \(.*bad\.log\.gz\) — /);
   });
 
   it('--help shows usage, options and examples; --version the version', async () => {

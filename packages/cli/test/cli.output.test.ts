@@ -143,9 +143,10 @@ describe('exit codes', () => {
 describe('errors', () => {
   it('are one line; --debug adds the stack of what caused them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sg-debug-'));
-    const f = join(dir, 'cut.log.gz');
-    const gz = gzipSync(Buffer.from('10:00:00.000000 getpid() = 1\n'.repeat(2000)));
-    writeFileSync(f, gz.subarray(0, gz.length - 30));
+    const f = join(dir, 'bad.log.gz');
+    const gz = Buffer.from(gzipSync(Buffer.from('10:00:00.000000 getpid() = 1\n'.repeat(2000))));
+    gz[gz.length - 6] = (gz[gz.length - 6] as number) ^ 0xff;
+    writeFileSync(f, gz);
     const plain = await runCli([f]);
     expect(plain.code).toBe(2);
     expect(plain.stderr.split('\n')).toEqual([expect.stringMatching(/^strace-gaps: the gzip data is corrupt or truncated \(.*\) — /), '']);

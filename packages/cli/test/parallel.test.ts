@@ -45,7 +45,9 @@ describe.skipIf(!BUILT)('the same report on several threads', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sg-jobs-'));
     writeFileSync(join(dir, 't.1'), '10:00:00.000001 close(3) = 0 <0.000010>\n');
     writeFileSync(join(dir, 't.2'), '10:00:00.000002 close(3) = 0 <0.000010>\n');
-    writeFileSync(join(dir, 't.3.gz'), gzipSync('10:00:00.000003 close(3) = 0\n').subarray(0, 20));
+    const corrupt = Buffer.from(gzipSync('10:00:00.000003 close(3) = 0\n'));
+    corrupt[corrupt.length - 6] = (corrupt[corrupt.length - 6] as number) ^ 0xff;
+    writeFileSync(join(dir, 't.3.gz'), corrupt);
     writeFileSync(join(dir, 't.4'), '1700000000.000001 close(3) = 0\n');
     for (const files of [['t.1', 't.2', 't.3.gz'], ['t.1', 't.2', 't.4']]) {
       const one = await runCli(['--jobs', '1', ...files], { cwd: dir });
@@ -54,6 +56,19 @@ describe.skipIf(!BUILT)('the same report on several threads', () => {
       expect(three.stderr).toBe(one.stderr);
       expect(three.code).toBe(2);
     }
+  });
+
+  it('a worker reads a cut .gz as the main thread would: what survived, and the input-cut warning', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sg-jobs-'));
+    writeFileSync(join(dir, 't.1'), '10:00:00.000001 close(3) = 0 <0.000010>\n');
+    writeFileSync(join(dir, 't.2'), '10:00:00.000002 close(3) = 0 <0.000010>\n');
+    const whole = gzipSync('10:00:00.000003 close(3) = 0 <0.000010>\n'.repeat(5000));
+    writeFileSync(join(dir, 't.3.gz'), whole.subarray(0, Math.floor(whole.length / 2)));
+    const one = await runCli(['--json', '--jobs', '1', 't.1', 't.2', 't.3.gz'], { cwd: dir });
+    const three = await runCli(['--json', '--jobs', '3', 't.1', 't.2', 't.3.gz'], { cwd: dir });
+    expect(one.code).toBe(0);
+    expect(JSON.parse(one.stdout).warnings.map((w: { code: string }) => w.code)).toContain('input-cut');
+    expect(three.stdout).toBe(one.stdout);
   });
 });
 

@@ -18,6 +18,7 @@ export type { PidPartition } from './partition.js';
 export { TraceLineParser } from './line-parser.js';
 export {
   ChunkParser,
+  CutInputError,
   countChunks,
   BATCH_BYTES,
   READ_CHUNK_BYTES,

@@ -120,10 +120,39 @@ export async function* parseChunks(
   options: ReadOptions = {},
 ): AsyncGenerator<ParsedLine[]> {
   const p = new ChunkParser(file, options);
-  for await (const chunk of source) yield* p.batches(chunk);
+  let cut: unknown = null;
+  try {
+    for await (const chunk of source) yield* p.batches(chunk);
+  } catch (err) {
+    if (!isCutGzip(err)) throw err;
+    cut = err;
+  }
   p.end();
   const last = p.take();
   if (last.length > 0) yield last;
+  if (cut !== null) throw new CutInputError(file, p.lineCount, cut);
+}
+
+/**
+ * The input ended early: gzip data cut off before its end (a capture killed while it was
+ * compressed, a partial copy). Thrown after every line before the cut was given out, so a reader
+ * that catches it has read all that survived.
+ */
+export class CutInputError extends Error {
+  constructor(
+    readonly file: string,
+    /** The last line read whole or in part (0 if none). */
+    readonly line: number,
+    cause: unknown,
+  ) {
+    super(`${file}: the gzip data ends early, after line ${line}`, { cause });
+    this.name = 'CutInputError';
+  }
+}
+
+/** zlib's error for compressed data that stops before the end of its stream. */
+function isCutGzip(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException | null)?.code === 'Z_BUF_ERROR' && /unexpected end of file/.test((err as Error).message);
 }
 
 /** Is this file gzip-compressed? (By its magic bytes, not its name.) */

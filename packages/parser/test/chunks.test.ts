@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { BATCH_BYTES, parseChunksSync, parseText, parseTraceFileBatches, readChunksSync, type ParsedLine } from '@strace-gaps/parser';
+import { BATCH_BYTES, CutInputError, parseChunksSync, parseText, parseTraceFileBatches, readChunksSync, type ParsedLine } from '@strace-gaps/parser';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
@@ -153,6 +153,26 @@ describe('parseTraceFileBatches and its one open of the file', () => {
     expect(Symbol.asyncIterator in batches).toBe(true);
     expect(openFds()).toBe(before);
     expect((await fromAsync(batches)).flat()).toHaveLength(20_000);
+  });
+
+  it('reads a cut .gz to where its data ends, then throws CutInputError with the last line', async () => {
+    const text = '1 getpid() = 1\n'.repeat(20_000);
+    const cutGz = join(dir, 'cut.gz');
+    const whole = gzipSync(Buffer.from(text));
+    writeFileSync(cutGz, whole.subarray(0, Math.floor(whole.length / 2)));
+    const got: ParsedLine[] = [];
+    let error: unknown = null;
+    try {
+      for await (const b of parseTraceFileBatches(cutGz)) got.push(...b);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(CutInputError);
+    expect((error as CutInputError).line).toBe(got.length);
+    expect(got.length).toBeGreaterThan(0);
+    expect(got.length).toBeLessThan(20_000);
+    // The lines before the cut are the file's own, in order; only the last may be cut short.
+    expect(got.slice(0, -1).every((r, i) => r.kind === 'syscall' && r.line === i + 1)).toBe(true);
   });
 
   it('throws at once for a file it cannot read', () => {

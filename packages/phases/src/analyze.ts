@@ -440,6 +440,19 @@ export class TraceSetAnalyzer {
     }
   }
 
+  /**
+   * The input being read ended early (its gzip data was cut after line `line`): what came before
+   * was read, and the report says so. Call before {@link endInput}.
+   */
+  inputCut(file: string, line: number): void {
+    this.warn({
+      code: 'input-cut',
+      message: `the gzip data ends early, after line ${formatCount(line)}: the file was cut (a capture stopped while it was compressed, or a partial copy); the lines before were read`,
+      file,
+      line: line > 0 ? line : null,
+    });
+  }
+
   private warn(w: Warning): void {
     this.warnings.push(w);
     this.warningSeqs.push(this.seq);

@@ -166,7 +166,8 @@ export interface Warning {
     | 'not-strace'
     | 'filtered-trace'
     | 'no-calls'
-    | 'pid-not-found';
+    | 'pid-not-found'
+    | 'input-cut';
   readonly message: string;
   readonly file: string | null;
   readonly line: number | null;
