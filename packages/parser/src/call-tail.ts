@@ -64,9 +64,10 @@ export function splitResult(text: string, argsStart: number, lazy = false): Sysc
 }
 
 /**
- * `DIGITS.DIGITS` filling `text[from, to)` as a number, or `null`. Scanned rather than sliced and
- * matched: it runs on every `-T` line. Up to 15 digits the integer quotient is exact and, like
- * Number(), correctly rounded; longer ones go through Number().
+ * `DIGITS.DIGITS`, or `DIGITS` alone (`--syscall-times=s`: `<0>`, `<1>`), filling `text[from, to)`
+ * as a number, or `null`. Scanned rather than sliced and matched: it runs on every `-T` line. Up to
+ * 15 digits the integer quotient is exact and, like Number(), correctly rounded; longer ones go
+ * through Number().
  */
 function decimalAt(text: string, from: number, to: number): number | null {
   let whole = 0;
@@ -82,7 +83,8 @@ function decimalAt(text: string, from: number, to: number): number | null {
     whole = whole * 10 + (c - 48);
     if (dot >= 0) scale *= 10;
   }
-  if (dot <= from || dot === to - 1) return null;
+  // Whole seconds have no dot; a dot needs digits on both sides.
+  if (dot === from || dot === to - 1 || to === from) return null;
   return to - from - 1 > 15 ? Number(text.slice(from, to)) : whole / scale;
 }
 

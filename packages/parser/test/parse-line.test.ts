@@ -52,6 +52,15 @@ describe('syscall lines', () => {
     expect(r.duration).toBeNull();
   });
 
+  it('reads -T durations in whole seconds, --syscall-times=s (real, strace 6.1)', () => {
+    const r = call('21620 22:12:23.422992 brk(NULL)         = 0x559c49544000 <0>');
+    expect(r.duration).toBe(0);
+    expect(r.result).toMatchObject({ value: 0x559c49544000, aux: null });
+    expect(call('1 10:00:00.000001 nanosleep({tv_sec=2, tv_nsec=0}, NULL) = 0 <2>').duration).toBe(2);
+    // A dot needs digits on both sides; "<>" and "<.5>" are not durations.
+    for (const end of ['<>', '<.5>', '<1.>']) expect(call(`1 10:00:00.000001 getpid() = 1 ${end}`).duration).toBeNull();
+  });
+
   it('reads = ? <unavailable> as a result trailer, not a duration', () => {
     const r = call('1234  10:00:00.000001 read(3,  <unfinished ...>) = ? <unavailable>');
     expect(r.result).toMatchObject({ value: null, aux: '<unavailable>' });
