@@ -5,15 +5,17 @@ import type { ParsedLine, ResumedEvent, SummaryEvent, UnfinishedEvent } from './
 const MESSAGE = 'strace: Process ';
 
 /**
- * Parses the lines of one input in order. It adds to {@link parseLine} the one piece of cross-line
- * state the line grammar needs: with output on stderr, strace can print its own message in the
- * middle of a call line and finish the call on the next line:
+ * Parses the lines of one input in order. It adds to {@link parseLine} the cross-line state the
+ * line grammar needs. With output on stderr, strace can print its own message in the middle of a
+ * call line and finish the call on the next line:
  *
  *     07:36:19.618289 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|SIGCHLDstrace: Process 6910 attached
  *     , child_tidptr=0x7f50dc9c0a10) = 6910 <0.000559>
  *
  * The first line yields the message; the cut call is carried and parsed together with the next
- * line, reported at the line where it began. Every line still yields exactly one result.
+ * line, reported at the line where it began. A `-c` table's rows are read by the columns its
+ * header names (`-U` picks them), and a bare second half follows its unfinished call (`-z`). Every
+ * line still yields exactly one result.
  */
 export class TraceLineParser {
   private carried: { text: string; line: number } | null = null;
