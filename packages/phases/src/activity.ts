@@ -170,25 +170,18 @@ export class Activity {
  * 0.4 showed as 0×. Actions that get no whole call are left out. Largest first.
  */
 export function wholeCounts(actions: ReadonlyMap<string, number>): [string, number][] {
-  const entries = [...actions];
-  let total = 0;
-  let floors = 0;
-  for (const [, n] of entries) {
-    total += n;
-    floors += Math.floor(n);
-  }
-  let left = Math.round(total) - floors;
-  const byRemainder = entries.map((e, i) => i).sort((a, b) => ((entries[b] as [string, number])[1] % 1) - ((entries[a] as [string, number])[1] % 1));
-  const whole = entries.map(([, n]) => Math.floor(n));
-  for (const i of byRemainder) {
+  const rows = [...actions].map(([what, n]) => ({ what, n, whole: Math.floor(n) }));
+  let left = Math.round(rows.reduce((t, r) => t + r.n, 0)) - rows.reduce((t, r) => t + r.whole, 0);
+  // Sorts are stable: equal remainders, and then equal counts, keep the Map's order.
+  for (const r of [...rows].sort((a, b) => (b.n % 1) - (a.n % 1))) {
     if (left <= 0) break;
-    whole[i] = (whole[i] as number) + 1;
+    r.whole++;
     left--;
   }
-  const kept = entries.map((e, i) => i).filter((i) => (whole[i] as number) > 0);
-  // Largest first; equal counts by the pro-rata count, then in the Map's order.
-  kept.sort((a, b) => (whole[b] as number) - (whole[a] as number) || (entries[b] as [string, number])[1] - (entries[a] as [string, number])[1]);
-  return kept.map((i) => [(entries[i] as [string, number])[0], whole[i] as number]);
+  return rows
+    .filter((r) => r.whole > 0)
+    .sort((a, b) => b.whole - a.whole || b.n - a.n)
+    .map((r): [string, number] => [r.what, r.whole]);
 }
 
 /** Windows of at least `min` seconds in [from, to] covered by no task's busy segment. */
