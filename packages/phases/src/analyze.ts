@@ -1022,7 +1022,7 @@ export class TraceSetAnalyzer {
       this.warnings.push({
         code: 'no-calls',
         message:
-          'the trace has no syscall lines, so there is nothing to time: it holds only a -c summary table or strace\'s own messages. ' +
+          'the trace has no syscall lines, so there is nothing to time: it holds only a -c summary table, strace\'s own messages, or signals and exits (-e trace=none). ' +
           'Capture with -f -tt -T (-C instead of -c keeps the table too)',
         file: null,
         line: null,
