@@ -75,6 +75,22 @@ export const OPTIONS = {
     requiresArg: true,
     describe: 'Only this process (and its threads); repeat for more',
   },
+  ready: {
+    type: 'string',
+    requiresArg: true,
+    describe:
+      'What marks the start as over: a program name or path (its first exec), listen (the first listen()), or a time as the trace prints it (e.g. 11:01:42.297482). Default: the last exec of a process still running at the end (or at the stop), its listen() if it then listens; or, when every process ended, the first process\'s exit',
+  },
+  from: {
+    type: 'string',
+    requiresArg: true,
+    describe: 'Where the start begins, as a time the trace prints (e.g. 11:01:35.040000); default its first line',
+  },
+  width: {
+    type: 'number',
+    requiresArg: true,
+    describe: 'Columns of the text report (default: the terminal\'s width, or 80 when it is not a terminal)',
+  },
   'fail-on-gap': {
     type: 'string',
     describe: 'Exit 1 (after printing the report) when a gap is at least this long, e.g. 2s',
@@ -126,6 +142,12 @@ export interface CliOptions {
   readonly jobs: number | null;
   /** `--html FILE`: where to write the HTML report; `null` without it. */
   readonly html: string | null;
+  /** `--ready`: program, `listen` or a time; `null`: the default rule. */
+  readonly ready: string | null;
+  /** `--from`: a time as the trace prints it; `null`: the first line. */
+  readonly from: string | null;
+  /** `--width`; `null`: the terminal's, or 80. */
+  readonly width: number | null;
 }
 
 const UNITS: Readonly<Record<string, number>> = { ns: 1e-9, us: 1e-6, 'µs': 1e-6, ms: 1e-3, s: 1, m: 60, min: 60 };

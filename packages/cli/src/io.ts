@@ -7,7 +7,7 @@ export interface CliIo {
    * `write` returns `false` when the output is backed up (a pipe whose reader is slower); `once`
    * then tells when it drained. Output of any size is written only after that.
    */
-  readonly stdout: { write(s: string): unknown; readonly isTTY?: boolean; once?(event: 'drain', fn: () => void): unknown };
+  readonly stdout: { write(s: string): unknown; readonly isTTY?: boolean; readonly columns?: number; once?(event: 'drain', fn: () => void): unknown };
   readonly stderr: { write(s: string): unknown; readonly isTTY?: boolean };
   readonly stdin: AsyncIterable<Uint8Array>;
   readonly cwd: string;

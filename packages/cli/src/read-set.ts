@@ -165,6 +165,8 @@ export async function analyseSet(
     top,
     minGap: options.minGap,
     pids: options.pids,
+    ready: options.ready,
+    from: options.from,
     ...(extra.listener === undefined ? {} : { listener: extra.listener }),
   });
   let summaries: InputSummary[] = [];

@@ -93,6 +93,18 @@ export async function parseOptions(argv: readonly string[], io: CliIo, mode: 're
   if (jobs !== null && (!Number.isInteger(jobs) || jobs < 1)) {
     throw new CliError(`--jobs must be a whole number ≥ 1, not ${String(jobs)}`, null, 'e.g. --jobs 2, or --jobs 1 for one thread');
   }
+  const width = args.width ?? null;
+  if (width !== null && (!Number.isInteger(width) || width < 40)) {
+    throw new CliError(`--width must be a whole number ≥ 40, not ${String(width)}`, null, 'e.g. --width 120');
+  }
+  const from = args.from ?? null;
+  if (from !== null && !TIME_OPTION.test(from.trim())) {
+    throw new CliError(`--from must be a time as the trace prints it, not ${JSON.stringify(from)}`, null, 'e.g. --from 11:01:35.040000 (-tt) or --from 1700000000.123456 (-ttt)');
+  }
+  const ready = args.ready ?? null;
+  if (ready !== null && ready.trim() === '') {
+    throw new CliError('--ready needs a program, listen, or a time', null, 'e.g. --ready s6-svscan, --ready listen or --ready 11:01:42.297482');
+  }
   const pids = ([] as unknown[]).concat(args.pid ?? []).map(Number);
   const bad = pids.find((p) => !Number.isInteger(p) || p <= 0);
   if (bad !== undefined) {
@@ -111,8 +123,14 @@ export async function parseOptions(argv: readonly string[], io: CliIo, mode: 're
     debug: args.debug,
     html: args.html ?? null,
     jobs,
+    ready,
+    from,
+    width,
   };
 }
+
+/** A time as strace prints it: `11:01:35.04`, `11:01:35`, `1700000000.123456`. */
+const TIME_OPTION = /^(?:\d{1,2}:\d{2}:\d{2}(?:\.\d+)?|\d{6,}(?:\.\d+)?)$/;
 
 /** Colour: `--color`/`--no-color` first, then NO_COLOR (any value) and FORCE_COLOR, then whether stdout is a terminal. */
 export function useColor(options: Pick<CliOptions, 'color' | 'format'>, io: Pick<CliIo, 'stdout' | 'env'>): boolean {
@@ -155,8 +173,15 @@ async function render(report: GapReport, analysis: Analysis, options: CliOptions
   } else if (options.format === 'markdown') {
     io.stdout.write(renderMarkdown(report, { top: options.top }));
   } else {
-    io.stdout.write(renderText(report, { top: options.top, color: useColor(options, io) }));
+    io.stdout.write(renderText(report, { top: options.top, color: useColor(options, io), width: widthOf(options, io) }));
   }
+}
+
+/** `--width`, else the terminal's columns, else 80. */
+export function widthOf(options: Pick<CliOptions, 'width'>, io: Pick<CliIo, 'stdout'>): number {
+  if (options.width !== null) return options.width;
+  const cols = io.stdout.isTTY === true ? io.stdout.columns : undefined;
+  return cols !== undefined && cols >= 40 ? cols : 80;
 }
 
 /** Gaps per set a diff compares: more than a report shows, so one side's gap finds its match. */

@@ -6,7 +6,8 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { Progress } from '../src/progress.js';
 import { mdBlock, mdCode, mdProse, mdText } from '../src/render/markdown.js';
-import { useColor } from '../src/run.js';
+import { fitMiddle } from '../src/render/text.js';
+import { useColor, widthOf } from '../src/run.js';
 import { outsideCode, runCli } from './helpers.js';
 
 const ESC = '\u001b';
@@ -179,5 +180,47 @@ describe('inputs', () => {
     const r = await runCli([empty]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`strace-gaps: the directory holds no files (${empty}) — pass the directory strace -ff -o wrote into, or the files themselves\n`);
+  });
+});
+
+describe('the text report leads with the answer and fits its width', () => {
+  const SLOW = ['fixtures/dns-timeout/trace.17577', 'fixtures/dns-timeout/trace.17578', 'fixtures/dns-timeout/trace.17579'];
+
+  it('ready, then the critical path, then the diagnoses, then the rest', async () => {
+    const r = await runCli(SLOW);
+    const order = ['Ready at ', 'Critical path to ready', 'Diagnoses', 'Processes'].map((h) => r.stdout.indexOf(`\n${h}`));
+    expect(order.every((x) => x > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain('getent ahosts db: 4× poll on UDP 127.0.0.53:53, timed out [dns-timeout]');
+  });
+
+  it('--width: no line longer; 80 columns when stdout is not a terminal, else its width', async () => {
+    for (const [args, w] of [[[], 80], [['--width', '120'], 120], [['--width', '60'], 60]] as const) {
+      const r = await runCli([...args, ...SLOW]);
+      const longest = Math.max(...r.stdout.split('\n').map((l) => [...l].length));
+      expect(longest).toBeLessThanOrEqual(w);
+      expect(longest).toBeGreaterThan(w - 10);
+    }
+    expect(widthOf({ width: null }, { stdout: { write: () => true, isTTY: true, columns: 132 } })).toBe(132);
+    expect(widthOf({ width: null }, { stdout: { write: () => true, isTTY: false, columns: 132 } })).toBe(80);
+    expect((await runCli(['--width', '20', ...SLOW])).code).toBe(2);
+  });
+
+  it('cuts a log line in its middle, keeping the call and its result', () => {
+    const line = 'fixtures/x:153  04:32:11.342100 poll([{fd=3, events=POLLIN}], 1, 1000) = 0 (Timeout) <1.001130>';
+    expect(fitMiddle(line, 70)).toBe('fixtures/x:153  04:32:11.342100 poll([{fd=3,… = 0 (Timeout) <1.001130>');
+    expect([...fitMiddle(line, 70)].length).toBe(70);
+    // The -r delta goes first; a line whose head reaches its result is cut at the end.
+    expect(fitMiddle('07:41:09.221372 (+     0.000519) close(3) = 0 <0.000010>', 45)).toBe('07:41:09.221372 close(3) = 0 <0.000010>');
+    expect(fitMiddle('pause() = ? ERESTARTNOHAND (To be restarted if no handler)', 30)).toBe('pause() = ? ERESTARTNOHAND (T…');
+  });
+
+  it('--ready and --from: a time as the trace prints it, or a program; a bad one is a usage error', async () => {
+    const j = async (args: string[]) => JSON.parse((await runCli(['--json', ...args, ...SLOW])).stdout);
+    expect((await j(['--ready', 'getent'])).startup.readyBy).toMatchObject({ rule: 'exec-option', pid: 17579 });
+    expect((await j(['--ready', '04:32:12.000000'])).startup).toMatchObject({ readyText: '04:32:12.000000', readyBy: { rule: 'time-option' } });
+    expect((await j(['--from', '04:32:11.000000'])).startup.startText).toBe('04:32:11.000000');
+    const bad = await runCli(['--from', 'soon', ...SLOW]);
+    expect(bad.code).toBe(2);
   });
 });

@@ -46,7 +46,7 @@ describe('the incident: fast vs slow', () => {
     expect(top.measures.find((m) => m.name === 'variables')).toMatchObject({ fast: 61, slow: 4013 });
     expect(d.diagnoses.slowOnly.map((x) => x.id)).toContain('k8s-service-links');
     expect(d.diagnoses.fastOnly).toEqual([]);
-    const words = /^The slow trace is slower by 5\.91 s \(1\.61 s → 7\.52 s\)\. The environment dump grew most, 39\.2 ms → 5\.78 s \(\+5\.74 s\): variables 61 → 4,013/;
+    const words = /^The slow start got ready 5\.83 s later \(502 ms → 6\.34 s\): k8s-service-links \+5\.80 s, other \+37\.1 ms\. The slow trace is slower by 5\.91 s \(1\.61 s → 7\.52 s\)\. The environment dump grew most, 39\.2 ms → 5\.78 s \(\+5\.74 s\): variables 61 → 4,013/;
     expect(d.headline).toMatch(words);
     const text = (await runCli(['diff', FAST, SLOW])).stdout;
     expect(text.replace(/\n/g, ' ')).toMatch(words);
@@ -72,6 +72,16 @@ describe('the incident: fast vs slow', () => {
 });
 
 describe('sensible edges', () => {
+  it('the change of the time to ready, by cause, adds up to the whole change', async () => {
+    const d = await diff([FAST, SLOW]);
+    const u = d.startup!;
+    expect(u.causes[0]).toMatchObject({ id: 'k8s-service-links', fast: 0 });
+    expect(u.causes[0]!.delta).toBeGreaterThan(5.7);
+    expect(u.causes.reduce((x, c) => x + c.delta, 0) + u.other).toBeCloseTo(u.delta, 6);
+    expect(u.delta).toBeCloseTo(u.slow - u.fast, 6);
+    expect((await diff([SLOW, SLOW])).startup).toMatchObject({ delta: 0, other: 0 });
+  });
+
   it('the same capture on both sides: no growth anywhere', async () => {
     const d = await diff([SLOW, SLOW]);
     expect(d.headline).toBe('No growth: the two traces take about as long (7.52 s → 7.52 s), and no phase grew.');

@@ -99,10 +99,11 @@ describe('fastLine', () => {
   });
 
   it('reads mutated prefixes as parseLine does, or leaves them', () => {
+    // Indices, not a spread of every line: the fixtures hold more lines than a call's arguments may.
     const calls = lines.filter((l) => fastLine(l, 'f', 7, false) !== null);
     const prefixChars = fc.constantFrom(' ', '0', '1', '5', '9', ':', '.', '[', ']', '(', '+', ')', '<', '>', 'p', 'i', 'd', 'a', '_', '?', 'Z', '\t');
     fc.assert(
-      fc.property(fc.constantFrom(...calls), fc.nat(40), fc.nat(4), fc.string({ maxLength: 4, unit: prefixChars }), (line, at, cut, junk) => {
+      fc.property(fc.nat(calls.length - 1).map((k) => calls[k] as string), fc.nat(40), fc.nat(4), fc.string({ maxLength: 4, unit: prefixChars }), (line, at, cut, junk) => {
         const i = Math.min(at, line.length);
         const mutated = line.slice(0, i) + junk + line.slice(Math.min(line.length, i + cut));
         expectSameOrRefused(mutated);

@@ -38,6 +38,8 @@ import { builtinDetectors } from './detectors/index.js';
 import { diagnose } from './diagnoses.js';
 import { formatCount, formatSeconds } from './format.js';
 import { GapCollector, GapTracker } from './gaps.js';
+import { PathRecorder } from './path-marks.js';
+import { TaskIndex, criticalPath, describeRun, findReady, parseTimeOption, pendingCalls, rootOf, type PendingCall, type Startup } from './startup.js';
 import { TopK } from './top-k.js';
 import { bySeq, keyed } from './arrival.js';
 import type { Blame, Call, Diagnosis, Finding, Gap, IdleWindow, LineRef, Phase, Warning } from './model.js';
@@ -72,6 +74,14 @@ export interface AnalysisOptions {
    * read this way throws `UnpartitionableError`.
    */
   readonly partition?: PidPartition | null;
+  /**
+   * What marks the start as over (see startup.ts): a program name or path that is exec'd,
+   * `listen`, or a time as the trace prints it (`11:01:42.297482`, `1700000000.123456`). Default:
+   * the documented rule.
+   */
+  readonly ready?: string | null;
+  /** Where the start begins, as the trace prints a time; default its first line. */
+  readonly from?: string | null;
 }
 
 /** What the first timed line of a set decides: its clock and the base second of its numbers. */
@@ -98,6 +108,8 @@ export interface PartialAnalysis {
     readonly todMax: number | null;
   };
   readonly inputs: number;
+  /** Calls printed with a `-T` duration. */
+  readonly timedCalls: number;
   /** Ended tasks, as data (revived with `Task.revive`). */
   readonly tasks: readonly Task[];
   readonly phases: readonly Phase[];
@@ -206,6 +218,10 @@ export interface Analysis {
   readonly idle: readonly IdleWindow[];
   readonly diagnoses: readonly Diagnosis[];
   readonly warnings: readonly Warning[];
+  /** When the start was over, and the critical path to it; `null` without a common clock. */
+  readonly startup: Startup | null;
+  /** Calls still waiting when the trace ended. */
+  readonly pending: readonly PendingCall[];
   /** A time of this analysis as seconds on the trace's own clock (since midnight, or the epoch). */
   absolute(t: number): number;
 }
@@ -240,6 +256,7 @@ interface Stream {
 
 interface TaskState {
   readonly gaps: GapTracker;
+  readonly path: PathRecorder;
   readonly watchers: TaskWatcher[];
 }
 
@@ -285,6 +302,10 @@ export class TraceSetAnalyzer {
   private readonly openStreams: StreamTotals[] = [];
   /** The pids the report is limited to (`pids`), to say which the trace does not have. */
   private readonly wantedPids: readonly number[];
+  private readonly readyOption: string | null;
+  /** Calls printed with a `-T` duration: none means the trace was captured without -T. */
+  private timedCalls = 0;
+  private readonly fromOption: string | null;
 
   constructor(options: AnalysisOptions = {}) {
     this.top = options.top ?? DEFAULT_TOP;
@@ -294,6 +315,8 @@ export class TraceSetAnalyzer {
     this.partition = options.partition ?? null;
     this.detectors = options.detectors ?? builtinDetectors();
     this.listener = options.listener ?? null;
+    this.readyOption = options.ready ?? null;
+    this.fromOption = options.from ?? null;
     const start = options.clockStart ?? null;
     if (start !== null) {
       this.clock.kind = start.kind;
@@ -513,6 +536,9 @@ export class TraceSetAnalyzer {
     }
     this.state.set(task, {
       gaps: new GapTracker(task, this.gaps, (c) => this.ref(c.ev)),
+      path: new PathRecorder(task.marks, task.fds, (w) => {
+        task.walk = w;
+      }),
       watchers,
     });
     return task;
@@ -547,6 +573,7 @@ export class TraceSetAnalyzer {
     this.listener?.event(task, ev, t);
     if (ev.kind === 'signal') {
       task.signals++;
+      if (t !== null) this.state.get(task)?.path.signal(t, ev.signal, ev.info, ev.file, ev.line);
       return;
     }
     task.exit =
@@ -577,6 +604,9 @@ export class TraceSetAnalyzer {
       else t1 = t0;
     } else if (ev.end !== null) t1 = t0 !== null && ev.start !== null ? t0 + secondsBetween(ev.start, ev.end) : clock.toNumber(ev.end);
     const seconds = ev.duration ?? (ev.form === 'joined' && t0 !== null && t1 !== null ? t1 - t0 : null);
+    if (ev.duration !== null) this.timedCalls++;
+    // A close forgets its fd's path: read it first, so that the close counts under its file.
+    const closing = ev.name === 'close' ? task.fds.get(task.fds.fdOf(ev) ?? -1) : null;
     const opened = task.fds.observe(ev);
     const exec = (ev.name === 'execve' || ev.name === 'execveat') && ev.result?.value === 0 ? this.execOf(task, ev) : null;
     const call: Call = { ev, pid: task.pid, t0, t1, seconds, opened, exec };
@@ -586,7 +616,7 @@ export class TraceSetAnalyzer {
     const child = childPid(ev);
     // The entry time: the child often runs (and prints) before the parent's clone returns.
     if (child !== null) {
-      task.children.push({ pid: child, thread: createsThread(ev), at: t0 ?? t1 });
+      task.children.push({ pid: child, thread: createsThread(ev), at: t0 ?? t1, line: ev.line });
       s.born.add(child);
     }
     // The unnamed process says its own pid when libc starts (set_tid_address) or it asks.
@@ -602,10 +632,11 @@ export class TraceSetAnalyzer {
       this.lastState = st;
     }
     st.gaps.call(call);
+    st.path.call(call);
     if (t0 !== null) {
       // A blocking call is busy only at its entry: the rest of it the task waited.
       const busyEnd = seconds !== null && seconds > DEFAULT_MERGE_SECONDS ? t0 : (t1 ?? t0);
-      task.activity.add(t0, busyEnd, this.action(task, call));
+      task.activity.add(t0, busyEnd, this.action(task, call, closing));
     }
     for (const w of st.watchers) w.call(call);
     this.listener?.call(task, call);
@@ -624,11 +655,11 @@ export class TraceSetAnalyzer {
   }
 
   /** What a call did, for blame (interned): `openat under DIR`, `write under DIR`, or its name. */
-  private action(task: Task, call: Call): string {
+  private action(task: Task, call: Call, closing: string | null): string {
     const name = call.ev.name;
     if (call.opened !== null) return this.intern.get(`${name} under ${call.opened.dir}`);
-    const fd = task.fds.fdOf(call.ev);
-    const path = fd === null ? null : task.fds.get(fd);
+    const fd = closing === null ? task.fds.fdOf(call.ev) : null;
+    const path = closing ?? (fd === null ? null : task.fds.get(fd));
     // Runs of the same call (reads of one file, futex after futex) are most of a trace: the last
     // answer is remembered, so that the name, a new string on every line, is not hashed again.
     if (path === null || !path.startsWith('/')) {
@@ -668,6 +699,7 @@ export class TraceSetAnalyzer {
     const st = this.state.get(task);
     if (st === undefined) return;
     st.gaps.end(t, ref === null ? null : () => ref);
+    st.path.end(t);
     for (const w of st.watchers) w.end?.(t, ref);
     // Nothing more comes for this task: drop what only the stream needed.
     this.state.delete(task);
@@ -721,6 +753,7 @@ export class TraceSetAnalyzer {
         todMax: Number.isFinite(c.todMax) ? c.todMax : null,
       },
       inputs: this.inputs,
+      timedCalls: this.timedCalls,
       tasks: this.tasks,
       phases: this.phases,
       perExec: [...this.perExec].map(([kind, { top, seen }]) => ({ kind, top: top.values(), seen })),
@@ -758,6 +791,7 @@ export class TraceSetAnalyzer {
     c.rolledOver ||= part.clock.rolledOver;
     c.relativeStreams += part.clock.relativeStreams;
     this.inputs += part.inputs;
+    this.timedCalls += part.timedCalls;
     for (const t of part.tasks) this.tasks.push(Task.revive(t, this.tasks.length, this.intern));
     this.phases.push(...part.phases);
     for (const { kind, top, seen } of part.perExec) {
@@ -805,6 +839,7 @@ export class TraceSetAnalyzer {
       if (part.clock.todMin !== null && part.clock.todMin < c.todMin) c.todMin = part.clock.todMin;
       if (part.clock.todMax !== null && part.clock.todMax > c.todMax) c.todMax = part.clock.todMax;
       this.inputs = Math.max(this.inputs, part.inputs);
+      this.timedCalls += part.timedCalls;
     }
     for (const t of bySeq(parts.map((p) => ({ items: p.tasks, seqs: p.seqs.tasks })))) {
       this.tasks.push(Task.revive(t.item, this.tasks.length, this.intern));
@@ -872,6 +907,17 @@ export class TraceSetAnalyzer {
     this.phases.sort((a, b) => a.start - b.start || a.end - b.end || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0) || a.pid - b.pid);
     const idle = aligned && span !== null ? this.idle(span) : [];
     this.setWarnings(kind);
+    const index = new TaskIndex(this.tasks);
+    const startup = aligned && span !== null ? this.startup(index, span) : null;
+    if (!aligned && this.tasks.length > 0) {
+      this.warnings.push({
+        code: 'no-common-clock',
+        message: 'the files share no clock (-r deltas only), so the start, its critical path and the cost of each cause cannot be measured: re-capture with -tt',
+        file: null,
+        line: null,
+      });
+    }
+    const pending = span === null ? [] : pendingCalls(this.tasks, span.end);
     const analysis = {
       clock: clockInfo,
       span,
@@ -882,10 +928,38 @@ export class TraceSetAnalyzer {
       idle,
       diagnoses: [] as Diagnosis[],
       warnings: this.warnings,
+      startup,
+      pending,
       absolute: (t: number) => clock.absolute(t),
     };
-    analysis.diagnoses = diagnose(analysis, (pid, t) => this.nameOf(pid, t));
+    analysis.diagnoses = diagnose({ ...analysis, index }, (pid, t) => this.nameOf(pid, t));
     return analysis;
+  }
+
+  /** Ready, the window of the start, and the critical path to ready (names and words filled in). */
+  private startup(index: TaskIndex, span: Span): Startup {
+    const toSet = (text: string | null | undefined): number | null => {
+      if (text == null) return null;
+      const abs = parseTimeOption(text);
+      if (abs === null) return null;
+      let t = abs - this.clock.absolute(0);
+      // A time of day before the base second is on the next day (a trace across midnight).
+      if (this.clock.kind === 'time-of-day' && t < span.start - HALF_DAY_SECONDS) t += 86_400;
+      return t;
+    };
+    const readyAt = toSet(this.readyOption);
+    const from = toSet(this.fromOption) ?? span.start;
+    const r = findReady(index, span.start, span.end, { ready: readyAt === null ? this.readyOption : null, readyAt, from });
+    if (r.warning !== null) this.warnings.push({ code: 'ready-not-found', message: r.warning, file: null, line: null });
+    const readyT = Math.max(from, Math.min(r.ready.t, span.end));
+    const ready = { ...r.ready, t: readyT };
+    const path = criticalPath(index, from, ready, rootOf(this.tasks));
+    for (const seg of path) {
+      seg.name = seg.task.nameAt((seg.start + seg.end) / 2);
+      if (seg.state === 'running' && seg.what === '') seg.what = describeRun(seg.task, seg.start, seg.end);
+      if (seg.state === 'silent' && seg.what === 'no syscall') seg.what = 'no syscall (user code, CPU, or calls the trace left out)';
+    }
+    return { start: from, ready, seconds: readyT - from, afterReadySeconds: Math.max(0, span.end - readyT), stopAt: r.stopAt, criticalPath: path };
   }
 
   /**
@@ -1016,6 +1090,47 @@ export class TraceSetAnalyzer {
     });
   }
 
+  /** What a capture without -T or -f cannot tell, and the option that would. */
+  private optionWarnings(kind: SetClockKind): void {
+    const calls = this.tasks.reduce((n, t) => n + t.syscalls, 0);
+    if (kind !== 'none' && calls >= FILTER_MIN_CALLS && this.timedCalls === 0) {
+      this.warnings.push({
+        code: 'no-durations',
+        message:
+          'the trace has no -T durations, so time inside a call cannot be told from time after it: a wait is taken to last until the next call ' +
+          '(certain for a call whose timeout ran out, a guess for others such as wait4 or read). Re-capture with -T',
+        file: null,
+        line: null,
+      });
+    }
+    // Processes a traced one started that have no line in the trace: strace did not follow them.
+    // (In a pid namespace `clone` returns another pid, and the child is matched by time instead.)
+    const pids = new Set(this.tasks.map((t) => t.pid));
+    const guessed = new Map<number, number>();
+    for (const t of this.tasks) if (t.ppidGuessed && t.ppid !== null) guessed.set(t.ppid, (guessed.get(t.ppid) ?? 0) + 1);
+    let missing = 0;
+    let first: { file: string; line: number; pid: number } | null = null;
+    for (const t of this.tasks) {
+      const unseen = t.children.filter((c) => !c.thread && !pids.has(c.pid));
+      const n = unseen.length - (guessed.get(t.pid) ?? 0);
+      if (n <= 0) continue;
+      missing += n;
+      const c = unseen[0] as (typeof unseen)[number];
+      if (first === null) first = { file: t.file, line: c.line, pid: c.pid };
+    }
+    if (missing > 0) {
+      this.warnings.push({
+        code: 'children-not-followed',
+        message:
+          `${formatCount(missing)} ${missing === 1 ? 'process' : 'processes'} that traced ones started ${missing === 1 ? 'is' : 'are'} not in the trace` +
+          (first === null ? '' : ` (pid ${first.pid} first)`) +
+          ': their time shows as a wait of their parent, and what they did cannot be seen. Capture with -f (or -ff -o DIR/PREFIX), and pass every file of a -ff capture',
+        file: first?.file ?? null,
+        line: first?.line ?? null,
+      });
+    }
+  }
+
   /** A trace with no call to time, and pids asked for that it does not have: said, not shown as an empty report. */
   private emptyWarnings(): void {
     if (this.tasks.every((t) => t.syscalls === 0)) {
@@ -1082,6 +1197,7 @@ export class TraceSetAnalyzer {
     }
     this.filteredWarning();
     this.emptyWarnings();
+    this.optionWarnings(kind);
     const unfinished = this.tasks.reduce((n, t) => n + t.unfinished, 0);
     if (unfinished > 0) {
       this.warnings.push({

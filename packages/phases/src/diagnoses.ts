@@ -1,10 +1,25 @@
 /**
- * Diagnoses: rules over phases and gaps that name a cause and a fix, with the lines that prove it.
- * Each rule stays silent when its evidence is weak; a wrong diagnosis costs a user more than none.
+ * Diagnoses: causes that name what held up the start, what each cost on the critical path to ready,
+ * and the fix, with the lines that prove it. Causes are asked most specific first and each claims
+ * its stretch of the path (see causes/ledger.ts), so they never add up to more than the start. Each
+ * stays silent when its evidence is weak; a wrong diagnosis costs a user more than none.
  */
+import { dnsTimeout } from './causes/dns-timeout.js';
+import { dominantSilence, dominantWait } from './causes/dominant.js';
+import { execChain } from './causes/exec-chain.js';
+import { fileTreeWalk } from './causes/file-tree-walk.js';
+import { PathLedger } from './causes/ledger.js';
+import { lockWait } from './causes/lock-wait.js';
+import { pendingAtEnd } from './causes/pending.js';
+import { retryLoop } from './causes/retry-loop.js';
+import { serviceLinks, serviceLinksAlone } from './causes/service-links.js';
+import { sleeps } from './causes/sleep.js';
+import type { CauseContext } from './causes/context.js';
 import { formatCount, formatSeconds, formatShare } from './format.js';
 import type { Diagnosis, Gap, Phase, Warning } from './model.js';
 import type { ClockInfo, Span } from './analyze.js';
+import type { PendingCall, Startup, TaskIndex } from './startup.js';
+import type { Task } from './task.js';
 
 /** What the rules read. */
 export interface DiagnosisInput {
@@ -14,57 +29,25 @@ export interface DiagnosisInput {
   readonly gaps: readonly Gap[];
   /** Warnings of the analysis: a `filtered-trace` changes what a silent gap can mean. */
   readonly warnings?: readonly Warning[];
+  readonly tasks?: readonly Task[];
+  /** The start and its critical path; `null` without a common clock (then only the dump's own length is judged). */
+  readonly startup?: Startup | null;
+  readonly index?: TaskIndex | null;
+  readonly pending?: readonly PendingCall[];
 }
 
-/** Service-link variables that make the dump worth a diagnosis… */
-export const SERVICE_LINK_MIN_VARS = 100;
-/** …when the dump took at least this long. Below it, the links are not what made a start slow. */
-export const SERVICE_LINK_MIN_SECONDS = 1;
-/** Phases that make up a container's start; a wait that begins after them is steady state. */
-const STARTUP_PHASES = new Set(['runtime-init', 'env-dump', 'supervisor-start']);
 /** A wait is blamed on others when they were busy for at least this share of it… */
 const BLAME_MIN_SHARE = 0.5;
 /** …and said to wait on something untraced when everyone together was busy for less than this. */
 const NOBODY_MAX_SHARE = 0.1;
+/** Without a start: a gap must be this long… */
+const DOMINANT_MIN_SECONDS = 1;
+/** …and this share of the trace's span to be called dominant. */
+const DOMINANT_MIN_SHARE = 0.2;
 
 /** The clock's resolution: `-t` prints whole seconds, so a "1 s" phase may have lasted 0 s. */
 function resolution(clock: ClockInfo): number {
   return 10 ** -clock.digits;
-}
-
-/** A gap or wait must be this long… */
-export const DOMINANT_MIN_SECONDS = 1;
-/** …and this share of the trace's span to be called dominant. */
-export const DOMINANT_MIN_SHARE = 0.2;
-
-function num(x: unknown): number {
-  return typeof x === 'number' ? x : 0;
-}
-
-function serviceLinks(p: Phase, span: Span | null, clock: ClockInfo): Diagnosis | null {
-  const vars = num(p.extra.vars);
-  const links = num(p.extra.serviceLinkVars);
-  const seconds = p.end - p.start;
-  if (links < SERVICE_LINK_MIN_VARS || links * 2 < vars || seconds - resolution(clock) < SERVICE_LINK_MIN_SECONDS) return null;
-  // A dump that was a small part of the start did not make the start slow.
-  if (span !== null && clock.aligned && seconds < DOMINANT_MIN_SHARE * span.seconds) return null;
-  const services = num(p.extra.services);
-  const timed = span !== null && clock.aligned;
-  const share = timed ? ` (${formatShare(seconds, span.seconds)} of the trace)` : '';
-  return {
-    id: 'k8s-service-links',
-    severity: timed && seconds >= 0.25 * span.seconds ? 'critical' : 'warning',
-    summary:
-      `s6 wrote ${formatCount(vars)} environment variables one file each into ${String(p.extra.dir)} before starting ` +
-      `s6-svscan, and ${formatCount(links)} of them are Kubernetes service links` +
-      (services > 0 ? ` (about ${formatCount(services)} Services in the namespace)` : '') +
-      `: the dump took ${formatSeconds(seconds)}${share}, ${formatSeconds(seconds / Math.max(vars, 1))} per variable`,
-    fix:
-      'set `enableServiceLinks: false` in the pod spec (services are then found through DNS); ' +
-      'deleting Services the namespace no longer uses also shrinks the list',
-    seconds,
-    evidence: p.evidence,
-  };
 }
 
 function dominantGap(g: Gap, span: Span, clock: ClockInfo, nameOf: (pid: number, t: number) => string, filtered: boolean): Diagnosis | null {
@@ -83,6 +66,9 @@ function dominantGap(g: Gap, span: Span, clock: ClockInfo, nameOf: (pid: number,
         : `strace cannot see inside user code: profile pid ${g.pid} over that window (e.g. \`perf record -g -p ${g.pid}\`), ` +
           "and check the container's CPU throttling (`nr_throttled` in its cgroup's cpu.stat)",
       seconds: g.seconds,
+      share: null,
+      totalSeconds: g.seconds,
+      parts: [{ what: 'no syscall', pid: g.pid, seconds: g.seconds }],
       evidence: [g.before, g.after],
     };
   }
@@ -105,29 +91,49 @@ function dominantGap(g: Gap, span: Span, clock: ClockInfo, nameOf: (pid: number,
         ? `the wait is a symptom: what pid ${blamed.pid} did in that window is what to speed up`
         : 'it waited on something outside the trace (a timer, the network, a disk, or a process strace did not follow): look at what the call waited on',
     seconds: g.seconds,
+    share: null,
+    totalSeconds: g.seconds,
+    parts: [{ what: g.syscall ?? '?', pid: g.pid, seconds: g.seconds }],
     evidence: [g.before, g.after],
   };
 }
 
 /** Every diagnosis that holds, most severe and costly first. */
 export function diagnose(input: DiagnosisInput, nameOf: (pid: number, t: number) => string): Diagnosis[] {
+  const filtered = input.warnings?.some((w) => w.code === 'filtered-trace') ?? false;
   const out: Diagnosis[] = [];
-  for (const p of input.phases) {
-    if (p.kind !== 'env-dump') continue;
-    const d = serviceLinks(p, input.span, input.clock);
-    if (d !== null) out.push(d);
-  }
-  // Shares of the span and blame need one timeline; `-r`-only files have none.
-  if (input.span !== null && input.clock.aligned) {
-    let startupEnd = -Infinity;
-    for (const p of input.phases) if (STARTUP_PHASES.has(p.kind) && p.end > startupEnd) startupEnd = p.end;
-    if (startupEnd === -Infinity) startupEnd = input.span.end;
-    const silent = input.gaps.find((g) => g.kind === 'userspace' && g.start < startupEnd);
-    const wait = input.gaps.find((g) => g.kind === 'waiting' && g.start < startupEnd);
-    const filtered = input.warnings?.some((w) => w.code === 'filtered-trace') ?? false;
-    for (const g of [silent, wait]) {
-      const d = g === undefined ? null : dominantGap(g, input.span, input.clock, nameOf, filtered);
+  const startup = input.startup ?? null;
+  if (startup !== null && input.index != null && input.tasks !== undefined) {
+    const ctx: CauseContext = {
+      startup,
+      ledger: new PathLedger(startup.criticalPath),
+      index: input.index,
+      tasks: input.tasks,
+      phases: input.phases,
+      pending: input.pending ?? [],
+      resolution: resolution(input.clock),
+    };
+    // Most specific first: each claims its stretch of the path before the broader causes.
+    const rules = [pendingAtEnd, serviceLinks, dnsTimeout, lockWait, retryLoop, fileTreeWalk, sleeps, execChain];
+    for (const rule of rules) {
+      const d = rule(ctx);
       if (d !== null) out.push(d);
+    }
+    for (const d of [dominantWait(ctx, input.gaps), dominantSilence(ctx, input.gaps, filtered)]) if (d !== null) out.push(d);
+  } else {
+    for (const p of input.phases) {
+      if (p.kind !== 'env-dump') continue;
+      const d = serviceLinksAlone(p, resolution(input.clock));
+      if (d !== null) out.push(d);
+    }
+    // Shares of the span and blame need one timeline; `-r`-only files have none.
+    if (input.span !== null && input.clock.aligned) {
+      const silent = input.gaps.find((g) => g.kind === 'userspace');
+      const wait = input.gaps.find((g) => g.kind === 'waiting');
+      for (const g of [silent, wait]) {
+        const d = g === undefined ? null : dominantGap(g, input.span, input.clock, nameOf, filtered);
+        if (d !== null) out.push(d);
+      }
     }
   }
   const rank = { critical: 0, warning: 1, info: 2 } as const;

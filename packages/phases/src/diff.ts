@@ -92,6 +92,21 @@ export interface DiffReport {
   /** Gaps that appear on one side only, or grew or shrank by a twentieth of the slow span; by absolute change. */
   readonly gaps: readonly GapRow[];
   readonly diagnoses: { readonly fastOnly: readonly ReportDiagnosis[]; readonly slowOnly: readonly ReportDiagnosis[]; readonly both: readonly string[] };
+  /** The two starts (time to ready) and their change by cause; `null` when either side has no start. */
+  readonly startup: StartupDiff | null;
+}
+
+/**
+ * The change of the time to ready, by cause: each cause's cost on its side's critical path (0
+ * where it did not fire), slow − fast. Causes never share path time within a side, so the rows
+ * and `other` (what no cause explains) add up to `delta`.
+ */
+export interface StartupDiff {
+  readonly fast: number;
+  readonly slow: number;
+  readonly delta: number;
+  readonly causes: readonly { readonly id: string; readonly fast: number; readonly slow: number; readonly delta: number }[];
+  readonly other: number;
 }
 
 export interface DiffOptions {
@@ -278,7 +293,7 @@ export function measureText(m: Measure): string {
 }
 
 /** The top line: what grew most, with the numbers that explain it, and the diagnoses of one side. */
-function headline(d: Omit<DiffReport, 'headline' | 'schemaVersion' | 'kind'>): string {
+function headline(d: Omit<DiffReport, 'headline' | 'schemaVersion' | 'kind' | 'startup'>): string {
   const total = d.total.delta;
   if (total === null) return 'The traces have no timestamps: only counts can be compared.';
   const spans = `${formatSeconds(d.fast.seconds ?? 0)} → ${formatSeconds(d.slow.seconds ?? 0)}`;
@@ -315,6 +330,36 @@ export function describe(key: string): string {
   return `The ${key} phase`;
 }
 
+function startupDiff(fast: GapReport, slow: GapReport): StartupDiff | null {
+  if (fast.startup === null || slow.startup === null) return null;
+  const cost = (r: GapReport) => {
+    const m = new Map<string, number>();
+    for (const d of r.diagnoses) if (d.seconds !== null && d.share !== null) m.set(d.id, (m.get(d.id) ?? 0) + d.seconds);
+    return m;
+  };
+  const f = cost(fast);
+  const s = cost(slow);
+  const ids = [...new Set([...s.keys(), ...f.keys()])];
+  const causes = ids
+    .map((id) => ({ id, fast: round9(f.get(id) ?? 0), slow: round9(s.get(id) ?? 0), delta: round9((s.get(id) ?? 0) - (f.get(id) ?? 0)) }))
+    .sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta));
+  const delta = slow.startup.seconds - fast.startup.seconds;
+  const explained = causes.reduce((x, c) => x + c.delta, 0);
+  return { fast: fast.startup.seconds, slow: slow.startup.seconds, delta: round9(delta), causes, other: round9(delta - explained) };
+}
+
+function signed(x: number): string {
+  return x >= 0 ? `+${formatSeconds(x)}` : `−${formatSeconds(-x)}`;
+}
+
+/** `The slow start got ready 5.80 s later (0.71 s → 6.51 s): k8s-service-links +5.70 s, other +0.10 s.` */
+function startupLine(u: StartupDiff): string {
+  const parts = u.causes.filter((c) => Math.abs(c.delta) >= NOISE_SECONDS).map((c) => `${c.id} ${signed(c.delta)}`);
+  if (parts.length > 0 && Math.abs(u.other) >= NOISE_SECONDS) parts.push(`other ${signed(u.other)}`);
+  const when = u.delta >= 0 ? `${formatSeconds(u.delta)} later` : `${formatSeconds(-u.delta)} sooner`;
+  return `The slow start got ready ${when} (${formatSeconds(u.fast)} → ${formatSeconds(u.slow)})${parts.length > 0 ? `: ${parts.join(', ')}` : ''}.`;
+}
+
 /** Compares a fast and a slow report. */
 export function buildDiff(fast: GapReport, slow: GapReport, options: DiffOptions = {}): DiffReport {
   const limit = options.rows ?? 15;
@@ -338,8 +383,12 @@ export function buildDiff(fast: GapReport, slow: GapReport, options: DiffOptions
       slowOnly: slow.diagnoses.filter((x) => !idsFast.has(x.id)),
       both: [...idsFast].filter((id) => idsSlow.has(id)),
     },
+    startup: startupDiff(fast, slow),
   };
-  return { schemaVersion: 1, kind: 'strace-gaps-diff', headline: headline(body), ...body };
+  const head = headline(body);
+  // The starts lead when they differ; two starts as long as each other leave the words to the spans.
+  const lead = body.startup !== null && Math.abs(body.startup.delta) >= Math.max(NOISE_SECONDS, 0.05 * body.startup.fast) ? `${startupLine(body.startup)} ` : '';
+  return { schemaVersion: 1, kind: 'strace-gaps-diff', headline: `${lead}${head}`, ...body };
 }
 
 function round9(x: number): number {

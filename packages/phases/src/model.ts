@@ -142,14 +142,31 @@ export interface Finding {
 
 export type Severity = 'critical' | 'warning' | 'info';
 
+/** One item of what a cause cost: `dump of 4,013 variables`, `re-read by s6-envdir`. */
+export interface DiagnosisPart {
+  readonly what: string;
+  readonly pid: number | null;
+  /** Its cost on the critical path. */
+  readonly seconds: number;
+}
+
 /** A cause and a fix, with the evidence for both. */
 export interface Diagnosis {
   readonly id: string;
   readonly severity: Severity;
   readonly summary: string;
   readonly fix: string;
-  /** Seconds the cause cost, when it can be said. */
+  /**
+   * Seconds the cause cost on the critical path to ready (what removing it would save at most);
+   * without a start to measure against, its own duration; `null` when it cannot be said.
+   */
   readonly seconds: number | null;
+  /** `seconds` as a share of the time to ready; `null` without a start. */
+  readonly share: number | null;
+  /** All the work it caused, summed over processes (on the path or not). */
+  readonly totalSeconds: number | null;
+  /** Where its cost went. */
+  readonly parts: readonly DiagnosisPart[];
   readonly evidence: readonly LineRef[];
 }
 
@@ -167,7 +184,11 @@ export interface Warning {
     | 'filtered-trace'
     | 'no-calls'
     | 'pid-not-found'
-    | 'input-cut';
+    | 'input-cut'
+    | 'no-durations'
+    | 'children-not-followed'
+    | 'ready-not-found'
+    | 'no-common-clock';
   readonly message: string;
   readonly file: string | null;
   readonly line: number | null;

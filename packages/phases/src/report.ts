@@ -8,6 +8,7 @@ import type { Analysis, ClockInfo } from './analyze.js';
 import type { InputReport } from './input-report.js';
 import type { Blame, Diagnosis, LineRef, Warning } from './model.js';
 import { nameOfPid, type Task } from './task.js';
+import type { PathState, ReadyRule, Startup } from './startup.js';
 
 export interface ReportLine {
   readonly file: string;
@@ -86,6 +87,58 @@ export interface GapReport extends InputReport {
   readonly gaps: readonly ReportGap[];
   readonly idle: readonly { readonly start: number; readonly end: number; readonly seconds: number; readonly startText: string | null; readonly endText: string | null }[];
   readonly diagnoses: readonly (Omit<Diagnosis, 'evidence'> & { readonly evidence: readonly ReportLine[] })[];
+  /** When the start was over, why, and the critical path to it; `null` without a common clock. */
+  readonly startup: ReportStartup | null;
+  /** Calls still waiting when the trace ended. */
+  readonly pending: readonly ReportPending[];
+}
+
+/** One step of the critical path (see docs/json-schema.md). */
+export interface ReportPathStep {
+  readonly pid: number;
+  readonly name: string;
+  readonly start: number;
+  readonly end: number;
+  readonly seconds: number;
+  readonly share: number;
+  readonly startText: string | null;
+  readonly state: PathState;
+  readonly what: string;
+  /** For `blocked`: the call, and what woke it (`child`: the path goes on in that child). */
+  readonly syscall: string | null;
+  readonly wake: 'child' | 'timer' | 'unknown' | null;
+  /** The waking child (or the process the path goes on in) was matched by time; the trace does not name it. */
+  readonly inferred: boolean;
+  /** Time the trace has no line for (before a process whose creator it does not show). */
+  readonly untraced: boolean;
+  readonly cause?: string;
+  readonly evidence: readonly { readonly file: string; readonly line: number }[];
+}
+
+export interface ReportStartup {
+  readonly start: number;
+  readonly ready: number;
+  readonly seconds: number;
+  readonly startText: string | null;
+  readonly readyText: string | null;
+  readonly readyBy: { readonly rule: ReadyRule; readonly pid: number | null; readonly file: string | null; readonly line: number | null; readonly text: string | null };
+  readonly afterReadySeconds: number;
+  /** When the capture's stop began (a SIGTERM/SIGINT to the first process), if it has one. */
+  readonly stopAt: number | null;
+  readonly criticalPath: readonly ReportPathStep[];
+}
+
+export interface ReportPending {
+  readonly pid: number;
+  readonly syscall: string;
+  readonly what: string;
+  readonly since: number;
+  readonly sinceText: string | null;
+  /** How long it had waited when the trace ended (at least). */
+  readonly seconds: number;
+  readonly text: string;
+  readonly file: string;
+  readonly line: number;
 }
 
 export interface ReportOptions {
@@ -208,7 +261,57 @@ export function buildGapReport(input: InputReport, a: Analysis, options: ReportO
       blame: g.blame.map((b) => ({ ...b, busySeconds: round9(b.busySeconds) })),
     })),
     idle: a.idle.map((w) => ({ start: abs(w.start), end: abs(w.end), seconds: round9(w.seconds), startText: text(w.start), endText: text(w.end) })),
-    diagnoses: a.diagnoses.map((d) => ({ ...d, seconds: d.seconds === null ? null : round9(d.seconds), evidence: d.evidence.map(line) })),
+    diagnoses: a.diagnoses.map((d) => ({
+      ...d,
+      seconds: d.seconds === null ? null : round9(d.seconds),
+      share: d.share === null ? null : round9(d.share),
+      totalSeconds: d.totalSeconds === null ? null : round9(d.totalSeconds),
+      parts: d.parts.map((p) => ({ ...p, seconds: round9(p.seconds) })),
+      evidence: d.evidence.map(line),
+    })),
+    startup: a.startup === null ? null : startupOf(a.startup, abs, text),
+    pending: a.pending.map((p) => ({
+      pid: p.pid,
+      syscall: p.syscall,
+      what: p.what,
+      since: abs(p.since),
+      sinceText: text(p.since),
+      seconds: round9(p.seconds),
+      text: p.text,
+      file: p.file,
+      line: p.line,
+    })),
+  };
+}
+
+function startupOf(s: Startup, abs: (x: number) => number, text: (x: number) => string | null): ReportStartup {
+  const r = s.ready;
+  return {
+    start: abs(s.start),
+    ready: abs(r.t),
+    seconds: round9(s.seconds),
+    startText: text(s.start),
+    readyText: text(r.t),
+    readyBy: { rule: r.rule, pid: r.task?.pid ?? null, file: r.file, line: r.line, text: r.text },
+    afterReadySeconds: round9(s.afterReadySeconds),
+    stopAt: s.stopAt === null ? null : abs(s.stopAt),
+    criticalPath: s.criticalPath.map((p) => ({
+      pid: p.pid,
+      name: p.name,
+      start: abs(p.start),
+      end: abs(p.end),
+      seconds: round9(p.end - p.start),
+      share: s.seconds > 0 ? round9((p.end - p.start) / s.seconds) : 0,
+      startText: text(p.start),
+      state: p.state,
+      what: p.what,
+      syscall: p.syscall,
+      wake: p.wake,
+      inferred: p.inferred,
+      untraced: p.untraced,
+      ...(p.cause === null ? {} : { cause: p.cause }),
+      evidence: p.evidence,
+    })),
   };
 }
 

@@ -8,6 +8,7 @@ import { Activity } from './activity.js';
 import type { Call, LineRef, ProcessExit, ProcessName } from './model.js';
 import { detach, type Interner } from './intern.js';
 import { FdTable } from './paths.js';
+import type { Mark, TreeWalk } from './path-marks.js';
 import { SyscallStats } from './syscall-stats.js';
 
 /** Names kept per task; a process that execs more often keeps its first ones and its latest. */
@@ -77,8 +78,12 @@ export class Task {
   readonly stats: SyscallStats;
   readonly fds = new FdTable();
   readonly activity = new Activity();
-  /** The children it created: pid → thread?, and when. */
-  readonly children: { pid: number; thread: boolean; at: number | null }[] = [];
+  /** The children it created: pid → thread?, when, and the `clone`/`fork` line. */
+  readonly children: { pid: number; thread: boolean; at: number | null; line: number }[] = [];
+  /** Its waits, silences and the moments the critical path and the causes read (see path-marks.ts). */
+  readonly marks: Mark[] = [];
+  /** Its walk over a tree of files, when it made such calls. */
+  walk: TreeWalk | null = null;
 
   constructor(
     /** Position among the set's tasks; unique even when a pid is reused. */

@@ -107,13 +107,14 @@ describe.each(S6)('$name', (set) => {
     expect(n).toBeGreaterThan(50);
   });
 
-  it('gives the service-link diagnosis to the slow capture only', () => {
+  it('gives the service-link diagnosis to the slow captures only (4,013 variables)', () => {
     const ids = a.diagnoses.map((d) => d.id);
-    if (set.name === 's6-slow') {
+    if (set.name === 's6-slow' || set.name === 's6-envdir') {
       const d = a.diagnoses.find((x) => x.id === 'k8s-service-links')!;
       expect(d.fix).toContain('enableServiceLinks: false');
       expect(d.summary).toContain('4,013');
       expect(d.severity).toBe('critical');
+      expect(a.diagnoses[0]?.id).toBe('k8s-service-links');
       for (const e of d.evidence) expectCited(lines, e);
     } else {
       expect(ids).not.toContain('k8s-service-links');
@@ -144,9 +145,22 @@ describe('the slow capture in words', () => {
   const slow = S6.find((s) => s.name === 's6-slow')!;
   const a = analyze(slow);
 
-  it('blames the longest wait on pid 1 writing under the envdump directory', () => {
-    const d = a.diagnoses.find((x) => x.id === 'dominant-wait')!;
-    expect(d.summary).toMatch(/while pid 14004 \(\/init\) was busy for 5\.\d+ s: .*openat under \/run\/s6\/container_environment:envdump:/);
+  it("still says who was busy during runc's long futex wait, which is not on the path and no diagnosis", () => {
+    const wait = a.gaps.find((g) => g.kind === 'waiting')!;
+    expect(wait.pid).toBe(13988);
+    expect(wait.blame[0]).toMatchObject({ pid: 14004, name: '/init' });
+    expect(wait.blame[0]?.top.map((x) => x.what).join(' ')).toMatch(/under \/run\/s6\/container_environment:envdump:/);
+    expect(a.diagnoses.map((d) => d.id)).not.toContain('dominant-wait');
+    expect(a.startup?.criticalPath.some((p) => p.pid === 13988 && p.end - p.start > 1)).toBe(false);
+  });
+
+  it('walks the path through /init writing the dump, to the last supervised service exec', () => {
+    const s = a.startup!;
+    expect(s.ready.rule).toBe('last-exec');
+    expect(s.ready.task?.pid).toBe(14109);
+    const dump = s.criticalPath.filter((p) => p.pid === 14004 && p.name === '/init');
+    expect(dump.reduce((x, p) => x + p.end - p.start, 0)).toBeGreaterThan(5.7);
+    expect(dump[0]?.what).toMatch(/openat\+…\+close under \/run\/s6\/container_environment:envdump:/);
   });
 
   it('collapses the per-variable files into one repeat phase', () => {

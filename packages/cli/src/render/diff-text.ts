@@ -7,6 +7,9 @@ import { formatCount as n, formatSeconds as secs, measureText, type DiffReport, 
 import { ANSI_STYLE, NO_STYLE, paintSpan, type Style } from './style.js';
 import { fit, short, wrap } from './text.js';
 
+/** The diff's tables are laid out for 100 columns. */
+const W = 100;
+
 export interface DiffTextOptions {
   readonly color?: boolean;
 }
@@ -35,9 +38,9 @@ function table(title: string, what: string, rows: readonly DiffRow[], st: Style)
     const change = signed(r.delta).padStart(10);
     const line = `  ${short(r.key, KEY_WIDTH).padEnd(KEY_WIDTH)} ${amount(r.fast).padStart(12)} ${amount(r.slow).padStart(12)} ${change} ${(r.ratio === null ? '' : r.ratio.toFixed(2)).padStart(7)}`;
     const at = 2 + KEY_WIDTH + 1 + 12 + 1 + 12 + 1;
-    out.push(paintSpan(fit(line), at, 10, r.delta > 0 ? st.warning : st.dim));
+    out.push(paintSpan(fit(line, W), at, 10, r.delta > 0 ? st.warning : st.dim));
     const measures = r.measures.filter((m) => r.kind !== 'process' || m.fast !== m.slow);
-    if (measures.length > 0) out.push(...wrap(measures.map(measureText).join(' · '), '      ', '      '));
+    if (measures.length > 0) out.push(...wrap(measures.map(measureText).join(' · '), '      ', '      ', W));
   }
   return out;
 }
@@ -49,10 +52,10 @@ function gapRows(rows: readonly GapRow[], st: Style): string[] {
     const what = g.kind === 'waiting' ? `waited in ${g.syscall ?? '?'}` : 'made no syscall';
     const lead = `  ${signed(g.delta)}`;
     const sides = `${g.fast === null ? '–' : secs(g.fast)} → ${g.slow === null ? '–' : secs(g.slow)}`;
-    out.push(paintSpan(fit(`${lead}  ${short(g.role, 50)} ${what}: ${sides}`), 0, lead.length, st.strong));
+    out.push(paintSpan(fit(`${lead}  ${short(g.role, 50)} ${what}: ${sides}`, W), 0, lead.length, st.strong));
     const e = g.example;
-    out.push(fit(`     ${g.exampleSide} before ${e.before.file}:${e.before.line}  ${e.before.text}`));
-    out.push(fit(`     ${g.exampleSide} after  ${e.after.file}:${e.after.line}  ${e.after.text}`));
+    out.push(fit(`     ${g.exampleSide} before ${e.before.file}:${e.before.line}  ${e.before.text}`, W));
+    out.push(fit(`     ${g.exampleSide} after  ${e.after.file}:${e.after.line}  ${e.after.text}`, W));
   }
   return out;
 }
@@ -64,7 +67,7 @@ function diagnoses(d: DiffReport, st: Style): string[] {
       out.push(`  ${label}: none`);
       continue;
     }
-    for (const x of list) out.push(...wrap(`${label}: [${x.severity}] ${x.id}: ${x.summary}`, '  ', '    '));
+    for (const x of list) out.push(...wrap(`${label}: [${x.severity}] ${x.id}: ${x.summary}`, '  ', '    ', W));
   }
   out.push(`  both: ${d.diagnoses.both.length === 0 ? 'none' : d.diagnoses.both.join(', ')}`);
   return out;
@@ -76,7 +79,7 @@ export function renderDiffText(d: DiffReport, options: DiffTextOptions = {}): st
   const total = d.total.delta === null ? '' : `: ${signed(d.total.delta)}${d.total.ratio === null ? '' : `, ×${d.total.ratio.toFixed(2)}`}`;
   const sections = [
     // The first line says what made the slow one slow; the numbers follow.
-    [...wrap(d.headline, '', '').map((l) => st.strong(l)), '', fit(`${side('fast:', d.fast)}`), fit(`${side('slow:', d.slow)}${total}`)],
+    [...wrap(d.headline, '', '', W).map((l) => st.strong(l)), '', fit(`${side('fast:', d.fast)}`, W), fit(`${side('slow:', d.slow)}${total}`, W)],
     table('Phases (aligned by kind, by growth; named start-up phases first)', 'phase', d.phases, st),
     table('Programs (exec phases by program path, by growth)', 'program', d.programs, st),
     table('Processes by role (threads folded; lifetimes summed)', 'process', d.processes, st),

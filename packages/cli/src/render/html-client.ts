@@ -13,7 +13,14 @@ export interface PageData {
   readonly spanText: string | null;
   readonly seconds: number;
   readonly clockNote: string;
-  readonly diagnoses: readonly { id: string; severity: string; summary: string; fix: string; evidence: readonly string[] }[];
+  readonly diagnoses: readonly { id: string; severity: string; summary: string; fix: string; cost: string; evidence: readonly string[] }[];
+  /** The answer first: when the start was ready, by which rule, and the critical path's rows. */
+  readonly startup: {
+    readonly line: string;
+    readonly rule: string;
+    readonly after: string;
+    readonly steps: readonly (readonly string[])[];
+  } | null;
   readonly warnings: readonly string[];
   readonly phases: readonly { kind: string; pid: number; start: number; end: number; startText: string; seconds: string; summary: string; evidence: readonly string[] }[];
   readonly gaps: readonly {
@@ -107,12 +114,21 @@ export function pageMain(data: PageData): void {
   add(header, el('p', 'files', data.files.length > 3 ? `${shown.join('  ')}  … and ${data.files.length - 3} more (see Inputs)` : shown.join('  ')));
   add(header, el('p', 'meta', `${data.spanText ?? 'no timestamps'} · ${fmt(data.seconds)} · ${data.clockNote} · ${data.generator}`));
 
+  if (data.startup !== null) {
+    const s = section('Ready');
+    add(s, el('p', 'summary', data.startup.line));
+    add(s, el('p', undefined, `Ready: ${data.startup.rule}`));
+    if (data.startup.after !== '') add(s, el('p', undefined, data.startup.after));
+    add(s, el('h3', undefined, 'Critical path to ready'));
+    table(s, ['At', 'Seconds', 'Share', 'Pid', 'State', 'What'], data.startup.steps);
+  }
   if (data.diagnoses.length > 0) {
     const s = section('Diagnoses');
     for (const d of data.diagnoses) {
       const card = add(s, el('div', `diagnosis ${d.severity}`));
       add(card, el('div', 'id', `${d.severity} · ${d.id}`));
       add(card, el('p', 'summary', d.summary));
+      if (d.cost !== '') add(card, el('p', undefined, d.cost));
       add(card, el('p', 'fix', `Fix: ${d.fix}`));
       const pre = add(card, el('pre', 'lines'));
       pre.textContent = d.evidence.join('\n');

@@ -6,7 +6,8 @@
  * else: no other script, no network request.
  */
 import { createHash } from 'node:crypto';
-import { formatCount, formatSeconds, type GapReport, type Lane } from '@strace-gaps/phases';
+import { formatCount, formatSeconds, formatShare, type GapReport, type Lane } from '@strace-gaps/phases';
+import { afterText, offset, readyLine, readyRuleText } from './path.js';
 import { pageMain, type PageData } from './html-client.js';
 import { treeOrder } from './tree-order.js';
 
@@ -98,7 +99,8 @@ export function pageData(report: GapReport, lanes: readonly Lane[], options: Htm
     spanText: report.span === null ? null : `${report.span.startText ?? ''} → ${report.span.endText ?? ''}`,
     seconds: report.span?.seconds ?? 0,
     clockNote: `${report.clock.kind} clock${report.clock.aligned ? '' : ' (inputs not aligned)'}`,
-    diagnoses: report.diagnoses.map((d) => ({ id: d.id, severity: d.severity, summary: d.summary, fix: d.fix, evidence: d.evidence.map(lineText) })),
+    diagnoses: report.diagnoses.map((d) => ({ id: d.id, severity: d.severity, summary: d.summary, fix: d.fix, cost: costText(d), evidence: d.evidence.map(lineText) })),
+    startup: startupData(report),
     warnings: report.warnings.map((w) => `${w.code}: ${w.message}${w.file === null ? '' : ` (${w.file}${w.line === null ? '' : `:${w.line}`})`}`),
     phases: report.phases.map((p) => ({
       kind: p.kind,
@@ -129,6 +131,32 @@ export function pageData(report: GapReport, lanes: readonly Lane[], options: Htm
     processes,
     processesOmitted: Math.max(0, report.processes.length - MAX_PROCESS_ROWS),
     issues: report.input.issues.map((i) => `${i.file}:${i.line}: ${i.reason}: ${i.text}`),
+  };
+}
+
+/** `Cost: 5.80 s on the critical path (91% of the start); 5.83 s of work in all.` */
+function costText(d: GapReport['diagnoses'][number]): string {
+  if (d.seconds === null || d.share === null) return '';
+  const total = d.totalSeconds !== null && d.totalSeconds > d.seconds + 0.0005 ? `; ${formatSeconds(d.totalSeconds)} of work in all` : '';
+  return `Cost: ${formatSeconds(d.seconds)} on the critical path (${formatShare(d.share, 1)} of the start)${total}.`;
+}
+
+function startupData(report: GapReport): PageData['startup'] {
+  const s = report.startup;
+  const line = readyLine(report);
+  if (s === null || line === null) return null;
+  return {
+    line,
+    rule: readyRuleText(s),
+    after: afterText(s),
+    steps: s.criticalPath.map((p) => [
+      offset(s, p.start),
+      formatSeconds(p.seconds),
+      formatShare(p.share, 1),
+      String(p.pid),
+      p.state,
+      `${p.name}: ${p.what}${p.cause === undefined ? '' : ` [${p.cause}]`}`,
+    ]),
   };
 }
 

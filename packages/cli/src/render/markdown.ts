@@ -4,10 +4,14 @@
  * log lines in code blocks. Every string from a trace is escaped for where it lands, so a line
  * holding `<script>`, backticks or `|` shows as text and cannot break a table or a block.
  */
-import { formatCount as n, formatSeconds as secs, type GapReport, type ReportGap } from '@strace-gaps/phases';
+import { formatCount as n, formatSeconds as secs, formatShare, type GapReport, type ReportGap } from '@strace-gaps/phases';
+import { afterText, foldedText, offset, pathRows, readyLine, readyRuleText } from './path.js';
 import { safeText } from './safe.js';
 import { timelinePhases } from './select.js';
 import { clockLabel, tree } from './text.js';
+
+/** Lines in code blocks are cut at this width (a ticket's page, not a terminal). */
+const MD_WIDTH = 100;
 
 export interface MarkdownOptions {
   /** Gaps of each kind to show. */
@@ -70,13 +74,49 @@ function header(r: GapReport): string[] {
   ];
 }
 
+function ready(r: GapReport): string[] {
+  const s = r.startup;
+  const line = readyLine(r);
+  if (s === null || line === null) return [];
+  const out = ['## Ready', '', `**${mdText(line)}**`, '', `Ready: ${mdText(readyRuleText(s))}.`];
+  if (s.readyBy.file !== null && s.readyBy.line !== null) out.push('', ...mdBlock([`${s.readyBy.file}:${s.readyBy.line}  ${s.readyBy.text ?? ''}`]));
+  const after = afterText(s);
+  if (after !== '') out.push('', `${mdText(after)}.`);
+  if (s.criticalPath.length === 0) return out;
+  out.push('', '### Critical path to ready', '', '| at | seconds | share | pid | state | what |', '|---:|---:|---:|---:|---|---|');
+  for (const row of pathRows(s)) {
+    if (!('step' in row)) {
+      out.push(`| | ${secs(row.seconds)} | | | | ${mdText(foldedText(row))} |`);
+      continue;
+    }
+    const p = row.step;
+    const cause = p.cause === undefined ? '' : ` (${mdCode(p.cause, true)})`;
+    out.push(`| ${mdCode(offset(s, p.start), true)} | ${secs(p.seconds)} | ${formatShare(p.seconds, s.seconds)} | ${p.pid} | ${p.state} | ${mdCode(p.name, true)}: ${mdText(p.what)}${cause} |`);
+  }
+  return out;
+}
+
 function diagnoses(r: GapReport): string[] {
   const out = ['## Diagnoses', ''];
   if (r.diagnoses.length === 0) return [...out, 'None: no cause stood out.'];
   for (const d of r.diagnoses) {
     out.push(`- **${d.severity}** ${mdCode(d.id)}: ${mdProse(d.summary)}`);
+    if (d.seconds !== null && d.share !== null) {
+      const parts = d.parts.filter((p) => p.seconds > 0).slice(0, 4).map((p) => `${secs(p.seconds)} ${mdText(p.what)}${p.pid === null ? '' : ` (pid ${p.pid})`}`);
+      out.push(`  - **Cost:** ${secs(d.seconds)} on the critical path (${formatShare(d.share, 1)} of the start)${parts.length > 1 ? `: ${parts.join(', ')}` : ''}`);
+    }
     out.push(`  - **Fix:** ${mdProse(d.fix)}`);
     for (const e of d.evidence.slice(0, 4)) out.push(`  - ${mdCode(`${e.file}:${e.line}`)} ${mdCode(e.text)}`);
+  }
+  return out;
+}
+
+function pending(r: GapReport): string[] {
+  if (r.pending.length === 0) return [];
+  const out = ['## Calls still waiting when the trace ended', ''];
+  for (const p of r.pending.slice(0, 10)) {
+    out.push(`- pid ${p.pid}: ${mdCode(p.what)} since ${mdCode(p.sinceText ?? '?')} (at least ${secs(p.seconds)})`);
+    out.push(`  ${mdCode(`${p.file}:${p.line}`)} ${mdCode(p.text)}`);
   }
   return out;
 }
@@ -121,7 +161,7 @@ function gaps(r: GapReport, top: number): string[] {
 
 function processes(r: GapReport): string[] {
   if (r.processes.length === 0) return [];
-  return ['## Processes', '', ...mdBlock(tree(r).slice(1))];
+  return ['## Processes', '', ...mdBlock(tree(r, MD_WIDTH).slice(1))];
 }
 
 function notes(r: GapReport): string[] {
@@ -149,7 +189,7 @@ function notes(r: GapReport): string[] {
 
 /** The report as Markdown. */
 export function renderMarkdown(report: GapReport, options: MarkdownOptions): string {
-  const sections = [header(report), diagnoses(report), phases(report), gaps(report, options.top), processes(report), notes(report)];
+  const sections = [header(report), ready(report), diagnoses(report), pending(report), phases(report), gaps(report, options.top), processes(report), notes(report)];
   return `${sections
     .filter((s) => s.length > 0)
     .map((s) => s.join('\n'))

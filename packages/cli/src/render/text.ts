@@ -1,15 +1,20 @@
 /**
- * The report as text for a terminal, readable at 100 columns: header, diagnoses, a phase timeline
- * with proportional bars, the process tree, the longest waits and silent gaps with their lines and
- * who was busy meanwhile, idle windows, warnings, and unparsed lines.
+ * The report as text for a terminal, cut to its width (80 columns when it is not a terminal): the
+ * answer first (when the start was ready, the critical path to it as a waterfall, the causes with
+ * their cost and fix), then the phases on the path, the process tree, the longest waits and silent
+ * gaps with their lines, idle windows, warnings, and unparsed lines.
  */
-import { formatCount as n, formatSeconds as secs, type GapReport, type ReportGap, type ReportProcess } from '@strace-gaps/phases';
+import { formatCount as n, formatSeconds as secs, formatShare, type GapReport, type ReportGap, type ReportProcess } from '@strace-gaps/phases';
 import { safeText } from './safe.js';
-import { timelinePhases } from './select.js';
+import { afterText, foldedText, offset, pathRows, readyLine, readyRuleText } from './path.js';
+import { shownGaps, timelinePhases } from './select.js';
 import { ANSI_STYLE, NO_STYLE, paintSpan, type Style } from './style.js';
 
-const WIDTH = 100;
+/** Columns when the caller does not say (not a terminal). */
+export const DEFAULT_WIDTH = 80;
 const BAR = 24;
+/** The phase rows' bars: narrower, so that a row fits 80 columns. */
+const PHASE_BAR = 20;
 const MAX_TREE_ROWS = 60;
 
 export interface TextOptions {
@@ -17,6 +22,8 @@ export interface TextOptions {
   readonly top: number;
   /** ANSI colours and bold (for a terminal); off by default. */
   readonly color?: boolean;
+  /** Columns; default {@link DEFAULT_WIDTH}. */
+  readonly width?: number;
 }
 
 /** Cuts a name to `width` characters. */
@@ -25,9 +32,28 @@ export function short(s: string, width: number): string {
 }
 
 /** Cuts a line to the width, marking the cut. */
-export function fit(s: string, width = WIDTH): string {
+export function fit(s: string, width = DEFAULT_WIDTH): string {
   const safe = safeText(s);
   return safe.length <= width ? safe : `${safe.slice(0, width - 1)}…`;
+}
+
+/**
+ * Cuts a log line in its middle so that the call's name and first arguments and its result
+ * (`= 0 (Timeout) <2.002088>`) stay visible: `… poll([{fd=3, …}], 1, 1000) = 0 (Timeout) <1.001130>`.
+ */
+export function fitMiddle(s: string, width = DEFAULT_WIDTH): string {
+  let safe = safeText(s);
+  if (safe.length <= width) return safe;
+  // A -r delta says least of a cited line: it goes first.
+  safe = safe.replace(/\(\+\s*[\d.]+\) /, '');
+  if (safe.length <= width) return safe;
+  const eq = safe.lastIndexOf(' = ');
+  let tail = eq >= 0 ? safe.slice(eq) : '';
+  if (tail.length > Math.floor(width * 0.4)) tail = `${tail.slice(0, Math.floor(width * 0.4) - 1)}…`;
+  const head = width - tail.length - 1;
+  // A head that reaches the result already shows it: cut at the end instead.
+  if (head < 12 || eq < 0 || head >= eq) return fit(safe, width);
+  return `${safe.slice(0, head)}…${tail}`;
 }
 
 export function clockLabel(r: GapReport): string {
@@ -45,36 +71,84 @@ export function clockLabel(r: GapReport): string {
   }
 }
 
-function header(r: GapReport): string[] {
+function header(r: GapReport, w: number): string[] {
   const i = r.input;
   const out = [
     fit(
       `strace-gaps: ${n(i.files.length)} ${i.files.length === 1 ? 'input' : 'inputs'}, ${n(i.lines)} lines ` +
-        `(${n(i.unparsed)} unparsed), ${n(r.processes.length)} tasks`,
+        `(${n(i.unparsed)} unparsed), ${n(r.processes.length)} ${r.processes.length === 1 ? 'task' : 'tasks'}`,
+      w,
     ),
-    fit(`clock: ${clockLabel(r)}`),
+    fit(`clock: ${clockLabel(r)}`, w),
   ];
-  if (r.span !== null) out.push(fit(`span:  ${r.span.startText ?? '?'} → ${r.span.endText ?? '?'}  (${secs(r.span.seconds)})`));
+  if (r.span !== null) out.push(fit(`span:  ${r.span.startText ?? '?'} → ${r.span.endText ?? '?'}  (${secs(r.span.seconds)})`, w));
   return out;
 }
 
-function diagnoses(r: GapReport, st: Style): string[] {
+/** When the start was over, why, and what came after. */
+function ready(r: GapReport, st: Style, w: number): string[] {
+  const s = r.startup;
+  const line = readyLine(r);
+  if (s === null || line === null) return [];
+  const out = [st.strong(fit(line, w))];
+  out.push(...wrap(`ready: ${readyRuleText(s)}`, '  ', '    ', w));
+  if (s.readyBy.file !== null && s.readyBy.line !== null) out.push(...cited(s.readyBy.file, s.readyBy.line, s.readyBy.text ?? '', 4, w));
+  const after = afterText(s);
+  if (after !== '') out.push(...wrap(after, '  ', '    ', w));
+  return out;
+}
+
+/** The critical path as a waterfall: offset, bar over the time to ready, seconds, share, pid and what. */
+function path(r: GapReport, st: Style, w: number): string[] {
+  const s = r.startup;
+  if (s === null || s.criticalPath.length === 0) return [];
+  const out = [fit(`Critical path to ready (${secs(s.seconds)}, ${n(s.criticalPath.length)} ${s.criticalPath.length === 1 ? 'step' : 'steps'}; offsets from the start)`, w)];
+  for (const row of pathRows(s)) {
+    if (!('step' in row)) {
+      out.push(st.dim(fit(`  ${' '.repeat(9)}  ${foldedText(row)}`, w)));
+      continue;
+    }
+    const p = row.step;
+    const head = `  ${offset(s, p.start).padStart(9)} |${bar(p.start, p.end, s.start, s.seconds)}| ${secs(p.seconds).padStart(8)} ${formatShare(p.seconds, s.seconds).padStart(4)}  pid ${p.pid} ${p.state}`;
+    out.push(paintSpan(fit(head, w), 13, BAR, p.state === 'running' ? st.accent : p.state === 'blocked' ? st.warning : st.dim));
+    const cause = p.cause === undefined ? '' : ` [${p.cause}]`;
+    const wake = p.inferred ? ' (matched by time)' : '';
+    out.push(...wrap(`${short(p.name, 40)}: ${p.what}${wake}${cause}`, ' '.repeat(13), ' '.repeat(15), w));
+    const e = p.evidence[0];
+    if (e !== undefined && p.share >= 0.05) out.push(st.dim(fit(`${' '.repeat(15)}${e.file}:${e.line}`, w)));
+  }
+  return out;
+}
+
+/** A cited line: `file:line  text`, or the text on a line of its own when the place takes most of the width. */
+function cited(file: string, line: number, text: string, indent: number, w: number): string[] {
+  const where = `${' '.repeat(indent)}${file}:${line}`;
+  if (where.length + 2 + Math.min(text.length, 60) <= w) return [fitMiddle(`${where}  ${text}`, w)];
+  return [fit(where, w), fitMiddle(`${' '.repeat(indent + 2)}${text}`, w)];
+}
+
+function diagnoses(r: GapReport, st: Style, w: number): string[] {
   if (r.diagnoses.length === 0) return ['Diagnoses: none (no cause stood out)'];
   const out = ['Diagnoses'];
   for (const d of r.diagnoses) {
-    const lines = wrap(`[${d.severity}] ${d.id}: ${d.summary}`, '  ', '    ');
+    const lines = wrap(`[${d.severity}] ${d.id}: ${d.summary}`, '  ', '    ', w);
     const tag = `[${d.severity}]`;
     const paint = d.severity === 'critical' ? st.critical : d.severity === 'warning' ? st.warning : st.strong;
     lines[0] = paintSpan(lines[0] as string, 2, tag.length, paint);
     out.push(...lines);
-    out.push(...wrap(`fix: ${d.fix}`, '    ', '         '));
-    for (const e of d.evidence.slice(0, 4)) out.push(fit(`    ${e.file}:${e.line}  ${e.text}`));
+    if (d.seconds !== null && d.share !== null) {
+      const parts = d.parts.filter((p) => p.seconds > 0).slice(0, 4).map((p) => `${secs(p.seconds)} ${p.what}${p.pid === null ? '' : ` (pid ${p.pid})`}`);
+      const total = d.totalSeconds !== null && d.totalSeconds > d.seconds + 0.0005 ? `; ${secs(d.totalSeconds)} of work in all` : '';
+      out.push(...wrap(`cost: ${secs(d.seconds)} on the path (${formatShare(d.seconds, d.seconds / d.share)} of the start)${total}${parts.length > 1 ? `: ${parts.join(', ')}` : ''}`, '    ', '          ', w));
+    }
+    out.push(...wrap(`fix: ${d.fix}`, '    ', '         ', w));
+    for (const e of d.evidence.slice(0, 4)) out.push(...cited(e.file, e.line, e.text, 4, w));
   }
   return out;
 }
 
 /** Word-wraps a paragraph to the width. */
-export function wrap(text: string, first: string, rest: string): string[] {
+export function wrap(text: string, first: string, rest: string, width = DEFAULT_WIDTH): string[] {
   const words: string[] = [];
   // A number and its unit stay on one line: `5.78 s`, not `5.78` / `s`.
   for (const w of safeText(text).split(' ')) {
@@ -86,34 +160,34 @@ export function wrap(text: string, first: string, rest: string): string[] {
   let cur = first;
   for (const w of words) {
     const prefix = out.length === 0 ? first : rest;
-    if (cur.length > prefix.length && cur.length + 1 + w.length > WIDTH) {
+    if (cur.length > prefix.length && cur.length + 1 + w.length > width) {
       out.push(cur);
       cur = rest + w;
     } else cur = cur.length === prefix.length ? cur + w : `${cur} ${w}`;
   }
   out.push(cur);
-  return out.map((l) => fit(l));
+  return out.map((l) => fit(l, width));
 }
 
-function bar(start: number, end: number, from: number, span: number): string {
-  if (span <= 0) return ' '.repeat(BAR);
-  const a = Math.max(0, Math.min(BAR - 1, Math.floor(((start - from) / span) * BAR)));
-  const b = Math.max(a + 1, Math.min(BAR, Math.ceil(((end - from) / span) * BAR)));
-  return `${' '.repeat(a)}${'█'.repeat(b - a)}${' '.repeat(BAR - b)}`;
+export function bar(start: number, end: number, from: number, span: number, width = BAR): string {
+  if (span <= 0) return ' '.repeat(width);
+  const a = Math.max(0, Math.min(width - 1, Math.floor(((start - from) / span) * width)));
+  const b = Math.max(a + 1, Math.min(width, Math.ceil(((end - from) / span) * width)));
+  return `${' '.repeat(a)}${'█'.repeat(b - a)}${' '.repeat(width - b)}`;
 }
 
-function timeline(r: GapReport, st: Style): string[] {
+function timeline(r: GapReport, st: Style, w: number): string[] {
   if (r.span === null) return [];
   const span = r.span;
   const { shown, qualified } = timelinePhases(r);
   if (qualified === 0) return ['Phases: none found'];
-  const out = [`Phases (${secs(span.seconds)} across ${BAR} columns)`];
+  const out = [fit(`Phases (${secs(span.seconds)} across ${PHASE_BAR} columns)`, w)];
   for (const p of shown) {
-    const head = `  ${(p.startText ?? '').padEnd(15)} |${bar(p.start, p.end, span.start, span.seconds)}| ${secs(p.seconds).padStart(8)}  ${p.kind.padEnd(16)} pid ${p.pid}`;
-    out.push(paintSpan(fit(head), 19, BAR, st.accent));
-    out.push(fit(`${' '.repeat(20)}${p.summary}`));
+    const head = `  ${(p.startText ?? '').padEnd(15)} |${bar(p.start, p.end, span.start, span.seconds, PHASE_BAR)}| ${secs(p.seconds).padStart(8)}  ${p.kind.padEnd(16)} pid ${p.pid}`;
+    out.push(paintSpan(fit(head, w), 19, PHASE_BAR, st.accent));
+    out.push(fit(`${' '.repeat(20)}${p.summary}`, w));
   }
-  if (qualified > shown.length) out.push(`  … ${n(qualified - shown.length)} shorter phases in --json`);
+  if (qualified > shown.length) out.push(`  … ${n(qualified - shown.length)} other phases in --json`);
   return out;
 }
 
@@ -124,7 +198,7 @@ function exitText(p: ReportProcess): string {
 }
 
 /** The process tree as text lines (the Markdown report shows the same in a code block). */
-export function tree(r: GapReport): string[] {
+export function tree(r: GapReport, w = DEFAULT_WIDTH): string[] {
   const procs = r.processes.filter((p) => !p.thread);
   const threads = new Map<number, number>();
   for (const p of r.processes) if (p.thread) threads.set(p.tgid, (threads.get(p.tgid) ?? 0) + 1);
@@ -139,7 +213,7 @@ export function tree(r: GapReport): string[] {
     list.push(p);
     children.set(parent, list);
   }
-  const out = ['Processes (pid, name, start, duration, syscalls, end; threads folded into their process)'];
+  const out = [fit('Processes (pid, name, start, duration, syscalls, end; threads folded in)', w)];
   let rows = 0;
   const walk = (p: ReportProcess, indent: string, last: boolean, root: boolean) => {
     if (rows++ >= MAX_TREE_ROWS) return;
@@ -151,7 +225,8 @@ export function tree(r: GapReport): string[] {
     out.push(
       fit(
         `  ${indent}${branch}${p.pid}${p.ppidGuessed ? '?' : ''} ${shownNames.join(' → ')}  ` +
-          `[${start}${p.seconds === null ? '' : `${secs(p.seconds)}, `}${n(p.syscalls)} calls${th ? `, +${th} threads` : ''}, ${exitText(p)}]`,
+          `[${start}${p.seconds === null ? '' : `${secs(p.seconds)}, `}${n(p.syscalls)} ${p.syscalls === 1 ? 'call' : 'calls'}${th ? `, +${th} ${th === 1 ? 'thread' : 'threads'}` : ''}, ${exitText(p)}]`,
+        w,
       ),
     );
     const kids = children.get(p.pid) ?? [];
@@ -169,72 +244,90 @@ function startText(r: GapReport, abs: number): string {
   return `+${secs(abs - r.span.start)}`;
 }
 
-function gapBlock(g: ReportGap, k: number, st: Style): string[] {
+function gapBlock(g: ReportGap, k: number, st: Style, w: number, more: number): string[] {
   const what = g.kind === 'waiting' ? `waited in ${g.syscall ?? '?'}` : 'made no syscall';
   const lead = `  ${k}. ${secs(g.seconds)}`;
-  const out = [paintSpan(fit(`${lead}  pid ${g.pid} (${short(g.name, 40)}) ${what}, from ${g.startText ?? '?'}`), 0, lead.length, st.strong)];
+  const others = more > 0 ? ` (+${n(more)} ${more === 1 ? 'thread' : 'threads'} of it alike)` : '';
+  const out = [paintSpan(fit(`${lead}  pid ${g.pid} (${short(g.name, 40)}) ${what}${others}, from ${g.startText ?? '?'}`, w), 0, lead.length, st.strong)];
   for (const [label, ref] of [['before', g.before], ['after ', g.after]] as const) {
     const cite = safeText(`${label} ${ref.file}:${ref.line}`);
-    out.push(paintSpan(fit(`     ${label} ${ref.file}:${ref.line}  ${ref.text}`), 5, cite.length, st.dim));
+    const lines = cited(`${label} ${ref.file}`, ref.line, ref.text, 5, w);
+    lines[0] = paintSpan(lines[0] as string, 5, cite.length, st.dim);
+    out.push(...lines);
   }
   for (const b of g.blame.slice(0, 2)) {
     const top = b.top.map((t) => `${n(t.count)}× ${t.what}`).join(', ');
-    out.push(fit(`     meanwhile pid ${b.pid} (${short(b.name, 30)}) was busy ${secs(b.busySeconds)}, ${n(b.calls)} calls${top ? `: ${top}` : ''}`));
+    out.push(fit(`     meanwhile pid ${b.pid} (${short(b.name, 30)}) was busy ${secs(b.busySeconds)}, ${n(b.calls)} ${b.calls === 1 ? 'call' : 'calls'}${top ? `: ${top}` : ''}`, w));
   }
   return out;
 }
 
-function gaps(r: GapReport, top: number, st: Style): string[] {
+function gaps(r: GapReport, top: number, st: Style, w: number): string[] {
   const out: string[] = [];
   for (const [kind, title] of [
     ['waiting', 'Longest waits inside a syscall'],
     ['userspace', 'Longest silent gaps between syscalls (user code, CPU wait, or untraced calls)'],
   ] as const) {
-    const list = r.gaps.filter((g) => g.kind === kind).slice(0, top);
+    const list = shownGaps(r, kind).slice(0, top);
     if (list.length === 0) continue;
     if (out.length > 0) out.push('');
-    out.push(st.heading(title));
-    list.forEach((g, k) => out.push(...gapBlock(g, k + 1, st)));
+    out.push(st.heading(fit(title, w)));
+    list.forEach((g, k) => out.push(...gapBlock(g.gap, k + 1, st, w, g.more)));
   }
   return out;
 }
 
-function idle(r: GapReport): string[] {
+function idle(r: GapReport, w: number): string[] {
   if (r.idle.length === 0) return [];
-  const shown = r.idle.slice(0, 5).map((w) => `${w.startText ?? '?'} (${secs(w.seconds)})`);
-  return [fit(`Idle windows (no traced task made a syscall): ${shown.join(', ')}`)];
+  const shown = r.idle.slice(0, 5).map((x) => `${x.startText ?? '?'} (${secs(x.seconds)})`);
+  return wrap(`Idle windows (no traced task made a syscall): ${shown.join(', ')}`, '', '  ', w);
 }
 
-function warnings(r: GapReport): string[] {
+function warnings(r: GapReport, w: number): string[] {
   if (r.warnings.length === 0) return [];
   const out = ['Warnings'];
-  for (const w of r.warnings) {
-    const where = w.file === null ? '' : ` (${w.file}${w.line === null ? '' : `:${w.line}`})`;
-    out.push(...wrap(`${w.code}: ${w.message}${where}`, '  ', '    '));
+  for (const x of r.warnings) {
+    const where = x.file === null ? '' : ` (${x.file}${x.line === null ? '' : `:${x.line}`})`;
+    out.push(...wrap(`${x.code}: ${x.message}${where}`, '  ', '    ', w));
   }
   return out;
 }
 
-function unparsed(r: GapReport): string[] {
+function pendingCalls(r: GapReport, w: number): string[] {
+  if (r.pending.length === 0) return [];
+  const out = [fit(`Calls still waiting when the trace ended (${n(r.pending.length)})`, w)];
+  for (const p of r.pending.slice(0, 10)) {
+    out.push(fit(`  pid ${p.pid}: ${p.what}, since ${p.sinceText ?? '?'} (at least ${secs(p.seconds)})`, w));
+    out.push(...cited(p.file, p.line, p.text, 4, w));
+  }
+  if (r.pending.length > 10) out.push(`  … ${n(r.pending.length - 10)} more in --json`);
+  return out;
+}
+
+function unparsed(r: GapReport, w: number): string[] {
   const i = r.input;
   if (i.issues.length === 0) return [];
-  const out = [`Unparsed lines (first ${i.issues.length} of ${n(i.unparsed)})`];
-  for (const x of i.issues) out.push(fit(`  ${x.file}:${x.line}: ${x.reason}`), fit(`    ${x.text}`));
+  const out = [fit(`Unparsed lines (first ${i.issues.length} of ${n(i.unparsed)})`, w)];
+  for (const x of i.issues) out.push(...wrap(`${x.file}:${x.line}: ${x.reason}`, '  ', '    ', w), fit(`    ${x.text}`, w));
   return out;
 }
 
 /** The report as text for a terminal: plain, or with ANSI styles when `options.color`. */
 export function renderText(report: GapReport, options: TextOptions): string {
   const st = options.color === true ? ANSI_STYLE : NO_STYLE;
+  const w = Math.max(40, options.width ?? DEFAULT_WIDTH);
   const sections = [
-    header(report),
-    diagnoses(report, st),
-    timeline(report, st),
-    tree(report),
-    gaps(report, options.top, st),
-    idle(report),
-    warnings(report),
-    unparsed(report),
+    header(report, w),
+    ready(report, st, w),
+    path(report, st, w),
+    diagnoses(report, st, w),
+    pendingCalls(report, w),
+    timeline(report, st, w),
+    tree(report, w),
+    gaps(report, options.top, st, w),
+    idle(report, w),
+    warnings(report, w),
+    unparsed(report, w),
   ].filter((s) => s.length > 0);
   // Each section's first line is its title (the header's is the summary line).
   for (const s of sections) if (s[0] !== undefined && !/^[ \u001b]/.test(s[0])) s[0] = titled(s[0], st);

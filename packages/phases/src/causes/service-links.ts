@@ -1,0 +1,138 @@
+/**
+ * `k8s-service-links`: Kubernetes injects eight variables per Service of the namespace; s6-overlay
+ * writes each as a file (the env-dump phase) and every `with-contenv` service reads them all back
+ * (`s6-envdir`). The cost is the dump plus every later read of the dumped directory, on the path.
+ */
+import { formatCount, formatSeconds, formatShare } from '../format.js';
+import type { Diagnosis, DiagnosisPart, LineRef, Phase } from '../model.js';
+import type { Task } from '../task.js';
+import { costly, diagnosis, pointsOf, severityOf, waits, cite, type CauseContext } from './context.js';
+
+/** Service-link variables that make a dump worth a diagnosis. */
+export const SERVICE_LINK_MIN_VARS = 100;
+/** An exec with this many variables is a large environment. */
+const LARGE_ENV_VARS = 1000;
+/**
+ * The dump and its reads must cost at least this much on the path: below it, the links are not
+ * what made a start slow (a namespace of 40 Services dumps in well under a second).
+ */
+export const SERVICE_LINK_MIN_SECONDS = 1;
+/** A service-links cost at this share of the start is critical. */
+const CRITICAL = 0.25;
+
+function num(x: unknown): number {
+  return typeof x === 'number' ? x : 0;
+}
+
+/** When a task read files of `dir`: its first and last busy segment that did, and how many calls. */
+export function readsOf(t: Task, dir: string): { start: number; end: number; calls: number } | null {
+  const suffix = ` under ${dir}`;
+  let start = Infinity;
+  let end = -Infinity;
+  let calls = 0;
+  for (const s of t.activity.segments) {
+    let n = 0;
+    for (let i = 0; i < s.actions.length; i += 2) {
+      if ((s.actions[i] as string).endsWith(suffix)) n += s.actions[i + 1] as number;
+    }
+    if (n === 0) continue;
+    calls += n;
+    if (s.start < start) start = s.start;
+    if (s.end > end) end = s.end;
+  }
+  return calls === 0 ? null : { start, end, calls };
+}
+
+export function serviceLinks(ctx: CauseContext): Diagnosis | null {
+  const dumps = ctx.phases.filter((p) => p.kind === 'env-dump' && num(p.extra.serviceLinkVars) >= SERVICE_LINK_MIN_VARS && num(p.extra.serviceLinkVars) * 2 >= num(p.extra.vars));
+  if (dumps.length === 0) return null;
+  const dump = dumps.reduce((a, b) => (num(b.extra.vars) > num(a.extra.vars) ? b : a));
+  const dir = String(dump.extra.dir);
+  const id = 'k8s-service-links';
+  const parts: DiagnosisPart[] = [];
+  const evidence: LineRef[] = [...dump.evidence];
+  let seconds = 0;
+  let total = dump.end - dump.start;
+  const d = ctx.ledger.take(id, dump.pid, dump.start, dump.end);
+  seconds += d;
+  parts.push({ what: `dump of ${formatCount(num(dump.extra.vars))} variables into ${dir}`, pid: dump.pid, seconds: d });
+  let readers = 0;
+  for (const t of ctx.tasks) {
+    const r = readsOf(t, dir);
+    if (r === null || r.end <= dump.end) continue;
+    const a = Math.max(r.start, dump.end);
+    readers++;
+    total += r.end - a;
+    const got = ctx.ledger.take(id, t.pid, a, r.end);
+    seconds += got;
+    parts.push({ what: `${t.nameAt(r.end)} read ${dir} back (${formatCount(r.calls)} calls)`, pid: t.pid, seconds: got });
+    const ex = pointsOf(t, 'exec').find((m) => m.t >= a - 0.05);
+    if (ex !== undefined && evidence.length < 8) evidence.push(cite(ex));
+  }
+  // Large environments given to execve: the kernel copies them, and every program started scans them.
+  let bigExecs = 0;
+  let execSeconds = 0;
+  let execVars = 0;
+  for (const t of ctx.tasks) {
+    for (const m of pointsOf(t, 'exec')) {
+      if ((m.n ?? 0) < LARGE_ENV_VARS) continue;
+      bigExecs++;
+      execVars = Math.max(execVars, m.n ?? 0);
+      const w = waits(t).find((x) => x.syscall !== null && x.syscall.startsWith('execve') && x.line === m.line);
+      if (w === undefined || w.end === null) continue;
+      const got = ctx.ledger.take(id, t.pid, w.start, w.end);
+      total += w.end - w.start;
+      execSeconds += got;
+    }
+  }
+  seconds += execSeconds;
+  if (execSeconds > 0) parts.push({ what: `${formatCount(bigExecs)} execs with up to ${formatCount(execVars)} variables`, pid: null, seconds: execSeconds });
+  if (!costly(ctx, seconds) || seconds - ctx.resolution < SERVICE_LINK_MIN_SECONDS) return null;
+  const vars = num(dump.extra.vars);
+  const links = num(dump.extra.serviceLinkVars);
+  const services = num(dump.extra.services);
+  const dumpPart = parts[0] as DiagnosisPart;
+  const reread = seconds - dumpPart.seconds;
+  return diagnosis(ctx, {
+    id,
+    severity: severityOf(ctx, seconds, CRITICAL),
+    summary:
+      `s6 wrote ${formatCount(vars)} environment variables one file each into ${dir}, and ${formatCount(links)} of them are Kubernetes service links` +
+      (services > 0 ? ` (about ${formatCount(services)} Services in the namespace)` : '') +
+      `: ${formatSeconds(seconds)} of the start (${formatShare(seconds, ctx.startup.seconds)}), the dump ${formatSeconds(dumpPart.seconds)}` +
+      (readers > 0 ? ` and ${formatCount(readers)} processes reading it back (with-contenv/s6-envdir) ${formatSeconds(reread)}` : '') +
+      (bigExecs > 0 ? `; ${formatCount(bigExecs)} execs carried ${formatCount(LARGE_ENV_VARS)}+ variables` : ''),
+    fix:
+      'set `enableServiceLinks: false` in the pod spec (services are then found through DNS); ' +
+      'deleting Services the namespace no longer uses also shrinks the list',
+    seconds,
+    totalSeconds: total,
+    parts,
+    evidence,
+  });
+}
+
+/** Without a start to measure against (`-r` files that share no clock): the dump's own length. */
+export function serviceLinksAlone(p: Phase, resolution: number): Diagnosis | null {
+  const vars = num(p.extra.vars);
+  const links = num(p.extra.serviceLinkVars);
+  const seconds = p.end - p.start;
+  if (links < SERVICE_LINK_MIN_VARS || links * 2 < vars || seconds - resolution < SERVICE_LINK_MIN_SECONDS) return null;
+  const services = num(p.extra.services);
+  return {
+    id: 'k8s-service-links',
+    severity: 'warning',
+    summary:
+      `s6 wrote ${formatCount(vars)} environment variables one file each into ${String(p.extra.dir)}, and ${formatCount(links)} of them are Kubernetes service links` +
+      (services > 0 ? ` (about ${formatCount(services)} Services in the namespace)` : '') +
+      `: the dump took ${formatSeconds(seconds)}, ${formatSeconds(seconds / Math.max(vars, 1))} per variable`,
+    fix:
+      'set `enableServiceLinks: false` in the pod spec (services are then found through DNS); ' +
+      'deleting Services the namespace no longer uses also shrinks the list',
+    seconds,
+    share: null,
+    totalSeconds: seconds,
+    parts: [{ what: `dump of ${formatCount(vars)} variables`, pid: p.pid, seconds }],
+    evidence: p.evidence,
+  };
+}

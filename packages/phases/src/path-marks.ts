@@ -1,0 +1,498 @@
+/**
+ * What the critical path and the causes need of one task, kept while its calls stream past: the
+ * intervals in which it did not run (a wait inside a call, a silence between calls) with what
+ * woke it where the trace says, and the few moments that matter (an exec, a `listen`, a SIGCHLD
+ * or a terminating signal, a failed `connect`, a lock). Bounded per task: the shortest intervals
+ * go first when a task has too many (see {@link MAX_MARKS}).
+ */
+import { decodeString, leadingArgs, resultPid, type SyscallEvent } from '@strace-gaps/parser';
+import type { Call } from './model.js';
+import type { FdTable } from './paths.js';
+import { leadingInt } from './paths.js';
+
+/** Intervals shorter than this are part of "running": calls in a row. */
+export const MARK_MIN_SECONDS = 0.001;
+/** Marks kept per task; past it the shortest intervals are dropped (their time reads as running). */
+const MAX_MARKS = 4096;
+/** Moments kept per task (a server's connects and SIGCHLDs go on for as long as it runs). */
+const MAX_POINTS = 1024;
+
+/** Why a call stopped waiting, as far as the trace shows. */
+export type WakeBy =
+  /** `wait4`/`waitid` returned this child (a pid of the caller's pid namespace). */
+  | 'child'
+  /** A timeout ran out or a sleep ended: `= 0 (Timeout)`, `ETIMEDOUT`, `nanosleep`. */
+  | 'timer'
+  /** The trace does not say. */
+  | 'unknown';
+
+/** A stretch in which the task made no progress of its own. */
+export interface IntervalMark {
+  readonly kind: 'wait' | 'silent';
+  readonly start: number;
+  /** `null`: the call was still waiting when the trace ended (see {@link Task.marks}). */
+  end: number | null;
+  /** The blocking call (`wait`). */
+  readonly syscall: string | null;
+  /** In words: `poll on UDP 127.0.0.53:53`, `clock_nanosleep 2 s`, `wait4 for pid 12`. */
+  readonly what: string;
+  readonly wake: WakeBy;
+  /** `wait4`'s result, for `wake: 'child'`. */
+  readonly child: number | null;
+  /** The call returned a timeout (`(Timeout)`, `= 0` of a sleep): said in the path's words. */
+  readonly timedOut: boolean;
+  /** Port of the socket the call waited on, when the trace showed its `connect`. */
+  readonly port: number | null;
+  /** No `-T`: the call's end is the next call's start (a wait known by its timeout, or guessed). */
+  readonly noDuration: boolean;
+  /** The call's line (`wait`), or the first line after the silence (`silent`). */
+  readonly file: string;
+  readonly line: number;
+  /** The line before a silence; the resumed half of a split wait; else `line`. */
+  readonly otherLine: number;
+  /** The call's line (`wait`), to cite; `''` for a silence. Long lines keep their head and tail (see {@link keptText}). */
+  readonly text: string;
+}
+
+/** A moment that matters to "ready" and to the causes. */
+export interface PointMark {
+  readonly kind: 'exec' | 'listen' | 'signal' | 'connect' | 'lock' | 'dns-query' | 'reap';
+  readonly t: number;
+  readonly file: string;
+  readonly line: number;
+  /** exec: the program path; listen: `fd N`; signal: its name; connect: `addr:port`; lock: the file; dns-query: the name asked. */
+  readonly subject: string;
+  /** The line, to cite (long lines keep their head and tail); `''` for signals. */
+  readonly text: string;
+  /** reap: the child `wait4` returned; signal: `si_pid`; exec: the number of variables of its environment (`N vars` in its comment); connect: 1 ok, 0 failed; lock: 1 taken, 0 released. */
+  readonly n: number | null;
+  /** connect: the errno of a failed try (`ECONNREFUSED`); signal: `si_code`. */
+  readonly detail: string | null;
+}
+
+export type Mark = IntervalMark | PointMark;
+
+/** A run of calls over one tree of files (`chown -R`, `find`), counted per task. */
+export interface TreeWalk {
+  calls: number;
+  first: number;
+  last: number;
+  /** The longest directory prefix every path of the walk shares. */
+  root: string | null;
+  /** Calls by name: `fchownat` → 20,000. */
+  readonly byName: Record<string, number>;
+  readonly file: string;
+  firstLine: number;
+  lastLine: number;
+  readonly firstText: string;
+  lastText: string;
+}
+
+/** Calls that walk a tree of files: `chown -R`, `chmod -R`, `find`, `du`, `rm -r`, `cp -a`. */
+const TREE_CALLS = new Set([
+  'fchownat', 'chown', 'lchown', 'fchown', 'chown32', 'lchown32', 'fchown32',
+  'fchmodat', 'fchmodat2', 'chmod', 'fchmod',
+  'newfstatat', 'fstatat64', 'statx', 'lstat', 'stat', 'lstat64', 'stat64',
+  'getdents64', 'getdents', 'unlinkat', 'utimensat', 'lgetxattr', 'getxattr', 'llistxattr', 'listxattr', 'lsetxattr', 'setxattr',
+]);
+/** Calls that walk into a directory: their path names the tree. */
+const DIR_OPENS = new Set(['openat', 'open', 'openat2']);
+const SLEEPS = new Set(['nanosleep', 'clock_nanosleep', 'clock_nanosleep_time64']);
+const POLLS = new Set(['poll', 'ppoll', 'ppoll_time64', 'select', 'pselect6', 'pselect6_time64', '_newselect', 'epoll_wait', 'epoll_pwait', 'epoll_pwait2']);
+const CHILD_WAITS = new Set(['wait4', 'waitid', 'waitpid']);
+const LOCKS = new Set(['flock', 'fcntl', 'fcntl64']);
+/** Calls the recorder reads beyond their times; all others cost one set lookup. */
+const READ = new Set([
+  ...SLEEPS, ...POLLS, ...CHILD_WAITS, ...LOCKS, ...TREE_CALLS, ...DIR_OPENS,
+  'socket', 'connect', 'getsockopt', 'close', 'listen', 'sendto', 'sendmmsg', 'sendmsg', 'pipe', 'pipe2',
+  'read', 'recvfrom', 'recvmsg', 'accept', 'accept4', 'execve', 'execveat', 'futex',
+]);
+/** Calls that wait for something by design: without `-T`, the time after them is read as their wait. */
+const BLOCKING = new Set([...SLEEPS, ...POLLS, ...CHILD_WAITS, 'flock', 'read', 'recvfrom', 'recvmsg', 'accept', 'accept4', 'connect', 'futex', 'pause', 'rt_sigsuspend', 'rt_sigtimedwait', 'sigsuspend']);
+/** Signals that end a program: delivered to the first process, they begin the capture's stop. */
+export const STOP_SIGNALS = new Set(['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGPWR', 'SIGKILL']);
+
+interface SocketInfo {
+  proto: string;
+  port: number | null;
+  addr: string | null;
+}
+
+/** Did the call return because its time ran out? */
+export function timedOut(ev: SyscallEvent): boolean {
+  const r = ev.result;
+  if (r === null) return false;
+  if (r.errno === 'ETIMEDOUT') return true;
+  if (r.value === 0) {
+    if (SLEEPS.has(ev.name)) return true;
+    if (r.aux !== null && r.aux.startsWith('(Timeout')) return true;
+    // epoll_wait(4, [], 64, 300) = 0: no event within the timeout (its last argument).
+    if (ev.name.startsWith('epoll_')) {
+      const m = /,\s*(-?\d+)(?:,[^,]*){0,2}\s*$/.exec(ev.args);
+      return m !== null && Number(m[1]) > 0;
+    }
+  }
+  // rt_sigtimedwait returns EAGAIN when its timeout ran out.
+  return ev.name === 'rt_sigtimedwait' && r.errno === 'EAGAIN';
+}
+
+/** `{tv_sec=2, tv_nsec=500000000}` → 2.5 */
+function sleepSeconds(args: string): number | null {
+  const m = /tv_sec=(\d+),\s*tv_nsec=(\d+)/.exec(args);
+  return m ? Number(m[1]) + Number(m[2]) / 1e9 : null;
+}
+
+/** `htons(53)` and the address of a `connect`/`sendto` sockaddr. */
+function sockaddr(args: string): { port: number | null; addr: string | null; family: string | null } | null {
+  const fam = /sa_family=(AF_[A-Z0-9]+)/.exec(args);
+  if (fam === null) return null;
+  const port = /sin6?_port=htons\((\d+)\)/.exec(args);
+  const addr = /inet_(?:addr|pton)\((?:AF_INET6,\s*)?"([^"]*)"/.exec(args) ?? /sun_path="([^"]*)"/.exec(args);
+  return { family: fam[1] as string, port: port ? Number(port[1]) : null, addr: addr ? (addr[1] as string) : null };
+}
+
+/** The question names of DNS queries in a send's payloads (`\2db\3svc\7cluster\5local\0`). */
+export function dnsNames(args: string): string[] {
+  const out: string[] = [];
+  for (const m of args.matchAll(/"((?:[^"\\]|\\.)*)"/g)) {
+    const bytes = Buffer.from(decodeString(`"${m[1] as string}"`).value, 'latin1');
+    if (bytes.length < 17) continue;
+    // Header: one question, no answers; then labels from byte 12.
+    if (bytes.readUInt16BE(4) !== 1 || bytes.readUInt16BE(6) !== 0) continue;
+    const labels: string[] = [];
+    let i = 12;
+    while (i < bytes.length) {
+      const n = bytes[i] as number;
+      if (n === 0 || n > 63 || i + 1 + n > bytes.length) break;
+      labels.push(bytes.toString('latin1', i + 1, i + 1 + n));
+      i += 1 + n;
+    }
+    if (labels.length > 0 && bytes[i] === 0) out.push(labels.join('.'));
+  }
+  return out;
+}
+
+function fdsPolled(name: string, args: string): number[] {
+  if (name.startsWith('epoll')) return [];
+  if (name === 'poll' || name.startsWith('ppoll')) return [...args.matchAll(/fd=(\d+)/g)].map((m) => Number(m[1]));
+  // select(nfds, [3 4], …)
+  const m = /^\s*\d+,\s*\[([\d ]*)\]/.exec(args);
+  return m ? (m[1] as string).split(' ').filter(Boolean).map(Number) : [];
+}
+
+/** Scans one task's calls into its marks. Lives as long as the task streams. */
+export class PathRecorder {
+  private prevEnd: number | null = null;
+  private prevLine = 0;
+  /** A call without `-T` whose wait ends when the next call starts. */
+  private open: { call: Call; what: string; timer: boolean; child: number | null; port: number | null } | null = null;
+  private sockets: Map<number, SocketInfo> | null = null;
+  private pipes: Set<number> | null = null;
+  /** Locks held: fd → file. */
+  private locks: Map<number, string> | null = null;
+  private threshold = MARK_MIN_SECONDS;
+  private intervals = 0;
+  private points = 0;
+
+  constructor(
+    private readonly marks: Mark[],
+    private readonly fds: FdTable,
+    private readonly setWalk: (w: TreeWalk) => void,
+  ) {}
+
+  private walk: TreeWalk | null = null;
+
+  call(call: Call): void {
+    const t0 = call.t0;
+    if (t0 === null) return;
+    const ev = call.ev;
+    if (this.open !== null) this.closeOpen(t0);
+    if (this.prevEnd !== null && t0 - this.prevEnd >= this.threshold) {
+      this.add({
+        kind: 'silent', start: this.prevEnd, end: t0, syscall: null, what: 'no syscall', wake: 'unknown', child: null,
+        timedOut: false, port: null, noDuration: false, file: ev.file, line: ev.line, otherLine: this.prevLine, text: '',
+      });
+    }
+    const name = ev.name;
+    const read = READ.has(name);
+    if (read) this.observe(call, t0);
+    if (call.t1 === null && ev.form === 'never-resumed') {
+      // Still waiting when its input ended, or killed inside it (the exit line says which).
+      this.add({ ...this.waitOf(call, read), start: t0, end: null, noDuration: false });
+      this.prevEnd = null;
+      return;
+    }
+    const end = call.t1 ?? t0;
+    if (call.seconds !== null && call.seconds >= this.threshold) {
+      this.add({ ...this.waitOf(call, read), start: t0, end, noDuration: false });
+    } else if (call.seconds === null && ev.duration === null && (BLOCKING.has(name) || timedOut(ev))) {
+      // No -T: a call that waits by design is taken to have waited until the next call.
+      const w = this.waitOf(call, read);
+      this.open = { call, what: w.what, timer: w.wake === 'timer', child: w.child, port: w.port };
+    }
+    this.prevEnd = end;
+    this.prevLine = ev.endLine;
+  }
+
+  /** The task's exit line (or its input's end) at `t`. */
+  end(t: number | null): void {
+    if (this.open !== null && t !== null) this.closeOpen(t);
+    this.open = null;
+  }
+
+  private closeOpen(next: number): void {
+    const o = this.open as NonNullable<typeof this.open>;
+    this.open = null;
+    const start = o.call.t0 as number;
+    if (next - start < this.threshold) return;
+    this.add({
+      kind: 'wait', start, end: next, syscall: o.call.ev.name, what: o.what, wake: o.timer ? 'timer' : o.child !== null ? 'child' : 'unknown',
+      child: o.child, timedOut: o.timer, port: o.port, noDuration: true, file: o.call.ev.file, line: o.call.ev.line, otherLine: o.call.ev.endLine,
+      text: keptText(o.call.ev.text),
+    });
+    // The silence after it is the wait.
+    this.prevEnd = next;
+  }
+
+  private waitOf(call: Call, read: boolean): Omit<IntervalMark, 'start' | 'end' | 'noDuration'> {
+    const ev = call.ev;
+    const name = ev.name;
+    const timer = timedOut(ev);
+    let what = name;
+    let child: number | null = null;
+    let port: number | null = null;
+    if (read) {
+      if (CHILD_WAITS.has(name)) {
+        child = resultPid(ev.result);
+        if (child !== null && child <= 0) child = null;
+        if (child !== null) what = `${name} for pid ${child}`;
+      } else if (SLEEPS.has(name)) {
+        // TIMER_ABSTIME: the time is a clock reading, not a length.
+        const s = ev.args.includes('TIMER_ABSTIME') ? null : sleepSeconds(ev.args);
+        if (s !== null) what = `${name} ${formatShort(s)}`;
+      } else {
+        const fds = POLLS.has(name) ? fdsPolled(name, ev.args) : [leadingInt(leadingArgs(ev)) ?? -1];
+        for (const fd of fds) {
+          const s = this.sockets?.get(fd);
+          if (s !== undefined) {
+            what = `${name} on ${s.proto}${s.addr === null && s.port === null ? '' : ` ${s.addr ?? ''}${s.port === null ? '' : `:${s.port}`}`}`;
+            port = s.port;
+            break;
+          }
+          if (this.pipes?.has(fd) === true) {
+            what = `${name} on a pipe`;
+            break;
+          }
+          const path = fd < 0 ? null : this.fds.get(fd);
+          if (path !== null) {
+            what = `${name} on ${path}`;
+            break;
+          }
+        }
+      }
+    }
+    return {
+      kind: 'wait', syscall: name, what, wake: timer ? 'timer' : child !== null ? 'child' : 'unknown', child, timedOut: timer, port,
+      file: ev.file, line: ev.line, otherLine: ev.endLine, text: keptText(ev.text),
+    };
+  }
+
+  private point(kind: PointMark['kind'], call: Call, t: number, subject: string, n: number | null, detail: string | null): void {
+    this.add({ kind, t, file: call.ev.file, line: call.ev.line, subject, text: keptText(call.ev.text), n, detail });
+  }
+
+  /** The calls whose arguments say something the path or a cause needs. */
+  private observe(call: Call, t0: number): void {
+    const ev = call.ev;
+    const name = ev.name;
+    const r = ev.result;
+    const value = r?.value ?? null;
+    if (call.exec !== null) {
+      const vars = /\/\*\s*(\d+)\s+vars?\s*\*\/\s*$/.exec(ev.args);
+      this.point('exec', call, t0, call.exec.path, vars ? Number(vars[1]) : null, null);
+      this.sockets = null;
+      this.pipes = null;
+      return;
+    }
+    if (TREE_CALLS.has(name) || (DIR_OPENS.has(name) && call.opened !== null && call.opened.flags.includes('O_DIRECTORY'))) {
+      this.countWalk(call, t0);
+      return;
+    }
+    switch (name) {
+      case 'wait4':
+      case 'waitid':
+      case 'waitpid': {
+        // A child reaped at once (it had already exited) is a wait too short to be a mark.
+        const child = resultPid(r);
+        if (child !== null && child > 0) this.point('reap', call, call.t1 ?? t0, String(child), child, null);
+        return;
+      }
+      case 'socket': {
+        if (value === null || value < 0) return;
+        const proto = /SOCK_DGRAM/.test(ev.args) ? 'UDP' : /SOCK_STREAM/.test(ev.args) ? 'TCP' : 'socket';
+        const unix = /AF_(?:UNIX|LOCAL)/.test(ev.args);
+        (this.sockets ??= new Map()).set(value, { proto: unix ? `UNIX ${proto === 'UDP' ? 'datagram' : 'stream'}` : proto, port: null, addr: null });
+        return;
+      }
+      case 'connect': {
+        const fd = leadingInt(leadingArgs(ev));
+        const sa = sockaddr(ev.args);
+        if (fd === null || sa === null) return;
+        const s = this.sockets?.get(fd) ?? { proto: sa.family === 'AF_UNIX' ? 'UNIX' : 'socket', port: null, addr: null };
+        s.port = sa.port;
+        s.addr = sa.addr;
+        (this.sockets ??= new Map()).set(fd, s);
+        const target = `${sa.addr ?? '?'}${sa.port === null ? '' : `:${sa.port}`}`;
+        if (r === null) return;
+        if (r.errno === 'EINPROGRESS') return;
+        this.point('connect', call, t0, target, r.errno === null ? 1 : 0, r.errno);
+        return;
+      }
+      case 'getsockopt': {
+        // getsockopt(3, SOL_SOCKET, SO_ERROR, [ECONNREFUSED], [4]) = 0: a non-blocking connect's outcome.
+        const m = /SO_ERROR,\s*\[([A-Z0-9_]+)\]/.exec(ev.args);
+        const fd = leadingInt(leadingArgs(ev));
+        const s = fd === null ? undefined : this.sockets?.get(fd);
+        if (m === null || s === undefined || s.addr === null) return;
+        const ok = m[1] === '0';
+        this.point('connect', call, t0, `${s.addr}${s.port === null ? '' : `:${s.port}`}`, ok ? 1 : 0, ok ? null : (m[1] as string));
+        return;
+      }
+      case 'sendto':
+      case 'sendmmsg':
+      case 'sendmsg': {
+        const fd = leadingInt(leadingArgs(ev));
+        const s = fd === null ? undefined : this.sockets?.get(fd);
+        const to = sockaddr(ev.args);
+        if ((s?.port ?? to?.port) !== 53) return;
+        for (const q of dnsNames(ev.args)) this.point('dns-query', call, t0, q, null, null);
+        return;
+      }
+      case 'close': {
+        const fd = leadingInt(leadingArgs(ev));
+        if (fd === null) return;
+        this.sockets?.delete(fd);
+        this.pipes?.delete(fd);
+        const held = this.locks?.get(fd);
+        if (held !== undefined) {
+          this.locks?.delete(fd);
+          this.point('lock', call, t0, held, 0, null);
+        }
+        return;
+      }
+      case 'pipe':
+      case 'pipe2': {
+        const m = /\[(\d+),\s*(\d+)\]/.exec(ev.args);
+        if (m === null || value !== 0) return;
+        const p = (this.pipes ??= new Set());
+        p.add(Number(m[1]));
+        p.add(Number(m[2]));
+        return;
+      }
+      case 'listen':
+        if (value === 0) this.point('listen', call, t0, `fd ${leadingInt(leadingArgs(ev)) ?? '?'}`, null, null);
+        return;
+      case 'flock':
+      case 'fcntl':
+      case 'fcntl64':
+        this.lock(call, t0);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** `flock(3, LOCK_EX)`, `fcntl(3, F_SETLKW, {l_type=F_WRLCK, …})`, and their releases. */
+  private lock(call: Call, t0: number): void {
+    const ev = call.ev;
+    const args = ev.args;
+    const isFlock = ev.name === 'flock';
+    if (!isFlock && !/F_(?:OFD_)?SETLKW?/.test(args)) return;
+    const fd = leadingInt(leadingArgs(ev));
+    if (fd === null) return;
+    const path = this.fds.get(fd) ?? `fd ${fd}`;
+    const release = isFlock ? /LOCK_UN/.test(args) : /F_UNLCK/.test(args);
+    if (release) {
+      this.locks?.delete(fd);
+      this.point('lock', call, t0, path, 0, null);
+      return;
+    }
+    if (ev.result?.value !== 0) return;
+    (this.locks ??= new Map()).set(fd, path);
+    this.point('lock', call, call.t1 ?? t0, path, 1, null);
+  }
+
+  private countWalk(call: Call, t0: number): void {
+    const ev = call.ev;
+    let w = this.walk;
+    if (w === null) {
+      w = { calls: 0, first: t0, last: t0, root: null, byName: {}, file: ev.file, firstLine: ev.line, lastLine: ev.line, firstText: keptText(ev.text), lastText: '' };
+      this.walk = w;
+      this.setWalk(w);
+    }
+    w.calls++;
+    w.last = call.t1 ?? t0;
+    w.lastLine = ev.line;
+    w.lastText = ev.text;
+    w.byName[ev.name] = (w.byName[ev.name] ?? 0) + 1;
+    const dir = call.opened?.path;
+    if (dir !== undefined && dir.startsWith('/')) w.root = w.root === null ? dir : commonDir(w.root, dir);
+  }
+
+  private add(m: Mark): void {
+    if (m.kind === 'wait' || m.kind === 'silent') {
+      this.marks.push(m);
+      if (++this.intervals > MAX_MARKS) this.prune();
+    } else if (this.points++ < MAX_POINTS) this.marks.push(m);
+  }
+
+  /** Too many intervals: raise the bar until the shorter ones are gone (their time reads as running). */
+  private prune(): void {
+    while (this.intervals > MAX_MARKS / 2) {
+      this.threshold *= 4;
+      let n = 0;
+      const keep = this.marks.filter((m) => {
+        if (m.kind !== 'wait' && m.kind !== 'silent') return true;
+        const long = m.end === null || m.end - m.start >= this.threshold;
+        if (long) n++;
+        return long;
+      });
+      this.marks.length = 0;
+      for (const m of keep) this.marks.push(m);
+      this.intervals = n;
+    }
+  }
+
+  /** A signal delivered to the task: who sent a SIGCHLD, and when a stop began. */
+  signal(t: number, signal: string, info: string | null, file: string, line: number): void {
+    if (signal !== 'SIGCHLD' && !STOP_SIGNALS.has(signal)) return;
+    const pid = info === null ? null : /si_pid=(\d+)/.exec(info);
+    const code = info === null ? null : /si_code=([A-Z_]+)/.exec(info);
+    this.add({ kind: 'signal', t, file, line, subject: signal, text: '', n: pid ? Number(pid[1]) : null, detail: code ? (code[1] as string) : null });
+  }
+}
+
+/** Lines kept with a mark: whole up to this length… */
+const KEEP_CHARS = 1024;
+
+/**
+ * …and longer ones (a `read` of 4 KiB, an `execve` with its environment) as head and tail, which
+ * hold the call's name, first arguments and result: a trace of thousands of waits would otherwise
+ * keep megabytes of buffers.
+ */
+export function keptText(text: string): string {
+  return text.length <= KEEP_CHARS ? text : `${text.slice(0, KEEP_CHARS - 256)}…${text.slice(-255)}`;
+}
+
+function commonDir(a: string, b: string): string {
+  let i = 0;
+  while (i < a.length && i < b.length && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i === a.length && (i === b.length || b[i] === '/')) return a;
+  if (i === b.length && a[i] === '/') return b;
+  const k = a.lastIndexOf('/', i);
+  return k <= 0 ? '/' : a.slice(0, k);
+}
+
+function formatShort(s: number): string {
+  return s >= 1 ? `${Number(s.toFixed(3))} s` : `${Number((s * 1000).toFixed(3))} ms`;
+}

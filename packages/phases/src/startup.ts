@@ -1,0 +1,656 @@
+/**
+ * The start and what held it up: when it was over ("ready", by a documented rule or the user's
+ * `--ready`), and the critical path to that moment, walked back from ready through the process
+ * that got there: its calls in a row (running), a call it waited in (blocked), or no call at all
+ * (silent). A wait the trace says a child ended continues in that child; a process's start
+ * continues in its parent before the `clone`. Segments are contiguous and add up to the time to
+ * ready. docs/critical-path.md says what each step can and cannot prove.
+ */
+import { wholeCounts } from './activity.js';
+import { formatCount } from './format.js';
+import type { IntervalMark, Mark, PointMark } from './path-marks.js';
+import { STOP_SIGNALS } from './path-marks.js';
+import { basename } from './paths.js';
+import type { Task } from './task.js';
+
+/** How ready was decided. */
+export type ReadyRule =
+  /** `--ready PROGRAM`: the first exec of that program. */
+  | 'exec-option'
+  /** `--ready listen`, or the default when the last long-lived program listens after its exec. */
+  | 'listen'
+  /** `--ready TIME`. */
+  | 'time-option'
+  /** The last exec among the processes still running at the end (or at the stop). */
+  | 'last-exec'
+  /** No survivor exec'd: the last of them to start. */
+  | 'last-start'
+  /** Every process ended: the first process's exit (a command that ran to completion). */
+  | 'exit'
+  /** The start was still waiting when the trace ended (a hang): ready is the trace's end. */
+  | 'trace-end'
+  /** Nothing above marked ready after the start (a fragment of a trace): its last line. */
+  | 'last-line';
+
+export type PathState = 'running' | 'blocked' | 'silent';
+
+/** One step of the critical path. */
+export interface PathSegment {
+  readonly pid: number;
+  /** The process's name during the step. */
+  name: string;
+  readonly start: number;
+  readonly end: number;
+  readonly state: PathState;
+  /** What it did, collapsed: `4,028× openat+…+close under /run/s6/container_environment`. */
+  what: string;
+  /** For `blocked`: the call, and what woke it (`child`: continued in that child). */
+  readonly syscall: string | null;
+  readonly wake: 'child' | 'timer' | 'unknown' | null;
+  /** The waking child was matched by time, not named by the trace (a pipe's writer, a SIGCHLD without si_pid). */
+  readonly inferred: boolean;
+  /** Time the trace has no line for: before a process whose creator it does not show. */
+  readonly untraced: boolean;
+  /** The id of the diagnosis that explains the step, once the causes are found. */
+  cause: string | null;
+  readonly evidence: { file: string; line: number }[];
+  /** The marks the step covers (the causes read them). */
+  readonly marks: readonly IntervalMark[];
+  /** The task it ran in (internal: the report shows the pid). */
+  readonly task: Task;
+}
+
+export interface ReadyPoint {
+  readonly t: number;
+  readonly rule: ReadyRule;
+  readonly task: Task | null;
+  readonly file: string | null;
+  readonly line: number | null;
+  readonly text: string | null;
+}
+
+/** A call still waiting when the trace ended. */
+export interface PendingCall {
+  readonly pid: number;
+  readonly syscall: string;
+  readonly since: number;
+  /** Until the trace's last line: how long it had waited at least. */
+  readonly seconds: number;
+  readonly what: string;
+  readonly text: string;
+  readonly file: string;
+  readonly line: number;
+  readonly task: Task;
+}
+
+export interface Startup {
+  readonly start: number;
+  readonly ready: ReadyPoint;
+  readonly seconds: number;
+  /** From ready to the trace's end (steady state, and the stop). */
+  readonly afterReadySeconds: number;
+  /** When the stop began (a SIGTERM/SIGINT/… to the first process), if the capture has one. */
+  readonly stopAt: number | null;
+  readonly criticalPath: PathSegment[];
+}
+
+export interface StartupOptions {
+  /** `--ready`: a program name or path, `listen`, or a time as the trace prints it (set-clock seconds given by `at`). */
+  readonly ready?: string | null;
+  /** `--ready TIME` and `--from TIME` already turned into set-clock seconds. */
+  readonly readyAt?: number | null;
+  readonly from?: number | null;
+}
+
+/**
+ * A call that returned this close before the stop (or the trace's end) was cut short by it: the
+ * signal that stops a program ends its waits with ERESTARTSYS or EINTR at about the same time.
+ */
+export const STOP_SLACK_SECONDS = 0.05;
+/** A child that ended this close before its parent's wait returned is taken as what woke it. */
+const WAKE_MATCH_SECONDS = 0.005;
+/** Iterations of the walk: a path longer than this is cut (and says so). */
+const MAX_STEPS = 200_000;
+/** Calls a finished hang leaves pending that say "still waiting for the start" rather than "idle". */
+const HANG_CALLS = new Set(['nanosleep', 'clock_nanosleep', 'clock_nanosleep_time64', 'flock', 'fcntl', 'fcntl64', 'connect', 'wait4', 'waitid', 'waitpid', 'read']);
+const SLEEP_NAMES = new Set(['nanosleep', 'clock_nanosleep', 'clock_nanosleep_time64']);
+/** What the first process itself can hang in (a sleep or a wait of its own may be how it idles). */
+const ROOT_HANG_CALLS = new Set(['flock', 'fcntl', 'fcntl64', 'connect']);
+const LINK_CALLS = new Set(['wait4', 'waitid', 'waitpid', 'read']);
+
+function intervals(t: Task): IntervalMark[] {
+  return t.marks.filter((m): m is IntervalMark => m.kind === 'wait' || m.kind === 'silent');
+}
+
+function points(t: Task, kind: PointMark['kind']): PointMark[] {
+  return t.marks.filter((m): m is PointMark => m.kind === kind);
+}
+
+function isProcess(t: Task): boolean {
+  return !t.thread;
+}
+
+/** The set's tasks, looked up by pid and by parent. */
+export class TaskIndex {
+  private readonly byPid = new Map<number, Task[]>();
+  private readonly kids = new Map<Task, Task[]>();
+  readonly ivs = new Map<Task, IntervalMark[]>();
+
+  constructor(readonly tasks: readonly Task[]) {
+    for (const t of tasks) {
+      const l = this.byPid.get(t.pid);
+      if (l === undefined) this.byPid.set(t.pid, [t]);
+      else l.push(t);
+    }
+    for (const t of tasks) {
+      const p = t.ppid === null ? null : this.at(t.ppid, t.start);
+      if (p === null || p === t) continue;
+      const l = this.kids.get(p);
+      if (l === undefined) this.kids.set(p, [t]);
+      else l.push(t);
+    }
+  }
+
+  /** The lifetime of `pid` alive at `t` (the latest that had started). */
+  at(pid: number, t: number | null): Task | null {
+    const l = this.byPid.get(pid);
+    if (l === undefined) return null;
+    let best: Task | null = null;
+    for (const x of l) if (best === null || (t !== null && x.start !== null && x.start <= t)) best = x;
+    return best;
+  }
+
+  children(t: Task): readonly Task[] {
+    return this.kids.get(t) ?? [];
+  }
+
+  parent(t: Task): Task | null {
+    return t.ppid === null ? null : this.at(t.ppid, t.start);
+  }
+
+  intervals(t: Task): IntervalMark[] {
+    let l = this.ivs.get(t);
+    if (l === undefined) {
+      l = intervals(t);
+      this.ivs.set(t, l);
+    }
+    return l;
+  }
+}
+
+/** The first process: where the trace begins. */
+export function rootOf(tasks: readonly Task[]): Task | null {
+  let root: Task | null = null;
+  for (const t of tasks) if (isProcess(t) && t.start !== null && (root === null || t.start < (root.start as number))) root = t;
+  return root;
+}
+
+/**
+ * When the capture's stop began: the first terminating signal a traced process got from outside
+ * the trace (`docker stop`, `runc kill`, Ctrl-C: a sender that is not a traced process), or the
+ * first process's death by one. What follows (supervisors exiting, finish scripts) is not the start.
+ */
+export function stopOf(index: TaskIndex, root: Task | null): number | null {
+  let at: number | null = null;
+  for (const t of index.tasks) {
+    for (const m of points(t, 'signal')) {
+      if (!STOP_SIGNALS.has(m.subject) || (at !== null && m.t >= at)) continue;
+      const sender = m.n === null ? null : index.at(m.n, m.t);
+      // A traced sender (a `timeout`, a supervisor) is part of the start; pid 1 inside a namespace is not traced by that pid.
+      if (sender !== null && sender.start !== null && sender.start <= m.t && (sender.end === null || sender.end >= m.t)) continue;
+      at = m.t;
+    }
+  }
+  if (root !== null && root.exit?.signal != null && STOP_SIGNALS.has(root.exit.signal) && root.end !== null && (at === null || root.end < at)) at = root.end;
+  return at;
+}
+
+/**
+ * The calls that say the start never finished: following the first process's waits for its
+ * children (`wait4`, a `read` of a pipe) down to a call that was still waiting at `at` (the stop,
+ * or the trace's end): a sleep, a lock, a connect, a wait with no traced child left. A call of the
+ * first process itself counts only when it is a lock or a connect: a program idle in a sleep or a
+ * read at the end is ready, not hung.
+ */
+export function hangLeaf(index: TaskIndex, root: Task, at: number, alive: (t: Task) => boolean): { task: Task; mark: IntervalMark | null }[] {
+  const out: { task: Task; mark: IntervalMark | null }[] = [];
+  const seen = new Set<Task>();
+  const waitingAt = (t: Task) => index.intervals(t).find((m) => m.kind === 'wait' && m.start <= at && (m.end === null || m.end > at - STOP_SLACK_SECONDS));
+  const visit = (t: Task, depth: number): void => {
+    if (seen.has(t)) return;
+    seen.add(t);
+    const pending = waitingAt(t);
+    if (pending === undefined) {
+      // Running (no call pending) while its parent waits for it: that is what the start waits for.
+      if (depth > 0) out.push({ task: t, mark: null });
+      return;
+    }
+    const name = pending.syscall ?? '';
+    if (!HANG_CALLS.has(name)) return;
+    const pipe = name !== 'read' || pending.what.includes('pipe');
+    const kids = index.children(t).filter((k) => isProcess(k) && alive(k));
+    if (LINK_CALLS.has(name) && pipe && kids.length > 0) {
+      for (const k of kids) visit(k, depth + 1);
+      return;
+    }
+    if (!pipe) return;
+    if (depth === 0 && !ROOT_HANG_CALLS.has(name)) return;
+    out.push({ task: t, mark: pending });
+  };
+  visit(root, 0);
+  return out;
+}
+
+/** Ready by the default rule, or by `--ready`; a rule that lands on the start gives way to the trace's last line. */
+export function findReady(index: TaskIndex, traceStart: number, traceEnd: number, options: StartupOptions): { ready: ReadyPoint; stopAt: number | null; warning: string | null } {
+  const r = readyByRule(index, traceStart, traceEnd, options);
+  const from = options.from ?? traceStart;
+  if (r.ready.t > from || r.ready.rule === 'time-option' || traceEnd <= from) return r;
+  const last = lastTask(index.tasks);
+  return { ...r, ready: { t: traceEnd, rule: 'last-line', task: last, file: null, line: null, text: null } };
+}
+
+/** The task whose last line is the trace's last. */
+function lastTask(tasks: readonly Task[]): Task | null {
+  let best: Task | null = null;
+  for (const t of tasks) if (t.last !== null && (best === null || t.last > (best.last as number))) best = t;
+  return best;
+}
+
+function readyByRule(index: TaskIndex, traceStart: number, traceEnd: number, options: StartupOptions): { ready: ReadyPoint; stopAt: number | null; warning: string | null } {
+  const tasks = index.tasks;
+  const root = rootOf(tasks);
+  const stopAt = stopOf(index, root);
+  const endOfStart = stopAt ?? traceEnd;
+  let warning: string | null = null;
+  const want = options.ready ?? null;
+  if (options.readyAt != null) {
+    return { ready: { t: options.readyAt, rule: 'time-option', task: null, file: null, line: null, text: null }, stopAt, warning };
+  }
+  if (want === 'listen') {
+    const l = firstPoint(tasks, 'listen', () => true);
+    if (l !== null) return { ready: { t: l.m.t, rule: 'listen', task: l.task, file: l.m.file, line: l.m.line, text: l.m.text }, stopAt, warning };
+    warning = 'no process called listen(), so --ready listen does not apply: ready was found by the default rule';
+  } else if (want !== null) {
+    const e = firstPoint(tasks, 'exec', (m) => m.subject === want || basename(m.subject) === want || argv0(m.text) === want);
+    if (e !== null) return { ready: { t: e.m.t, rule: 'exec-option', task: e.task, file: e.m.file, line: e.m.line, text: e.m.text }, stopAt, warning };
+    warning = `no process exec'd ${want}, so --ready ${want} does not apply: ready was found by the default rule`;
+  }
+  const alive = (t: Task) => t.start !== null && t.start < endOfStart && (t.exit === null ? true : stopAt !== null && (t.end ?? traceEnd) >= stopAt);
+  const survivors = tasks.filter((t) => isProcess(t) && alive(t));
+  if (root !== null) {
+    const leaves = hangLeaf(index, root, endOfStart, alive);
+    if (leaves.length > 0) {
+      const leaf = leaves[0] as (typeof leaves)[number];
+      return {
+        ready: { t: endOfStart, rule: 'trace-end', task: leaf.task, file: leaf.mark?.file ?? null, line: leaf.mark?.line ?? null, text: leaf.mark?.text ?? null },
+        stopAt,
+        warning,
+      };
+    }
+  }
+  if (survivors.length > 0) {
+    let best: { task: Task; m: PointMark } | null = null;
+    for (const t of survivors) {
+      for (const m of points(t, 'exec')) if (m.t < endOfStart && (best === null || m.t > best.m.t)) best = { task: t, m };
+    }
+    if (best !== null) {
+      const tg = best.task.tgid;
+      const after = best.m.t;
+      const l = firstPoint(tasks, 'listen', (m, t) => t.tgid === tg && m.t >= after && m.t < endOfStart);
+      if (l !== null) return { ready: { t: l.m.t, rule: 'listen', task: l.task, file: l.m.file, line: l.m.line, text: l.m.text }, stopAt, warning };
+      return { ready: { t: best.m.t, rule: 'last-exec', task: best.task, file: best.m.file, line: best.m.line, text: best.m.text }, stopAt, warning };
+    }
+    const last = survivors.reduce((a, b) => ((b.start as number) > (a.start as number) ? b : a));
+    return { ready: { t: last.start as number, rule: 'last-start', task: last, file: last.first?.file ?? null, line: last.first?.line ?? null, text: last.first?.text ?? null }, stopAt, warning };
+  }
+  const end = root?.end ?? traceEnd;
+  return {
+    ready: { t: Math.min(end, endOfStart), rule: 'exit', task: root, file: root?.file ?? null, line: null, text: null },
+    stopAt,
+    warning,
+  };
+}
+
+function argv0(text: string): string | null {
+  const m = /\[\s*"([^"]*)"/.exec(text);
+  return m ? basename(m[1] as string) : null;
+}
+
+function firstPoint(tasks: readonly Task[], kind: PointMark['kind'], ok: (m: PointMark, t: Task) => boolean): { task: Task; m: PointMark } | null {
+  let best: { task: Task; m: PointMark } | null = null;
+  for (const t of tasks) for (const m of points(t, kind)) if (ok(m, t) && (best === null || m.t < best.m.t)) best = { task: t, m };
+  return best;
+}
+
+interface Waker {
+  readonly task: Task;
+  readonly at: number;
+  readonly inferred: boolean;
+}
+
+/** Who ended a wait of `t` that returned at `end`: a child it waited for, or one that ended just before. */
+function wakerOf(index: TaskIndex, t: Task, m: IntervalMark, end: number): Waker | null {
+  if (m.wake === 'timer') return null;
+  const kids = index.children(t).filter(isProcess);
+  const ended = (k: Task) => k.end !== null && k.start !== null && k.start < end && k.end <= end + WAKE_MATCH_SECONDS && k.end > m.start - WAKE_MATCH_SECONDS;
+  let named: number | null = m.child;
+  let inferred = false;
+  if (named === null) {
+    for (const s of points(t, 'signal')) {
+      if (s.subject === 'SIGCHLD' && s.n !== null && s.t >= m.start && s.t <= end + WAKE_MATCH_SECONDS) named = s.n;
+    }
+  }
+  if (named !== null) {
+    const k = index.at(named, end);
+    if (k !== null && k !== t && ended(k)) return { task: k, at: Math.min(k.end as number, end), inferred: false };
+    // Inside a pid namespace the result is the namespace's pid: the child that ended last, by time.
+    inferred = true;
+  }
+  let best: Task | null = null;
+  for (const k of kids) if (ended(k) && (best === null || (k.end as number) > (best.end as number))) best = k;
+  if (best === null) return null;
+  // Without a name from the trace, only a child that ended right before the wait returned.
+  if (named === null && end - (best.end as number) > WAKE_MATCH_SECONDS) return null;
+  return { task: best, at: Math.min(best.end as number, end), inferred: inferred || named === null };
+}
+
+/** Walks back from ready to the start. */
+export function criticalPath(index: TaskIndex, from: number, ready: ReadyPoint, fallback: Task | null): PathSegment[] {
+  const out: PathSegment[] = [];
+  let cur: Task | null = ready.task ?? fallback;
+  let t = ready.t;
+  if (cur === null || t <= from) return out;
+  if (ready.rule === 'time-option') cur = activeAt(index, t) ?? cur;
+  const seg = (task: Task, start: number, end: number, state: PathState, m: IntervalMark | null, extra: Partial<PathSegment> = {}): void => {
+    if (end <= start) return;
+    out.push({
+      pid: task.pid, name: '', start, end, state, what: m?.what ?? '', syscall: m?.syscall ?? null, wake: m === null ? null : m.wake, inferred: false, untraced: false,
+      cause: null, evidence: m === null ? [] : evidenceOf(m), marks: m === null ? [] : [m], task, ...extra,
+    });
+  };
+  for (let steps = 0; t > from && steps < MAX_STEPS; steps++) {
+    const task: Task = cur;
+    const ivs = index.intervals(task);
+    const k = lastStartingBefore(ivs, t);
+    const m = k < 0 ? null : (ivs[k] as IntervalMark);
+    const mEnd = m === null ? -Infinity : (m.end ?? Infinity);
+    const taskStart = task.start ?? from;
+    if (m !== null && mEnd >= t) {
+      const lo = Math.max(m.start, from);
+      if (m.kind === 'wait' && mEnd === t) {
+        const w = wakerOf(index, task, m, t);
+        if (w !== null && w.at > lo && w.at <= t) {
+          seg(task, w.at, t, 'blocked', m, { what: `${m.what}, woken by pid ${w.task.pid}'s exit`, wake: 'child', inferred: w.inferred });
+          cur = w.task;
+          t = w.at;
+          continue;
+        }
+      }
+      seg(task, lo, t, m.kind === 'wait' ? 'blocked' : 'silent', m);
+      t = lo;
+      continue;
+    }
+    const lo = Math.max(mEnd, taskStart, from);
+    // A child reaped in this run that ended within it: the run waited for it, too briefly for a mark.
+    const reap = reapIn(index, task, lo, t);
+    if (reap !== null) {
+      seg(task, reap.at, t, 'running', null, { evidence: [{ file: reap.m.file, line: reap.m.line }] });
+      seg(task, reap.child.end as number, reap.at, 'blocked', null, {
+        what: `wait for pid ${reap.child.pid}, woken by its exit`, syscall: 'wait4', wake: 'child', evidence: [{ file: reap.m.file, line: reap.m.line }],
+      });
+      cur = reap.child;
+      t = reap.child.end as number;
+      continue;
+    }
+    seg(task, lo, t, 'running', null, { evidence: m === null ? [] : [{ file: m.file, line: m.kind === 'wait' ? m.otherLine : m.line }] });
+    t = lo;
+    if (t <= from || lo > taskStart) continue;
+    // The task's first line: before it, its parent was creating it.
+    const parent = index.parent(task);
+    if (parent === null) {
+      // No clone in the trace made it (attached with -p, or lines missing): go on in the process
+      // that was busy last before it started, and say that the link is a guess.
+      const before = busyBefore(index, task, t, from);
+      if (before === null) {
+        seg(task, from, t, 'silent', null, { what: `before pid ${task.pid}'s first line (not in the trace)`, untraced: true });
+        t = from;
+        break;
+      }
+      seg(task, before.at, t, 'silent', null, {
+        what: `the trace does not show what started pid ${task.pid}; the path goes on in pid ${before.task.pid}, busy last before it`,
+        untraced: true,
+        inferred: true,
+      });
+      cur = before.task;
+      t = before.at;
+      continue;
+    }
+    const clone = parent.children.find((c) => c.pid === task.pid) ?? null;
+    const at = clone?.at ?? t;
+    if (at < t) seg(parent, at, t, 'running', null, { what: `clone of pid ${task.pid}`, evidence: clone === null ? [] : [{ file: parent.file, line: clone.line }] });
+    t = Math.min(at, t);
+    cur = parent;
+  }
+  out.reverse();
+  return splitAtExecs(fold(absorb(out, Math.max(MIN_STEP_SECONDS, MIN_STEP_SHARE * (ready.t - from)))));
+}
+
+/** A run of calls across an `execve` is two programs' work: one step each. */
+function splitAtExecs(path: PathSegment[]): PathSegment[] {
+  const out: PathSegment[] = [];
+  for (const s of path) {
+    if (s.state !== 'running') {
+      out.push(s);
+      continue;
+    }
+    let cur = s;
+    for (const m of s.task.marks) {
+      if (m.kind !== 'exec' || m.t <= cur.start || m.t >= cur.end) continue;
+      out.push({ ...cur, end: m.t, what: '' });
+      cur = { ...cur, start: m.t, what: '', evidence: [{ file: m.file, line: m.line }] };
+    }
+    out.push(cur);
+  }
+  return out;
+}
+
+/** A wait or a silence shorter than this (or this share of the start) inside a run of calls is part of the run. */
+const MIN_STEP_SECONDS = 0.01;
+const MIN_STEP_SHARE = 0.01;
+
+/**
+ * Short waits and silences between calls of one task read as that task running: the path names
+ * what took time, and a dump of 4,000 files has a 1 ms `fsync` or a scheduling hiccup every few files.
+ */
+function absorb(path: PathSegment[], min: number): PathSegment[] {
+  const out: PathSegment[] = [];
+  for (let i = 0; i < path.length; i++) {
+    const s = path[i] as PathSegment;
+    const short = s.state !== 'running' && s.wake !== 'child' && s.end - s.start < min;
+    const prev = out[out.length - 1];
+    const next = path[i + 1];
+    const inRun = prev !== undefined && prev.task === s.task && prev.state === 'running' && (next === undefined || (next.task === s.task && next.wake !== 'child'));
+    if (short && inRun) {
+      out[out.length - 1] = { ...prev, end: s.end };
+      continue;
+    }
+    if (s.state === 'running' && prev !== undefined && prev.task === s.task && prev.state === 'running') {
+      out[out.length - 1] = { ...prev, end: s.end, evidence: [...prev.evidence, ...s.evidence].slice(0, 2) };
+      continue;
+    }
+    out.push(s);
+  }
+  return out;
+}
+
+/** The process busy last before `t` (its last busy segment's end), other than `task`. */
+function busyBefore(index: TaskIndex, task: Task, t: number, from: number): { task: Task; at: number } | null {
+  let best: { task: Task; at: number } | null = null;
+  for (const x of index.tasks) {
+    if (x === task || x.tgid === task.tgid || x.start === null || x.start >= t) continue;
+    const segs = x.activity.segments;
+    let at: number | null = null;
+    for (let k = segs.length - 1; k >= 0; k--) {
+      const sg = segs[k] as (typeof segs)[number];
+      if (sg.start >= t) continue;
+      at = Math.min(sg.end, t);
+      break;
+    }
+    if (at === null || at < from) continue;
+    if (best === null || at > best.at) best = { task: x, at };
+  }
+  return best;
+}
+
+/** The latest child reaped in (lo, t] by `task` that ended after `lo`. */
+function reapIn(index: TaskIndex, task: Task, lo: number, t: number): { m: PointMark; child: Task; at: number } | null {
+  let best: { m: PointMark; child: Task; at: number } | null = null;
+  for (const m of task.marks) {
+    if (m.kind !== 'reap' || m.t <= lo || m.t > t || m.n === null) continue;
+    const child = index.at(m.n, m.t);
+    if (child === null || child === task || child.end === null || child.start === null) continue;
+    // It ended in this run (not after the point the walk is at: a -T in whole seconds puts the
+    // reaping wait4's return at its entry).
+    if (child.end <= lo || child.end > t || child.end > m.t + WAKE_MATCH_SECONDS || child.start >= child.end) continue;
+    if (best === null || m.t > best.at) best = { m, child, at: m.t };
+  }
+  if (best !== null && (best.child.end as number) > best.at) return { ...best, at: best.child.end as number };
+  return best;
+}
+
+function activeAt(index: TaskIndex, t: number): Task | null {
+  let best: Task | null = null;
+  for (const x of index.tasks) {
+    if (!isProcess(x) || x.start === null || x.start > t || (x.end !== null && x.end < t)) continue;
+    if (best === null || x.start > (best.start as number)) best = x;
+  }
+  return best;
+}
+
+function lastStartingBefore(ivs: readonly IntervalMark[], t: number): number {
+  let lo = 0;
+  let hi = ivs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((ivs[mid] as IntervalMark).start < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+function evidenceOf(m: IntervalMark): { file: string; line: number }[] {
+  if (m.kind === 'silent') return [{ file: m.file, line: m.otherLine }, { file: m.file, line: m.line }];
+  return m.otherLine !== m.line ? [{ file: m.file, line: m.line }, { file: m.file, line: m.otherLine }] : [{ file: m.file, line: m.line }];
+}
+
+/**
+ * Joins what reads as one step: running after running of one task, and a run of the same wait
+ * with short runs of calls between (`2× poll on UDP 127.0.0.53:53`, a retry's sleeps).
+ */
+function fold(path: PathSegment[]): PathSegment[] {
+  const out: PathSegment[] = [];
+  for (const s of path) {
+    const last = out[out.length - 1];
+    if (last !== undefined && last.task === s.task && last.state === 'running' && s.state === 'running') {
+      out[out.length - 1] = { ...last, end: s.end, evidence: [...last.evidence, ...s.evidence].slice(0, 2) };
+      continue;
+    }
+    out.push(s);
+  }
+  // blocked X, short running, blocked X → one blocked step of N waits.
+  const folded: PathSegment[] = [];
+  for (let i = 0; i < out.length; i++) {
+    const s = out[i] as PathSegment;
+    if (s.state !== 'blocked' || s.wake === 'child') {
+      folded.push(s);
+      continue;
+    }
+    let j = i;
+    let n = 1;
+    const marks = [...s.marks];
+    while (j + 2 < out.length) {
+      const gap = out[j + 1] as PathSegment;
+      const next = out[j + 2] as PathSegment;
+      if (gap.task !== s.task || gap.state !== 'running' || next.task !== s.task || next.state !== 'blocked' || next.what !== s.what || next.wake === 'child') break;
+      if (gap.end - gap.start > 0.1 * (next.end - next.start)) break;
+      j += 2;
+      n++;
+      marks.push(...next.marks);
+    }
+    const end = (out[j] as PathSegment).end;
+    const timed = marks.every((m) => m.timedOut) && !SLEEP_NAMES.has(s.syscall ?? '');
+    folded.push({
+      ...s,
+      end,
+      what: `${n > 1 ? `${formatCount(n)}× ` : ''}${s.what}${timed ? ', timed out' : ''}`,
+      evidence: n > 1 ? [...s.evidence.slice(0, 1), ...(out[j] as PathSegment).evidence.slice(-1)] : s.evidence,
+      marks,
+    });
+    i = j;
+  }
+  return folded;
+}
+
+/** Names a running step from its task's busy segments: `4,028× openat+…+close under DIR`. */
+export function describeRun(task: Task, start: number, end: number): string {
+  const w = task.activity.within(start, end);
+  if (w.calls === 0) return 'calls in a row';
+  const counts = wholeCounts(w.actions);
+  const whole = new Map(counts);
+  const byDir = new Map<string, { names: string[]; first: number; total: number }>();
+  // Names in the order the calls came (the map's), counts from the whole ones: `openat+…+close`.
+  for (const what of w.actions.keys()) {
+    const k = what.indexOf(' under ');
+    const c = whole.get(what) ?? 0;
+    if (k < 0 || c === 0) continue;
+    const dir = what.slice(k + 7);
+    const g = byDir.get(dir) ?? { names: [], first: c, total: 0 };
+    g.names.push(what.slice(0, k));
+    g.total += c;
+    byDir.set(dir, g);
+  }
+  let top: [string, { names: string[]; first: number; total: number }] | null = null;
+  for (const e of byDir) if (top === null || e[1].total > top[1].total) top = e;
+  if (top !== null && top[1].total >= 0.5 * w.calls) {
+    const [dir, g] = top;
+    // A file's life in order: opened first, closed last (a window may begin mid-cycle).
+    const rank = (x: string) => (x.startsWith('open') || x === 'creat' ? 0 : x === 'close' ? 2 : 1);
+    g.names.sort((a, b) => rank(a) - rank(b));
+    g.first = whole.get(`${g.names[0]} under ${dir}`) ?? g.first;
+    const names = g.names.length > 3 ? `${g.names[0]}+…+${g.names[g.names.length - 1]}` : g.names.join('+');
+    const rest = w.calls - g.total;
+    return `${formatCount(g.first)}× ${names} under ${dir}${rest > 0 ? `, ${formatCount(rest)} other ${rest === 1 ? 'call' : 'calls'}` : ''}`;
+  }
+  const firstTwo = counts.slice(0, 2).map(([what, n]) => `${formatCount(n)}× ${what}`);
+  if (w.calls === 1 && counts.length === 1) return `1 call: ${(counts[0] as [string, number])[0]}`;
+  return `${formatCount(w.calls)} ${w.calls === 1 ? 'call' : 'calls'}: ${firstTwo.join(', ')}${counts.length > 2 ? ', …' : ''}`;
+}
+
+/** Calls still waiting when the trace ended, in processes that did not die in them. */
+export function pendingCalls(tasks: readonly Task[], traceEnd: number): PendingCall[] {
+  const out: PendingCall[] = [];
+  for (const t of tasks) {
+    if (t.exit !== null) continue;
+    for (const m of t.marks) {
+      if ((m.kind !== 'wait' && m.kind !== 'silent') || m.end !== null) continue;
+      out.push({
+        pid: t.pid, syscall: m.syscall ?? '?', since: m.start, seconds: Math.max(0, traceEnd - m.start), what: m.what, text: m.text ?? '', file: m.file, line: m.line, task: t,
+      });
+    }
+  }
+  return out.sort((a, b) => a.since - b.since || a.pid - b.pid);
+}
+
+/**
+ * A time as the trace prints it, in seconds on its own clock: `11:01:42.297482` (since midnight)
+ * or `1700000000.123456` (since the epoch); `null` for anything else.
+ */
+export function parseTimeOption(text: string): number | null {
+  const tod = /^(\d{1,2}):(\d{2}):(\d{2}(?:\.\d+)?)$/.exec(text.trim());
+  if (tod !== null) return Number(tod[1]) * 3600 + Number(tod[2]) * 60 + Number(tod[3]);
+  const epoch = /^\d{6,}(?:\.\d+)?$/.exec(text.trim());
+  return epoch === null ? null : Number(epoch[0]);
+}
+
+export type { Mark };
