@@ -60,6 +60,8 @@ describe.skipIf(!HAVE_CHROMIUM)(`the HTML report in Chromium${HAVE_CHROMIUM ? ''
   async function findColour(page: Page, rgb: [number, number, number]): Promise<{ x: number; y: number } | null> {
     return page.evaluate((want) => {
       const c = document.getElementById('timeline') as HTMLCanvasElement;
+      // The answer (ready, the path, the causes) comes first: the timeline may start below the fold.
+      c.scrollIntoView({ block: 'center' });
       const d = (c.getContext('2d') as CanvasRenderingContext2D).getImageData(0, 0, c.width, c.height).data;
       const scale = c.width / c.clientWidth;
       for (let i = 0; i < d.length; i += 4) {
@@ -82,7 +84,14 @@ describe.skipIf(!HAVE_CHROMIUM)(`the HTML report in Chromium${HAVE_CHROMIUM ? ''
     expect(requests).toEqual([pathToFileURL(file).href]);
     const kinds = await page.$$eval('section:has(> h2:text-is("Phases")) tbody tr td:first-child', (tds) => tds.map((td) => td.textContent));
     expect(kinds.filter((k) => ['runtime-init', 'env-dump', 'supervisor-start'].includes(k ?? ''))).toEqual(['runtime-init', 'env-dump', 'supervisor-start']);
+    // The answer first: ready and the critical path, before the diagnoses.
+    const h2 = await page.$$eval('h2', (hs) => hs.map((h) => h.textContent));
+    expect(h2.indexOf('Ready')).toBeLessThan(h2.indexOf('Diagnoses'));
+    expect(await page.textContent('section:has(> h2:text-is("Ready"))')).toContain('Ready at 07:41:09.221372, 6.34 s after the first line');
+    const steps = await page.$$eval('section:has(> h2:text-is("Ready")) tbody tr', (trs) => trs.map((tr) => tr.textContent ?? ''));
+    expect(steps.some((t) => t.includes('openat+…+close under /run/s6/container_environment:envdump:') && t.includes('[k8s-service-links]'))).toBe(true);
     expect(await page.textContent('.diagnosis.critical')).toContain('k8s-service-links');
+    expect(await page.textContent('.diagnosis.critical')).toContain('Cost: 5.80 s on the critical path (91% of the start)');
     expect(await page.textContent('.diagnosis.critical')).toContain('enableServiceLinks: false');
 
     // The env-dump phase is drawn in its colour; hovering it shows its lines.

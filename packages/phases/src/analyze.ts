@@ -1200,11 +1200,15 @@ export class TraceSetAnalyzer {
     this.optionWarnings(kind);
     const unfinished = this.tasks.reduce((n, t) => n + t.unfinished, 0);
     if (unfinished > 0) {
+      const first = this.tasks.find((t) => t.firstUnfinished !== null);
+      const u = first?.firstUnfinished ?? null;
       this.warnings.push({
         code: 'unfinished-calls',
-        message: `${formatCount(unfinished)} calls never returned in the trace (the process was killed in them, or the trace was cut)`,
-        file: null,
-        line: null,
+        message:
+          `${formatCount(unfinished)} ${unfinished === 1 ? 'call' : 'calls'} never returned in the trace (the process was killed in ${unfinished === 1 ? 'it' : 'them'}, or the trace was cut)` +
+          (u === null || first === undefined ? '' : `, the first pid ${first.pid}'s ${u.name}; those still waiting at the end are listed as pending`),
+        file: u?.file ?? null,
+        line: u?.line ?? null,
       });
     }
   }

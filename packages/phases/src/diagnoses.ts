@@ -5,7 +5,7 @@
  * stays silent when its evidence is weak; a wrong diagnosis costs a user more than none.
  */
 import { dnsTimeout } from './causes/dns-timeout.js';
-import { dominantSilence, dominantWait } from './causes/dominant.js';
+import { dominantSilence, dominantWait, dominantWork } from './causes/dominant.js';
 import { execChain } from './causes/exec-chain.js';
 import { fileTreeWalk } from './causes/file-tree-walk.js';
 import { PathLedger } from './causes/ledger.js';
@@ -119,7 +119,7 @@ export function diagnose(input: DiagnosisInput, nameOf: (pid: number, t: number)
       const d = rule(ctx);
       if (d !== null) out.push(d);
     }
-    for (const d of [dominantWait(ctx, input.gaps), dominantSilence(ctx, input.gaps, filtered)]) if (d !== null) out.push(d);
+    for (const d of [dominantWait(ctx, input.gaps), dominantSilence(ctx, input.gaps, filtered), dominantWork(ctx)]) if (d !== null) out.push(d);
   } else {
     for (const p of input.phases) {
       if (p.kind !== 'env-dump') continue;

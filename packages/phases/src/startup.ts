@@ -135,6 +135,7 @@ export class TaskIndex {
   private readonly byPid = new Map<number, Task[]>();
   private readonly kids = new Map<Task, Task[]>();
   readonly ivs = new Map<Task, IntervalMark[]>();
+  private readonly reaps = new Map<Task, PointMark[]>();
 
   constructor(readonly tasks: readonly Task[]) {
     for (const t of tasks) {
@@ -166,6 +167,16 @@ export class TaskIndex {
 
   parent(t: Task): Task | null {
     return t.ppid === null ? null : this.at(t.ppid, t.start);
+  }
+
+  /** The children `t` reaped (`wait4` results), in time order. */
+  reaped(t: Task): PointMark[] {
+    let l = this.reaps.get(t);
+    if (l === undefined) {
+      l = points(t, 'reap');
+      this.reaps.set(t, l);
+    }
+    return l;
   }
 
   intervals(t: Task): IntervalMark[] {
@@ -506,8 +517,8 @@ function busyBefore(index: TaskIndex, task: Task, t: number, from: number): { ta
 /** The latest child reaped in (lo, t] by `task` that ended after `lo`. */
 function reapIn(index: TaskIndex, task: Task, lo: number, t: number): { m: PointMark; child: Task; at: number } | null {
   let best: { m: PointMark; child: Task; at: number } | null = null;
-  for (const m of task.marks) {
-    if (m.kind !== 'reap' || m.t <= lo || m.t > t || m.n === null) continue;
+  for (const m of index.reaped(task)) {
+    if (m.t <= lo || m.t > t || m.n === null) continue;
     const child = index.at(m.n, m.t);
     if (child === null || child === task || child.end === null || child.start === null) continue;
     // It ended in this run (not after the point the walk is at: a -T in whole seconds puts the

@@ -74,6 +74,8 @@ export class Task {
   inSyscallSeconds = 0;
   /** Calls whose result never came (killed or cut inside the call). */
   unfinished = 0;
+  /** The first of them, to name in the warning. */
+  firstUnfinished: { readonly file: string; readonly line: number; readonly name: string } | null = null;
   signals = 0;
   readonly stats: SyscallStats;
   readonly fds = new FdTable();
@@ -160,7 +162,7 @@ export class Task {
     this.syscalls++;
     this.stats.add(ev.name, call.seconds, failed(ev));
     if (call.seconds !== null) this.inSyscallSeconds += call.seconds;
-    if (ev.form === 'never-resumed') this.unfinished++;
+    if (ev.form === 'never-resumed' && this.unfinished++ === 0) this.firstUnfinished = { file: ev.file, line: ev.line, name: ev.name };
     this.noteNames(call);
   }
 

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseChunksSync, pidFromFileName } from '@strace-gaps/parser';
 import { analyzeInputs, type Analysis } from '@strace-gaps/phases';
+import type { PathSegment } from '../src/startup.js';
 import { PathLedger } from '../src/causes/ledger.js';
 import { fixtureSets, traceBytes, type FixtureSet } from '../../parser/test/helpers/fixtures.js';
 
@@ -256,8 +257,9 @@ describe('ready: the rule and --ready', () => {
 describe('the ledger: causes never share path time', () => {
   it('a second claim on the same stretch gets only what is left', () => {
     const task = {} as never;
-    const seg = (start: number, end: number) =>
-      ({ pid: 1, name: '', start, end, state: 'running', what: '', syscall: null, wake: null, inferred: false, untraced: false, cause: null, evidence: [], marks: [], task }) as const;
+    const seg = (start: number, end: number): PathSegment => ({
+      pid: 1, name: '', start, end, state: 'running', what: '', syscall: null, wake: null, inferred: false, untraced: false, cause: null, evidence: [], marks: [], task,
+    });
     const path = [seg(0, 1), seg(1, 3)].map((s) => ({ ...s }));
     const l = new PathLedger(path);
     expect(l.take('a', 1, 0.5, 2)).toBeCloseTo(1.5, 9);

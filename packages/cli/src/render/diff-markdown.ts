@@ -17,7 +17,7 @@ function table(title: string, what: string, rows: readonly DiffRow[]): string[] 
 export function renderDiffMarkdown(d: DiffReport): string {
   const total = d.total.delta === null ? '' : ` (${signed(d.total.delta)}${d.total.ratio === null ? '' : `, ×${d.total.ratio.toFixed(2)}`})`;
   const sides = (label: string, s: DiffReport['fast']) =>
-    `**${label}**: ${n(s.inputs.length)} ${s.inputs.length === 1 ? 'input' : 'inputs'}, ${n(s.processes)} processes${s.seconds === null ? '' : `, ${secs(s.seconds)}`}`;
+    `**${label}**: ${n(s.inputs.length)} ${s.inputs.length === 1 ? 'input' : 'inputs'}, ${n(s.processes)} ${s.processes === 1 ? 'process' : 'processes'}${s.seconds === null ? '' : `, ${secs(s.seconds)}`}`;
   const out: string[][] = [
     ['# strace-gaps diff', '', `**${mdProse(d.headline)}**`, '', `${sides('fast', d.fast)} · ${sides('slow', d.slow)}${total}`],
     table('Phases', 'phase', d.phases),

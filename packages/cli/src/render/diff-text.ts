@@ -17,7 +17,7 @@ export interface DiffTextOptions {
 const KEY_WIDTH = 44;
 
 function side(label: string, s: DiffSideInfo): string {
-  return `${label} ${n(s.inputs.length)} ${s.inputs.length === 1 ? 'input' : 'inputs'}, ${n(s.processes)} processes${s.seconds === null ? '' : `, ${secs(s.seconds)}`}`;
+  return `${label} ${n(s.inputs.length)} ${s.inputs.length === 1 ? 'input' : 'inputs'}, ${n(s.processes)} ${s.processes === 1 ? 'process' : 'processes'}${s.seconds === null ? '' : `, ${secs(s.seconds)}`}`;
 }
 
 export function signed(x: number): string {

@@ -69,8 +69,8 @@ function header(r: GapReport): string[] {
   return [
     '# strace-gaps report',
     '',
-    `${n(i.files.length)} ${i.files.length === 1 ? 'input' : 'inputs'}, ${n(i.lines)} lines (${n(i.unparsed)} unparsed), ` +
-      `${n(r.processes.length)} tasks · clock: ${mdText(clockLabel(r))}${span}`,
+    `${n(i.files.length)} ${i.files.length === 1 ? 'input' : 'inputs'}, ${n(i.lines)} ${i.lines === 1 ? 'line' : 'lines'} (${n(i.unparsed)} unparsed), ` +
+      `${n(r.processes.length)} ${r.processes.length === 1 ? 'task' : 'tasks'} · clock: ${mdText(clockLabel(r))}${span}`,
   ];
 }
 
@@ -106,7 +106,7 @@ function diagnoses(r: GapReport): string[] {
       out.push(`  - **Cost:** ${secs(d.seconds)} on the critical path (${formatShare(d.share, 1)} of the start)${parts.length > 1 ? `: ${parts.join(', ')}` : ''}`);
     }
     out.push(`  - **Fix:** ${mdProse(d.fix)}`);
-    for (const e of d.evidence.slice(0, 4)) out.push(`  - ${mdCode(`${e.file}:${e.line}`)} ${mdCode(e.text)}`);
+    for (const e of d.evidence.slice(0, 4)) out.push(`  - ${mdCode(`${e.file}:${e.line}`)}${e.text === '' ? '' : ` ${mdCode(e.text)}`}`);
   }
   return out;
 }
@@ -139,7 +139,7 @@ function gapItem(g: ReportGap, k: number): string[] {
   out.push(...mdBlock(lines).map((l) => `   ${l}`));
   for (const b of g.blame.slice(0, 2)) {
     const top = b.top.map((t) => `${n(t.count)}× ${mdCode(t.what)}`).join(', ');
-    out.push(`   - meanwhile pid ${b.pid} (${mdCode(b.name)}) was busy ${secs(b.busySeconds)}, ${n(b.calls)} calls${top ? `: ${top}` : ''}`);
+    out.push(`   - meanwhile pid ${b.pid} (${mdCode(b.name)}) was busy ${secs(b.busySeconds)}, ${n(b.calls)} ${b.calls === 1 ? 'call' : 'calls'}${top ? `: ${top}` : ''}`);
   }
   return out;
 }

@@ -38,19 +38,21 @@ export function timelinePhases(r: GapReport): { shown: ReportPhase[]; qualified:
 }
 
 /**
- * The gaps of one kind to list: threads of one process waiting in the same call over the same
- * window fold into one row (a Go runtime parks them all), and a helper thread's wait shows only
+ * The gaps of one kind to list: threads of one process, or processes of one program, waiting in
+ * the same call over the same window fold into one row (a Go runtime parks them all), and a helper thread's wait shows only
  * when the critical path runs through it.
  */
 export function shownGaps(r: GapReport, kind: ReportGap['kind']): { gap: ReportGap; more: number }[] {
   const tgid = new Map(r.processes.map((p) => [p.pid, p.tgid]));
   const thread = new Map(r.processes.map((p) => [p.pid, p.thread]));
+  // Threads of one process, or processes of one program (three supervisors in ppoll), alike.
+  const alike = (a: ReportGap, b: ReportGap) => tgid.get(a.pid) === tgid.get(b.pid) || a.name === b.name;
   const out: { gap: ReportGap; more: number }[] = [];
   for (const g of r.gaps) {
     if (g.kind !== kind) continue;
     if (r.startup !== null && thread.get(g.pid) === true && onPath(r, g.pid, g.start, g.end) === 0) continue;
     const same = out.find(
-      (x) => tgid.get(x.gap.pid) === tgid.get(g.pid) && x.gap.syscall === g.syscall && Math.min(x.gap.end, g.end) - Math.max(x.gap.start, g.start) >= 0.5 * g.seconds,
+      (x) => alike(x.gap, g) && x.gap.syscall === g.syscall && Math.min(x.gap.end, g.end) - Math.max(x.gap.start, g.start) >= 0.5 * g.seconds,
     );
     if (same !== undefined) same.more++;
     else out.push({ gap: g, more: 0 });

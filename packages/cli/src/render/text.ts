@@ -75,7 +75,7 @@ function header(r: GapReport, w: number): string[] {
   const i = r.input;
   const out = [
     fit(
-      `strace-gaps: ${n(i.files.length)} ${i.files.length === 1 ? 'input' : 'inputs'}, ${n(i.lines)} lines ` +
+      `strace-gaps: ${n(i.files.length)} ${i.files.length === 1 ? 'input' : 'inputs'}, ${n(i.lines)} ${i.lines === 1 ? 'line' : 'lines'} ` +
         `(${n(i.unparsed)} unparsed), ${n(r.processes.length)} ${r.processes.length === 1 ? 'task' : 'tasks'}`,
       w,
     ),
@@ -123,6 +123,7 @@ function path(r: GapReport, st: Style, w: number): string[] {
 /** A cited line: `file:line  text`, or the text on a line of its own when the place takes most of the width. */
 function cited(file: string, line: number, text: string, indent: number, w: number): string[] {
   const where = `${' '.repeat(indent)}${file}:${line}`;
+  if (text === '') return [fit(where, w)];
   if (where.length + 2 + Math.min(text.length, 60) <= w) return [fitMiddle(`${where}  ${text}`, w)];
   return [fit(where, w), fitMiddle(`${' '.repeat(indent + 2)}${text}`, w)];
 }
@@ -183,12 +184,19 @@ function timeline(r: GapReport, st: Style, w: number): string[] {
   if (qualified === 0) return ['Phases: none found'];
   const out = [fit(`Phases (${secs(span.seconds)} across ${PHASE_BAR} columns)`, w)];
   for (const p of shown) {
-    const head = `  ${(p.startText ?? '').padEnd(15)} |${bar(p.start, p.end, span.start, span.seconds, PHASE_BAR)}| ${secs(p.seconds).padStart(8)}  ${p.kind.padEnd(16)} pid ${p.pid}`;
+    const head = `  ${phaseTime(r, p.start, p.startText).padEnd(15)} |${bar(p.start, p.end, span.start, span.seconds, PHASE_BAR)}| ${secs(p.seconds).padStart(8)}  ${p.kind.padEnd(16)} pid ${p.pid}`;
     out.push(paintSpan(fit(head, w), 19, PHASE_BAR, st.accent));
     out.push(fit(`${' '.repeat(20)}${p.summary}`, w));
   }
   if (qualified > shown.length) out.push(`  … ${n(qualified - shown.length)} other phases in --json`);
   return out;
+}
+
+/** A time of day as printed; an epoch time (`-ttt`, ns) as an offset from the start, which people can read. */
+function phaseTime(r: GapReport, abs: number, printed: string | null): string {
+  if (r.clock.kind !== 'epoch' || r.span === null) return printed ?? '';
+  const d = abs - (r.startup?.start ?? r.span.start);
+  return `+${d.toFixed(Math.max(0, Math.min(6, r.clock.digits)))} s`;
 }
 
 function exitText(p: ReportProcess): string {
@@ -247,7 +255,7 @@ function startText(r: GapReport, abs: number): string {
 function gapBlock(g: ReportGap, k: number, st: Style, w: number, more: number): string[] {
   const what = g.kind === 'waiting' ? `waited in ${g.syscall ?? '?'}` : 'made no syscall';
   const lead = `  ${k}. ${secs(g.seconds)}`;
-  const others = more > 0 ? ` (+${n(more)} ${more === 1 ? 'thread' : 'threads'} of it alike)` : '';
+  const others = more > 0 ? ` (+${n(more)} alike)` : '';
   const out = [paintSpan(fit(`${lead}  pid ${g.pid} (${short(g.name, 40)}) ${what}${others}, from ${g.startText ?? '?'}`, w), 0, lead.length, st.strong)];
   for (const [label, ref] of [['before', g.before], ['after ', g.after]] as const) {
     const cite = safeText(`${label} ${ref.file}:${ref.line}`);

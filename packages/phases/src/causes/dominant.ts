@@ -1,7 +1,8 @@
 /**
- * `dominant-wait` and `dominant-silent-gap`: a step of the path that no other cause explains and
- * that held up a large part of the start: a wait the trace cannot follow (a timer, the network, a
- * disk, a process strace did not trace), or a silence (user code, CPU, calls filtered out).
+ * `dominant-wait`, `dominant-silent-gap` and `dominant-work`: a step of the path that no other
+ * cause explains and that held up a large part of the start: a wait the trace cannot follow (a
+ * timer, the network, a disk, a process strace did not trace), a silence (user code, CPU, calls
+ * filtered out), or a process's own calls in a row (a read loop over a big file, a parse).
  */
 import { formatCount, formatSeconds, formatShare } from '../format.js';
 import type { Diagnosis, Gap, LineRef } from '../model.js';
@@ -86,5 +87,28 @@ export function dominantSilence(ctx: CauseContext, gaps: readonly Gap[], filtere
     totalSeconds: s.end - s.start,
     parts: [{ what: 'no syscall', pid: s.pid, seconds }],
     evidence: lines,
+  });
+}
+
+export function dominantWork(ctx: CauseContext): Diagnosis | null {
+  const id = 'dominant-work';
+  const b = largest(ctx, id, 'running');
+  if (b === null) return null;
+  const { s } = b;
+  const seconds = ctx.ledger.take(id, s.pid, s.start, s.end, (x) => x === s);
+  return diagnosis(ctx, {
+    id,
+    severity: 'warning',
+    summary:
+      `pid ${s.pid} (${s.name}) worked through ${formatSeconds(seconds)} of the start (${formatShare(seconds, ctx.startup.seconds)}) ` +
+      `on its own, call after call with no long wait: ${s.what}`,
+    fix:
+      `this is the program's own work: see whether its input can be smaller (the files it reads above) or the work skipped at start; ` +
+      `strace shows its calls, not its code: profile pid ${s.pid} over that window (e.g. \`perf record -g -p ${s.pid}\`). ` +
+      'strace stops the program at every call (and longer with -k), so under strace a run of many calls takes longer than without it: the cost is an upper bound',
+    seconds,
+    totalSeconds: s.end - s.start,
+    parts: [{ what: s.what, pid: s.pid, seconds }],
+    evidence: s.evidence.slice(0, 2).map((e) => ({ file: e.file, line: e.line, text: '', time: null })),
   });
 }

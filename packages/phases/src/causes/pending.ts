@@ -37,30 +37,22 @@ export function pendingAtEnd(ctx: CauseContext): Diagnosis | null {
   const stopped = ctx.startup.stopAt !== null && Math.abs(ctx.startup.stopAt - at) < 1e-9;
   const end = stopped ? 'when the stop began' : 'when the trace ended';
   const how =
-    waited < SEEN_SECONDS
-      ? `; the trace ends at the call, so it does not show how long it waited`
-      : `, waiting for at least ${formatSeconds(waited)}`;
+    leaf === null
+      ? `, ${formatSeconds(waited)} after it started`
+      : waited < SEEN_SECONDS
+        ? `; the trace ends at the call, so it does not show how long it waited`
+        : `, waiting for at least ${formatSeconds(waited)}`;
   const what = leaf === null ? 'running (no call pending)' : `in ${leaf.what}`;
   const evidence: LineRef[] = [];
   if (leaf !== null) evidence.push(cite(leaf));
   for (const w of waiters.slice(0, 3)) evidence.push(cite(w.mark));
-  const call = leaf?.syscall ?? '';
   return diagnosis(ctx, {
     id,
     severity: 'critical',
     summary:
       `the start never got ready: ${end}, pid ${leafTask.pid} (${leafTask.nameAt(since)}) was still ${what}${how}` +
       (waiters.length > 0 ? `; ${waiters.map((w) => `pid ${w.task.pid} (${w.task.nameAt(w.mark.start)}) in ${w.mark.what}`).join(', ')} waited for it` : ''),
-    fix:
-      (leaf === null ? `find what pid ${leafTask.pid} does (it made no call it waited in): ` : `find why ${call} does not return: `) +
-      (/sleep/.test(call)
-        ? 'it is a fixed sleep in the script that ran it'
-        : /flock|fcntl/.test(call)
-          ? 'another process holds the lock (`lslocks`)'
-          : /connect/.test(call)
-            ? 'the address it connects to does not answer'
-            : 'what it waits for is outside the trace') +
-      '; capture longer, or attach `strace -p` during the hang, to see whether it ever returns',
+    fix: `${fixOf(leaf, leafTask.pid)}; capture longer, or attach \`strace -p\` during the hang, to see whether it ever returns`,
     seconds,
     totalSeconds: waited,
     parts: [
@@ -69,4 +61,17 @@ export function pendingAtEnd(ctx: CauseContext): Diagnosis | null {
     ],
     evidence,
   });
+}
+
+function fixOf(leaf: IntervalMark | null, pid: number): string {
+  if (leaf === null) return `find what pid ${pid} was doing: it was not waiting in a call, so it ran its own code or made calls until the end (profile it)`;
+  const call = leaf.syscall ?? '';
+  const why = /sleep/.test(call)
+    ? 'it is a fixed sleep in the script that ran it'
+    : /flock|fcntl/.test(call)
+      ? 'another process holds the lock (`lslocks`)'
+      : /connect/.test(call)
+        ? 'the address it connects to does not answer'
+        : 'what it waits for is outside the trace';
+  return `find why ${call} does not return: ${why}`;
 }

@@ -100,7 +100,7 @@ export function serviceLinks(ctx: CauseContext): Diagnosis | null {
       `s6 wrote ${formatCount(vars)} environment variables one file each into ${dir}, and ${formatCount(links)} of them are Kubernetes service links` +
       (services > 0 ? ` (about ${formatCount(services)} Services in the namespace)` : '') +
       `: ${formatSeconds(seconds)} of the start (${formatShare(seconds, ctx.startup.seconds)}), the dump ${formatSeconds(dumpPart.seconds)}` +
-      (readers > 0 ? ` and ${formatCount(readers)} processes reading it back (with-contenv/s6-envdir) ${formatSeconds(reread)}` : '') +
+      (readers > 0 ? ` and ${formatCount(readers)} ${readers === 1 ? 'process' : 'processes'} reading it back (with-contenv/s6-envdir) ${formatSeconds(reread)}` : '') +
       (bigExecs > 0 ? `; ${formatCount(bigExecs)} execs carried ${formatCount(LARGE_ENV_VARS)}+ variables` : ''),
     fix:
       'set `enableServiceLinks: false` in the pod spec (services are then found through DNS); ' +
