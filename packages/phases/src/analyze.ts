@@ -39,7 +39,7 @@ import { diagnose } from './diagnoses.js';
 import { formatCount, formatSeconds } from './format.js';
 import { GapCollector, GapTracker } from './gaps.js';
 import { PathRecorder } from './path-marks.js';
-import { TaskIndex, criticalPath, describeRun, findReady, parseTimeOption, pendingCalls, rootOf, type PendingCall, type Startup } from './startup.js';
+import { TaskIndex, criticalPath, describeRun, findReady, parseTimeOption, pendingCalls, rootOf, type MAX_PENDING, type PendingCall, type Startup } from './startup.js';
 import { TopK } from './top-k.js';
 import { bySeq, keyed } from './arrival.js';
 import type { Blame, Call, Diagnosis, Finding, Gap, IdleWindow, LineRef, Phase, Warning } from './model.js';
@@ -220,8 +220,10 @@ export interface Analysis {
   readonly warnings: readonly Warning[];
   /** When the start was over, and the critical path to it; `null` without a common clock. */
   readonly startup: Startup | null;
-  /** Calls still waiting when the trace ended. */
+  /** Calls still waiting when the trace ended: the first {@link MAX_PENDING} by when they began. */
   readonly pending: readonly PendingCall[];
+  /** How many there were in all. */
+  readonly pendingTotal: number;
   /** A time of this analysis as seconds on the trace's own clock (since midnight, or the epoch). */
   absolute(t: number): number;
 }
@@ -529,16 +531,15 @@ export class TraceSetAnalyzer {
     this.taskSeqs.push(this.seq);
     s.tasks.set(pid, task);
     if (!s.pidSeqs.has(pid)) s.pidSeqs.set(pid, this.seq);
+    const path = new PathRecorder(task);
     const watchers: TaskWatcher[] = [];
     for (const d of this.detectors) {
       const w = d.watch(task, this.ctx);
       if (w !== null) watchers.push(w);
     }
     this.state.set(task, {
-      gaps: new GapTracker(task, this.gaps, (c) => this.ref(c.ev)),
-      path: new PathRecorder(task.marks, task.fds, (w) => {
-        task.walk = w;
-      }),
+      gaps: new GapTracker(task, this.gaps, (c) => this.ref(c.ev), path),
+      path,
       watchers,
     });
     return task;
@@ -605,8 +606,6 @@ export class TraceSetAnalyzer {
     } else if (ev.end !== null) t1 = t0 !== null && ev.start !== null ? t0 + secondsBetween(ev.start, ev.end) : clock.toNumber(ev.end);
     const seconds = ev.duration ?? (ev.form === 'joined' && t0 !== null && t1 !== null ? t1 - t0 : null);
     if (ev.duration !== null) this.timedCalls++;
-    // A close forgets its fd's path: read it first, so that the close counts under its file.
-    const closing = ev.name === 'close' ? task.fds.get(task.fds.fdOf(ev) ?? -1) : null;
     const opened = task.fds.observe(ev);
     const exec = (ev.name === 'execve' || ev.name === 'execveat') && ev.result?.value === 0 ? this.execOf(task, ev) : null;
     const call: Call = { ev, pid: task.pid, t0, t1, seconds, opened, exec };
@@ -632,11 +631,10 @@ export class TraceSetAnalyzer {
       this.lastState = st;
     }
     st.gaps.call(call);
-    st.path.call(call);
     if (t0 !== null) {
       // A blocking call is busy only at its entry: the rest of it the task waited.
       const busyEnd = seconds !== null && seconds > DEFAULT_MERGE_SECONDS ? t0 : (t1 ?? t0);
-      task.activity.add(t0, busyEnd, this.action(task, call, closing));
+      task.activity.add(t0, busyEnd, this.action(task, call));
     }
     for (const w of st.watchers) w.call(call);
     this.listener?.call(task, call);
@@ -655,11 +653,11 @@ export class TraceSetAnalyzer {
   }
 
   /** What a call did, for blame (interned): `openat under DIR`, `write under DIR`, or its name. */
-  private action(task: Task, call: Call, closing: string | null): string {
+  private action(task: Task, call: Call): string {
     const name = call.ev.name;
     if (call.opened !== null) return this.intern.get(`${name} under ${call.opened.dir}`);
-    const fd = closing === null ? task.fds.fdOf(call.ev) : null;
-    const path = closing ?? (fd === null ? null : task.fds.get(fd));
+    const fd = task.fds.fdOf(call.ev);
+    const path = fd === null ? null : task.fds.get(fd);
     // Runs of the same call (reads of one file, futex after futex) are most of a trace: the last
     // answer is remembered, so that the name, a new string on every line, is not hashed again.
     if (path === null || !path.startsWith('/')) {
@@ -917,7 +915,7 @@ export class TraceSetAnalyzer {
         line: null,
       });
     }
-    const pending = span === null ? [] : pendingCalls(this.tasks, span.end);
+    const pending = span === null ? { list: [], total: 0 } : pendingCalls(index, span.end);
     const analysis = {
       clock: clockInfo,
       span,
@@ -929,7 +927,8 @@ export class TraceSetAnalyzer {
       diagnoses: [] as Diagnosis[],
       warnings: this.warnings,
       startup,
-      pending,
+      pending: pending.list,
+      pendingTotal: pending.total,
       absolute: (t: number) => clock.absolute(t),
     };
     analysis.diagnoses = diagnose({ ...analysis, index }, (pid, t) => this.nameOf(pid, t));
@@ -1111,6 +1110,7 @@ export class TraceSetAnalyzer {
     let missing = 0;
     let first: { file: string; line: number; pid: number } | null = null;
     for (const t of this.tasks) {
+      if (t.children.length === 0) continue;
       const unseen = t.children.filter((c) => !c.thread && !pids.has(c.pid));
       const n = unseen.length - (guessed.get(t.pid) ?? 0);
       if (n <= 0) continue;

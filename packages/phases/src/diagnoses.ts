@@ -110,7 +110,6 @@ export function diagnose(input: DiagnosisInput, nameOf: (pid: number, t: number)
       index: input.index,
       tasks: input.tasks,
       phases: input.phases,
-      pending: input.pending ?? [],
       resolution: resolution(input.clock),
     };
     // Most specific first: each claims its stretch of the path before the broader causes.

@@ -66,6 +66,8 @@ export class GapTracker {
     private readonly task: { readonly pid: number; readonly tgid: number },
     private readonly out: GapCollector,
     private readonly ref: (call: Call) => LineRef,
+    /** Sees every call after this tracker (the critical path's marks): one call site per line, not two. */
+    private readonly next: { onCall(call: Call): void } | null = null,
   ) {}
 
   /** The next call of the task. */
@@ -100,6 +102,7 @@ export class GapTracker {
     }
     this.prev = call;
     this.prevEnd = call.t1 ?? t0;
+    this.next?.onCall(call);
   }
 
   /** The task ended at `t` (its exit line, or its last line when the input ended). */

@@ -9,6 +9,7 @@ import { decodeString, leadingArgs, resultPid, type SyscallEvent } from '@strace
 import type { Call } from './model.js';
 import type { FdTable } from './paths.js';
 import { leadingInt } from './paths.js';
+import { detach } from './intern.js';
 
 /** Intervals shorter than this are part of "running": calls in a row. */
 export const MARK_MIN_SECONDS = 0.001;
@@ -84,31 +85,41 @@ export interface TreeWalk {
   readonly file: string;
   firstLine: number;
   lastLine: number;
-  readonly firstText: string;
+  firstText: string;
   lastText: string;
 }
 
-/** Calls that walk a tree of files: `chown -R`, `chmod -R`, `find`, `du`, `rm -r`, `cp -a`. */
+/** A task's walk over files is kept once it has made this many calls (a cause needs thousands). */
+const WALK_KEEP_CALLS = 1000;
+/**
+ * Calls that change or list a tree of files: `chown -R`, `chmod -R`, `rm -r`, `find`, `du`. Plain
+ * `stat`s are left out: every program makes thousands (an interpreter's imports), and counting
+ * each was a tenth of the analysis.
+ */
 const TREE_CALLS = new Set([
   'fchownat', 'chown', 'lchown', 'fchown', 'chown32', 'lchown32', 'fchown32',
   'fchmodat', 'fchmodat2', 'chmod', 'fchmod',
-  'newfstatat', 'fstatat64', 'statx', 'lstat', 'stat', 'lstat64', 'stat64',
-  'getdents64', 'getdents', 'unlinkat', 'utimensat', 'lgetxattr', 'getxattr', 'llistxattr', 'listxattr', 'lsetxattr', 'setxattr',
+  'getdents64', 'getdents', 'unlinkat', 'utimensat', 'lsetxattr', 'setxattr',
 ]);
-/** Calls that walk into a directory: their path names the tree. */
-const DIR_OPENS = new Set(['openat', 'open', 'openat2']);
 const SLEEPS = new Set(['nanosleep', 'clock_nanosleep', 'clock_nanosleep_time64']);
 const POLLS = new Set(['poll', 'ppoll', 'ppoll_time64', 'select', 'pselect6', 'pselect6_time64', '_newselect', 'epoll_wait', 'epoll_pwait', 'epoll_pwait2']);
 const CHILD_WAITS = new Set(['wait4', 'waitid', 'waitpid']);
 const LOCKS = new Set(['flock', 'fcntl', 'fcntl64']);
-/** Calls the recorder reads beyond their times; all others cost one set lookup. */
+/**
+ * Calls the recorder reads beyond their times, whatever they took; all others cost one set
+ * lookup (what a long wait waited on is read only when it becomes a mark).
+ */
 const READ = new Set([
-  ...SLEEPS, ...POLLS, ...CHILD_WAITS, ...LOCKS, ...TREE_CALLS, ...DIR_OPENS,
+  ...CHILD_WAITS, ...LOCKS, ...TREE_CALLS,
   'socket', 'connect', 'getsockopt', 'close', 'listen', 'sendto', 'sendmmsg', 'sendmsg', 'pipe', 'pipe2',
-  'read', 'recvfrom', 'recvmsg', 'accept', 'accept4', 'execve', 'execveat', 'futex',
 ]);
 /** Calls that wait for something by design: without `-T`, the time after them is read as their wait. */
 const BLOCKING = new Set([...SLEEPS, ...POLLS, ...CHILD_WAITS, 'flock', 'read', 'recvfrom', 'recvmsg', 'accept', 'accept4', 'connect', 'futex', 'pause', 'rt_sigsuspend', 'rt_sigtimedwait', 'sigsuspend']);
+/** Calls whose first argument is an fd: a wait in one is named by what the fd is. */
+const FD_FIRST = new Set([
+  'read', 'readv', 'pread64', 'preadv', 'recvfrom', 'recvmsg', 'recvmmsg', 'recv', 'accept', 'accept4', 'write', 'writev', 'pwrite64',
+  'sendto', 'sendmsg', 'sendmmsg', 'connect', 'flock', 'fcntl', 'fcntl64', 'fsync', 'fdatasync', 'ioctl', 'getdents64', 'splice', 'sendfile',
+]);
 /** Signals that end a program: delivered to the first process, they begin the capture's stop. */
 export const STOP_SIGNALS = new Set(['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGPWR', 'SIGKILL']);
 
@@ -182,8 +193,15 @@ function fdsPolled(name: string, args: string): number[] {
 
 /** Scans one task's calls into its marks. Lives as long as the task streams. */
 export class PathRecorder {
-  private prevEnd: number | null = null;
+  /**
+   * When the previous call returned (NaN before the first), and its last line. Numbers, not the
+   * call: a field that held `null` or an object took a new heap number or a young object on every
+   * call, a tenth of the analysis on a big trace.
+   */
+  private prevEnd = NaN;
   private prevLine = 0;
+  private lastName = '';
+  private lastRead = false;
   /** A call without `-T` whose wait ends when the next call starts. */
   private open: { call: Call; what: string; timer: boolean; child: number | null; port: number | null } | null = null;
   private sockets: Map<number, SocketInfo> | null = null;
@@ -194,40 +212,75 @@ export class PathRecorder {
   private intervals = 0;
   private points = 0;
 
-  constructor(
-    private readonly marks: Mark[],
-    private readonly fds: FdTable,
-    private readonly setWalk: (w: TreeWalk) => void,
-  ) {}
+  private readonly marks: Mark[];
+  private readonly fds: FdTable;
+
+  /** Keeps its marks in `task.marks`, and a long walk in `task.walk`; reads the task's fd table. */
+  constructor(private readonly task: { readonly marks: Mark[]; readonly fds: FdTable; walk: TreeWalk | null }) {
+    this.marks = task.marks;
+    this.fds = task.fds;
+  }
 
   private walk: TreeWalk | null = null;
 
-  call(call: Call): void {
+  /**
+   * The task's next call. Kept small, with the rare branches in methods of their own: it runs for
+   * every line, and a larger body kept V8 from inlining the analysis's own per-call helpers.
+   */
+  onCall(call: Call): void {
     const t0 = call.t0;
     if (t0 === null) return;
-    const ev = call.ev;
     if (this.open !== null) this.closeOpen(t0);
-    if (this.prevEnd !== null && t0 - this.prevEnd >= this.threshold) {
-      this.add({
-        kind: 'silent', start: this.prevEnd, end: t0, syscall: null, what: 'no syscall', wake: 'unknown', child: null,
-        timedOut: false, port: null, noDuration: false, file: ev.file, line: ev.line, otherLine: this.prevLine, text: '',
-      });
+    // NaN before the first call: the comparison is false.
+    if (t0 - this.prevEnd >= this.threshold) this.silence(call, t0);
+    if (call.exec !== null) this.execPoint(call, t0);
+    else {
+      // Calls come in runs of one name (the parser hands out one string per name): compare it to
+      // the last one before hashing it.
+      const name = call.ev.name;
+      if (name !== this.lastName) this.rememberName(name);
+      if (this.lastRead) this.observe(call, t0);
     }
-    const name = ev.name;
-    const read = READ.has(name);
-    if (read) this.observe(call, t0);
+    const t1 = call.t1;
+    const seconds = call.seconds;
+    if (t1 === null || seconds === null || seconds >= this.threshold) {
+      this.timed(call, t0);
+      return;
+    }
+    this.prevEnd = t1;
+    this.prevLine = call.ev.endLine;
+  }
+
+  private rememberName(name: string): void {
+    this.lastName = name;
+    this.lastRead = READ.has(name);
+  }
+
+  /** No call for a while before this one. */
+  private silence(call: Call, t0: number): void {
+    const ev = call.ev;
+    this.add({
+      kind: 'silent', start: this.prevEnd, end: t0, syscall: null, what: 'no syscall', wake: 'unknown', child: null,
+      timedOut: false, port: null, noDuration: false, file: ev.file, line: ev.line, otherLine: this.prevLine, text: '',
+    });
+  }
+
+  /** A call that took long enough to be a wait, or whose end is unknown (never returned, no -T). */
+  private timed(call: Call, t0: number): void {
+    const ev = call.ev;
     if (call.t1 === null && ev.form === 'never-resumed') {
       // Still waiting when its input ended, or killed inside it (the exit line says which).
-      this.add({ ...this.waitOf(call, read), start: t0, end: null, noDuration: false });
-      this.prevEnd = null;
+      this.add(this.waitOf(call, t0, null));
+      this.prevEnd = NaN;
       return;
     }
     const end = call.t1 ?? t0;
-    if (call.seconds !== null && call.seconds >= this.threshold) {
-      this.add({ ...this.waitOf(call, read), start: t0, end, noDuration: false });
-    } else if (call.seconds === null && ev.duration === null && (BLOCKING.has(name) || timedOut(ev))) {
+    const seconds = call.seconds;
+    if (seconds !== null) {
+      if (seconds >= this.threshold) this.add(this.waitOf(call, t0, end));
+    } else if (ev.duration === null && BLOCKING.has(ev.name)) {
       // No -T: a call that waits by design is taken to have waited until the next call.
-      const w = this.waitOf(call, read);
+      const w = this.waitOf(call, t0, null);
       this.open = { call, what: w.what, timer: w.wake === 'timer', child: w.child, port: w.port };
     }
     this.prevEnd = end;
@@ -254,14 +307,15 @@ export class PathRecorder {
     this.prevEnd = next;
   }
 
-  private waitOf(call: Call, read: boolean): Omit<IntervalMark, 'start' | 'end' | 'noDuration'> {
+  /** The mark of a call that waited from `start` to `end` (`null`: still waiting at the end). */
+  private waitOf(call: Call, start: number, end: number | null): IntervalMark {
     const ev = call.ev;
     const name = ev.name;
     const timer = timedOut(ev);
     let what = name;
     let child: number | null = null;
     let port: number | null = null;
-    if (read) {
+    {
       if (CHILD_WAITS.has(name)) {
         child = resultPid(ev.result);
         if (child !== null && child <= 0) child = null;
@@ -270,7 +324,7 @@ export class PathRecorder {
         // TIMER_ABSTIME: the time is a clock reading, not a length.
         const s = ev.args.includes('TIMER_ABSTIME') ? null : sleepSeconds(ev.args);
         if (s !== null) what = `${name} ${formatShort(s)}`;
-      } else {
+      } else if (POLLS.has(name) || FD_FIRST.has(name)) {
         const fds = POLLS.has(name) ? fdsPolled(name, ev.args) : [leadingInt(leadingArgs(ev)) ?? -1];
         for (const fd of fds) {
           const s = this.sockets?.get(fd);
@@ -292,32 +346,41 @@ export class PathRecorder {
       }
     }
     return {
-      kind: 'wait', syscall: name, what, wake: timer ? 'timer' : child !== null ? 'child' : 'unknown', child, timedOut: timer, port,
-      file: ev.file, line: ev.line, otherLine: ev.endLine, text: keptText(ev.text),
+      kind: 'wait', start, end, syscall: name, what, wake: timer ? 'timer' : child !== null ? 'child' : 'unknown', child, timedOut: timer, port,
+      noDuration: false, file: ev.file, line: ev.line, otherLine: ev.endLine, text: keptText(ev.text),
     };
   }
 
   private point(kind: PointMark['kind'], call: Call, t: number, subject: string, n: number | null, detail: string | null): void {
-    this.add({ kind, t, file: call.ev.file, line: call.ev.line, subject, text: keptText(call.ev.text), n, detail });
+    // A reap is never cited: its line is not kept.
+    this.add({ kind, t, file: call.ev.file, line: call.ev.line, subject, text: kind === 'reap' ? '' : keptText(call.ev.text), n, detail });
+  }
+
+  /** A successful exec: the program, and how many variables its environment had (`/* 4029 vars *\/`). */
+  private execPoint(call: Call, t0: number): void {
+    const exec = call.exec as NonNullable<Call['exec']>;
+    const vars = /\/\*\s*(\d+)\s+vars?\s*\*\/\s*$/.exec(call.ev.args);
+    this.point('exec', call, t0, exec.path, vars ? Number(vars[1]) : null, null);
+    this.sockets = null;
+    this.pipes = null;
   }
 
   /** The calls whose arguments say something the path or a cause needs. */
   private observe(call: Call, t0: number): void {
     const ev = call.ev;
     const name = ev.name;
-    const r = ev.result;
-    const value = r?.value ?? null;
-    if (call.exec !== null) {
-      const vars = /\/\*\s*(\d+)\s+vars?\s*\*\/\s*$/.exec(ev.args);
-      this.point('exec', call, t0, call.exec.path, vars ? Number(vars[1]) : null, null);
-      this.sockets = null;
-      this.pipes = null;
+    // Closes are most of what comes here; they matter only for a socket, a pipe or a lock.
+    if (name === 'close') {
+      if (this.sockets !== null || this.pipes !== null || this.locks !== null) this.closed(call, t0);
       return;
     }
-    if (TREE_CALLS.has(name) || (DIR_OPENS.has(name) && call.opened !== null && call.opened.flags.includes('O_DIRECTORY'))) {
+    if (TREE_CALLS.has(name)) {
       this.countWalk(call, t0);
       return;
     }
+    // The result is read only here: a lazy line parses it when asked.
+    const r = ev.result;
+    const value = r?.value ?? null;
     switch (name) {
       case 'wait4':
       case 'waitid':
@@ -368,18 +431,6 @@ export class PathRecorder {
         for (const q of dnsNames(ev.args)) this.point('dns-query', call, t0, q, null, null);
         return;
       }
-      case 'close': {
-        const fd = leadingInt(leadingArgs(ev));
-        if (fd === null) return;
-        this.sockets?.delete(fd);
-        this.pipes?.delete(fd);
-        const held = this.locks?.get(fd);
-        if (held !== undefined) {
-          this.locks?.delete(fd);
-          this.point('lock', call, t0, held, 0, null);
-        }
-        return;
-      }
       case 'pipe':
       case 'pipe2': {
         const m = /\[(\d+),\s*(\d+)\]/.exec(ev.args);
@@ -402,12 +453,26 @@ export class PathRecorder {
     }
   }
 
+  /** A `close` of a socket, a pipe or a locked file. */
+  private closed(call: Call, t0: number): void {
+    const fd = leadingInt(leadingArgs(call.ev));
+    if (fd === null) return;
+    this.sockets?.delete(fd);
+    this.pipes?.delete(fd);
+    const held = this.locks?.get(fd);
+    if (held !== undefined) {
+      this.locks?.delete(fd);
+      this.point('lock', call, t0, held, 0, null);
+    }
+  }
+
   /** `flock(3, LOCK_EX)`, `fcntl(3, F_SETLKW, {l_type=F_WRLCK, …})`, and their releases. */
   private lock(call: Call, t0: number): void {
     const ev = call.ev;
-    const args = ev.args;
     const isFlock = ev.name === 'flock';
-    if (!isFlock && !/F_(?:OFD_)?SETLKW?/.test(args)) return;
+    // The line, not the arguments: a lazy line would cut its argument text out for every fcntl.
+    if (!isFlock && !ev.text.includes('SETLK')) return;
+    const args = ev.args;
     const fd = leadingInt(leadingArgs(ev));
     if (fd === null) return;
     const path = this.fds.get(fd) ?? `fd ${fd}`;
@@ -426,17 +491,25 @@ export class PathRecorder {
     const ev = call.ev;
     let w = this.walk;
     if (w === null) {
-      w = { calls: 0, first: t0, last: t0, root: null, byName: {}, file: ev.file, firstLine: ev.line, lastLine: ev.line, firstText: keptText(ev.text), lastText: '' };
+      w = { calls: 0, first: t0, last: t0, root: null, byName: {}, file: ev.file, firstLine: ev.line, lastLine: ev.line, firstText: ev.text, lastText: '' };
       this.walk = w;
-      this.setWalk(w);
     }
     w.calls++;
     w.last = call.t1 ?? t0;
     w.lastLine = ev.line;
     w.lastText = ev.text;
     w.byName[ev.name] = (w.byName[ev.name] ?? 0) + 1;
-    const dir = call.opened?.path;
-    if (dir !== undefined && dir.startsWith('/')) w.root = w.root === null ? dir : commonDir(w.root, dir);
+    // The directory a getdents64 lists (its fd's path) names the tree.
+    if (ev.name === 'getdents64' || ev.name === 'getdents') {
+      const fd = leadingInt(leadingArgs(ev));
+      const dir = fd === null ? null : this.fds.get(fd);
+      if (dir !== null && dir.startsWith('/')) w.root = w.root === null ? dir : commonDir(w.root, dir);
+    }
+    // Most tasks stat a few files: only a walk long enough to matter is kept with the task.
+    if (w.calls === WALK_KEEP_CALLS) {
+      w.firstText = keptText(w.firstText);
+      this.task.walk = w;
+    }
   }
 
   private add(m: Mark): void {
@@ -473,7 +546,7 @@ export class PathRecorder {
 }
 
 /** Lines kept with a mark: whole up to this length… */
-const KEEP_CHARS = 1024;
+const KEEP_CHARS = 512;
 
 /**
  * …and longer ones (a `read` of 4 KiB, an `execve` with its environment) as head and tail, which
@@ -481,7 +554,8 @@ const KEEP_CHARS = 1024;
  * keep megabytes of buffers.
  */
 export function keptText(text: string): string {
-  return text.length <= KEEP_CHARS ? text : `${text.slice(0, KEEP_CHARS - 256)}…${text.slice(-255)}`;
+  // The parts are copied out: slices joined would keep the whole line alive.
+  return text.length <= KEEP_CHARS ? text : detach(`${text.slice(0, KEEP_CHARS - 192)}…${text.slice(-191)}`);
 }
 
 function commonDir(a: string, b: string): string {

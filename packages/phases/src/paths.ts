@@ -189,7 +189,7 @@ export class FdTable {
     switch (name) {
       case 'close': {
         const fd = leadingInt(leadingArgs(ev));
-        if (fd !== null) this.fds.delete(fd);
+        if (fd !== null) this.map?.delete(fd);
         return null;
       }
       case 'dup':

@@ -89,8 +89,10 @@ export interface GapReport extends InputReport {
   readonly diagnoses: readonly (Omit<Diagnosis, 'evidence'> & { readonly evidence: readonly ReportLine[] })[];
   /** When the start was over, why, and the critical path to it; `null` without a common clock. */
   readonly startup: ReportStartup | null;
-  /** Calls still waiting when the trace ended. */
+  /** Calls still waiting when the trace ended (the first 1,000, by when they began). */
   readonly pending: readonly ReportPending[];
+  /** How many calls were still waiting in all. */
+  readonly pendingTotal: number;
 }
 
 /** One step of the critical path (see docs/json-schema.md). */
@@ -101,7 +103,6 @@ export interface ReportPathStep {
   readonly end: number;
   readonly seconds: number;
   readonly share: number;
-  readonly startText: string | null;
   readonly state: PathState;
   readonly what: string;
   /** For `blocked`: the call, and what woke it (`child`: the path goes on in that child). */
@@ -270,6 +271,7 @@ export function buildGapReport(input: InputReport, a: Analysis, options: ReportO
       evidence: d.evidence.map(line),
     })),
     startup: a.startup === null ? null : startupOf(a.startup, abs, text),
+    pendingTotal: a.pendingTotal,
     pending: a.pending.map((p) => ({
       pid: p.pid,
       syscall: p.syscall,
@@ -302,7 +304,6 @@ function startupOf(s: Startup, abs: (x: number) => number, text: (x: number) => 
       end: abs(p.end),
       seconds: round9(p.end - p.start),
       share: s.seconds > 0 ? round9((p.end - p.start) / s.seconds) : 0,
-      startText: text(p.start),
       state: p.state,
       what: p.what,
       syscall: p.syscall,

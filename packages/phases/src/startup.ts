@@ -6,7 +6,6 @@
  * continues in its parent before the `clone`. Segments are contiguous and add up to the time to
  * ready. docs/critical-path.md says what each step can and cannot prove.
  */
-import { wholeCounts } from './activity.js';
 import { formatCount } from './format.js';
 import type { IntervalMark, Mark, PointMark } from './path-marks.js';
 import { STOP_SIGNALS } from './path-marks.js';
@@ -118,30 +117,58 @@ const SLEEP_NAMES = new Set(['nanosleep', 'clock_nanosleep', 'clock_nanosleep_ti
 const ROOT_HANG_CALLS = new Set(['flock', 'fcntl', 'fcntl64', 'connect']);
 const LINK_CALLS = new Set(['wait4', 'waitid', 'waitpid', 'read']);
 
-function intervals(t: Task): IntervalMark[] {
-  return t.marks.filter((m): m is IntervalMark => m.kind === 'wait' || m.kind === 'silent');
-}
-
-function points(t: Task, kind: PointMark['kind']): PointMark[] {
-  return t.marks.filter((m): m is PointMark => m.kind === kind);
-}
+const NO_POINTS: readonly PointMark[] = [];
 
 function isProcess(t: Task): boolean {
   return !t.thread;
 }
 
-/** The set's tasks, looked up by pid and by parent. */
+/** A wait and the task that waited. */
+export interface TaskWait {
+  readonly task: Task;
+  readonly m: IntervalMark;
+}
+
+/**
+ * The set's tasks, looked up by pid and by parent, and their marks sorted out in one pass: every
+ * wait by the call it waited in, the waits still open at the end, every moment by kind. The walk
+ * and the causes read these lists instead of scanning every task's marks again (on a capture of
+ * 100,000 tasks each scan cost tens of milliseconds). A task's own lists are made when asked.
+ */
 export class TaskIndex {
   private readonly byPid = new Map<number, Task[]>();
   private readonly kids = new Map<Task, Task[]>();
-  readonly ivs = new Map<Task, IntervalMark[]>();
-  private readonly reaps = new Map<Task, PointMark[]>();
+  private readonly everyPoint = new Map<PointMark['kind'], { task: Task; m: PointMark }[]>();
+  private readonly bySyscall = new Map<string, TaskWait[]>();
+  private readonly ownIntervals = new Map<Task, IntervalMark[]>();
+  private readonly ownPoints = new Map<Task, Map<PointMark['kind'], PointMark[]>>();
+  /** Waits on a socket whose port the trace showed. */
+  readonly waitsOnPorts: TaskWait[] = [];
+  /** Waits that had not returned when the trace ended. */
+  readonly openWaits: TaskWait[] = [];
 
   constructor(readonly tasks: readonly Task[]) {
     for (const t of tasks) {
       const l = this.byPid.get(t.pid);
       if (l === undefined) this.byPid.set(t.pid, [t]);
       else l.push(t);
+      for (const m of t.marks) {
+        if (m.kind === 'silent') continue;
+        if (m.kind === 'wait') {
+          const w = { task: t, m };
+          const name = m.syscall ?? '';
+          const same = this.bySyscall.get(name);
+          if (same === undefined) this.bySyscall.set(name, [w]);
+          else same.push(w);
+          if (m.port !== null) this.waitsOnPorts.push(w);
+          if (m.end === null) this.openWaits.push(w);
+          continue;
+        }
+        const p = m as PointMark;
+        const all = this.everyPoint.get(p.kind);
+        if (all === undefined) this.everyPoint.set(p.kind, [{ task: t, m: p }]);
+        else all.push({ task: t, m: p });
+      }
     }
     for (const t of tasks) {
       const p = t.ppid === null ? null : this.at(t.ppid, t.start);
@@ -165,27 +192,69 @@ export class TaskIndex {
     return this.kids.get(t) ?? [];
   }
 
+  private readonly kidsByEnd = new Map<Task, Task[]>();
+
+  /** The child processes (not threads) of `t` that ended, by when they ended. */
+  childrenByEnd(t: Task): readonly Task[] {
+    let l = this.kidsByEnd.get(t);
+    if (l === undefined) {
+      l = this.children(t).filter((k) => isProcess(k) && k.end !== null);
+      l.sort((a, b) => (a.end as number) - (b.end as number));
+      this.kidsByEnd.set(t, l);
+    }
+    return l;
+  }
+
   parent(t: Task): Task | null {
     return t.ppid === null ? null : this.at(t.ppid, t.start);
   }
 
-  /** The children `t` reaped (`wait4` results), in time order. */
-  reaped(t: Task): PointMark[] {
-    let l = this.reaps.get(t);
+  /** A task's waits and silences, in time order. */
+  intervals(t: Task): readonly IntervalMark[] {
+    let l = this.ownIntervals.get(t);
     if (l === undefined) {
-      l = points(t, 'reap');
-      this.reaps.set(t, l);
+      l = t.marks.filter((m): m is IntervalMark => m.kind === 'wait' || m.kind === 'silent');
+      this.ownIntervals.set(t, l);
     }
     return l;
   }
 
-  intervals(t: Task): IntervalMark[] {
-    let l = this.ivs.get(t);
-    if (l === undefined) {
-      l = intervals(t);
-      this.ivs.set(t, l);
+  /** A task's moments of one kind, in time order. */
+  points(t: Task, kind: PointMark['kind']): readonly PointMark[] {
+    if (t.marks.length === 0) return NO_POINTS;
+    let own = this.ownPoints.get(t);
+    if (own === undefined) {
+      own = new Map();
+      for (const m of t.marks) {
+        if (m.kind === 'wait' || m.kind === 'silent') continue;
+        const p = m as PointMark;
+        const l = own.get(p.kind);
+        if (l === undefined) own.set(p.kind, [p]);
+        else l.push(p);
+      }
+      this.ownPoints.set(t, own);
     }
-    return l;
+    return own.get(kind) ?? NO_POINTS;
+  }
+
+  /** Every task's moments of one kind. */
+  all(kind: PointMark['kind']): readonly { task: Task; m: PointMark }[] {
+    return this.everyPoint.get(kind) ?? [];
+  }
+
+  /** Every wait in one of these calls. */
+  waitsIn(names: Iterable<string>): TaskWait[] {
+    const out: TaskWait[] = [];
+    for (const n of names) {
+      const l = this.bySyscall.get(n);
+      if (l !== undefined) for (const w of l) out.push(w);
+    }
+    return out;
+  }
+
+  /** The children `t` reaped (`wait4` results), in time order. */
+  reaped(t: Task): readonly PointMark[] {
+    return this.points(t, 'reap');
   }
 }
 
@@ -203,14 +272,12 @@ export function rootOf(tasks: readonly Task[]): Task | null {
  */
 export function stopOf(index: TaskIndex, root: Task | null): number | null {
   let at: number | null = null;
-  for (const t of index.tasks) {
-    for (const m of points(t, 'signal')) {
-      if (!STOP_SIGNALS.has(m.subject) || (at !== null && m.t >= at)) continue;
-      const sender = m.n === null ? null : index.at(m.n, m.t);
-      // A traced sender (a `timeout`, a supervisor) is part of the start; pid 1 inside a namespace is not traced by that pid.
-      if (sender !== null && sender.start !== null && sender.start <= m.t && (sender.end === null || sender.end >= m.t)) continue;
-      at = m.t;
-    }
+  for (const { m } of index.all('signal')) {
+    if (!STOP_SIGNALS.has(m.subject) || (at !== null && m.t >= at)) continue;
+    const sender = m.n === null ? null : index.at(m.n, m.t);
+    // A traced sender (a `timeout`, a supervisor) is part of the start; pid 1 inside a namespace is not traced by that pid.
+    if (sender !== null && sender.start !== null && sender.start <= m.t && (sender.end === null || sender.end >= m.t)) continue;
+    at = m.t;
   }
   if (root !== null && root.exit?.signal != null && STOP_SIGNALS.has(root.exit.signal) && root.end !== null && (at === null || root.end < at)) at = root.end;
   return at;
@@ -279,11 +346,11 @@ function readyByRule(index: TaskIndex, traceStart: number, traceEnd: number, opt
     return { ready: { t: options.readyAt, rule: 'time-option', task: null, file: null, line: null, text: null }, stopAt, warning };
   }
   if (want === 'listen') {
-    const l = firstPoint(tasks, 'listen', () => true);
+    const l = firstPoint(index, 'listen', () => true);
     if (l !== null) return { ready: { t: l.m.t, rule: 'listen', task: l.task, file: l.m.file, line: l.m.line, text: l.m.text }, stopAt, warning };
     warning = 'no process called listen(), so --ready listen does not apply: ready was found by the default rule';
   } else if (want !== null) {
-    const e = firstPoint(tasks, 'exec', (m) => m.subject === want || basename(m.subject) === want || argv0(m.text) === want);
+    const e = firstPoint(index, 'exec', (m) => m.subject === want || basename(m.subject) === want || argv0(m.text) === want);
     if (e !== null) return { ready: { t: e.m.t, rule: 'exec-option', task: e.task, file: e.m.file, line: e.m.line, text: e.m.text }, stopAt, warning };
     warning = `no process exec'd ${want}, so --ready ${want} does not apply: ready was found by the default rule`;
   }
@@ -303,12 +370,12 @@ function readyByRule(index: TaskIndex, traceStart: number, traceEnd: number, opt
   if (survivors.length > 0) {
     let best: { task: Task; m: PointMark } | null = null;
     for (const t of survivors) {
-      for (const m of points(t, 'exec')) if (m.t < endOfStart && (best === null || m.t > best.m.t)) best = { task: t, m };
+      for (const m of index.points(t, 'exec')) if (m.t < endOfStart && (best === null || m.t > best.m.t)) best = { task: t, m };
     }
     if (best !== null) {
       const tg = best.task.tgid;
       const after = best.m.t;
-      const l = firstPoint(tasks, 'listen', (m, t) => t.tgid === tg && m.t >= after && m.t < endOfStart);
+      const l = firstPoint(index, 'listen', (m, t) => t.tgid === tg && m.t >= after && m.t < endOfStart);
       if (l !== null) return { ready: { t: l.m.t, rule: 'listen', task: l.task, file: l.m.file, line: l.m.line, text: l.m.text }, stopAt, warning };
       return { ready: { t: best.m.t, rule: 'last-exec', task: best.task, file: best.m.file, line: best.m.line, text: best.m.text }, stopAt, warning };
     }
@@ -328,9 +395,9 @@ function argv0(text: string): string | null {
   return m ? basename(m[1] as string) : null;
 }
 
-function firstPoint(tasks: readonly Task[], kind: PointMark['kind'], ok: (m: PointMark, t: Task) => boolean): { task: Task; m: PointMark } | null {
+function firstPoint(index: TaskIndex, kind: PointMark['kind'], ok: (m: PointMark, t: Task) => boolean): { task: Task; m: PointMark } | null {
   let best: { task: Task; m: PointMark } | null = null;
-  for (const t of tasks) for (const m of points(t, kind)) if (ok(m, t) && (best === null || m.t < best.m.t)) best = { task: t, m };
+  for (const { task, m } of index.all(kind)) if (ok(m, task) && (best === null || m.t < best.m.t)) best = { task, m };
   return best;
 }
 
@@ -343,13 +410,19 @@ interface Waker {
 /** Who ended a wait of `t` that returned at `end`: a child it waited for, or one that ended just before. */
 function wakerOf(index: TaskIndex, t: Task, m: IntervalMark, end: number): Waker | null {
   if (m.wake === 'timer') return null;
-  const kids = index.children(t).filter(isProcess);
   const ended = (k: Task) => k.end !== null && k.start !== null && k.start < end && k.end <= end + WAKE_MATCH_SECONDS && k.end > m.start - WAKE_MATCH_SECONDS;
   let named: number | null = m.child;
   let inferred = false;
   if (named === null) {
-    for (const s of points(t, 'signal')) {
-      if (s.subject === 'SIGCHLD' && s.n !== null && s.t >= m.start && s.t <= end + WAKE_MATCH_SECONDS) named = s.n;
+    // The last SIGCHLD with a sender during the wait (signals are in time order).
+    const sigs = index.points(t, 'signal');
+    for (let k = lastBefore(sigs, end + WAKE_MATCH_SECONDS); k >= 0; k--) {
+      const s = sigs[k] as PointMark;
+      if (s.t < m.start) break;
+      if (s.subject === 'SIGCHLD' && s.n !== null) {
+        named = s.n;
+        break;
+      }
     }
   }
   if (named !== null) {
@@ -358,12 +431,38 @@ function wakerOf(index: TaskIndex, t: Task, m: IntervalMark, end: number): Waker
     // Inside a pid namespace the result is the namespace's pid: the child that ended last, by time.
     inferred = true;
   }
-  let best: Task | null = null;
-  for (const k of kids) if (ended(k) && (best === null || (k.end as number) > (best.end as number))) best = k;
-  if (best === null) return null;
+  // The child that ended last before the wait returned (children by end time).
+  const kids = index.childrenByEnd(t);
+  const i = lastEndingBefore(kids, end + WAKE_MATCH_SECONDS);
+  const best = i < 0 ? null : (kids[i] as Task);
+  if (best === null || !ended(best)) return null;
   // Without a name from the trace, only a child that ended right before the wait returned.
   if (named === null && end - (best.end as number) > WAKE_MATCH_SECONDS) return null;
   return { task: best, at: Math.min(best.end as number, end), inferred: inferred || named === null };
+}
+
+/** The index of the last point at or before `t` (-1 for none). */
+function lastBefore(points: readonly PointMark[], t: number): number {
+  let lo = 0;
+  let hi = points.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((points[mid] as PointMark).t <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+/** The index of the last task that ended at or before `t` (-1 for none). */
+function lastEndingBefore(tasks: readonly Task[], t: number): number {
+  let lo = 0;
+  let hi = tasks.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (((tasks[mid] as Task).end as number) <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
 }
 
 /** Walks back from ready to the start. */
@@ -398,7 +497,8 @@ export function criticalPath(index: TaskIndex, from: number, ready: ReadyPoint, 
           continue;
         }
       }
-      seg(task, lo, t, m.kind === 'wait' ? 'blocked' : 'silent', m);
+      // A child named by wait4 that the path could not go on in (untraced): the step keeps its call, not a wake.
+      seg(task, lo, t, m.kind === 'wait' ? 'blocked' : 'silent', m, m.wake === 'child' ? { wake: 'unknown' } : {});
       t = lo;
       continue;
     }
@@ -444,11 +544,11 @@ export function criticalPath(index: TaskIndex, from: number, ready: ReadyPoint, 
     cur = parent;
   }
   out.reverse();
-  return splitAtExecs(fold(absorb(out, Math.max(MIN_STEP_SECONDS, MIN_STEP_SHARE * (ready.t - from)))));
+  return splitAtExecs(index, fold(absorb(out, Math.max(MIN_STEP_SECONDS, MIN_STEP_SHARE * (ready.t - from)))));
 }
 
 /** A run of calls across an `execve` is two programs' work: one step each. */
-function splitAtExecs(path: PathSegment[]): PathSegment[] {
+function splitAtExecs(index: TaskIndex, path: PathSegment[]): PathSegment[] {
   const out: PathSegment[] = [];
   for (const s of path) {
     if (s.state !== 'running') {
@@ -456,8 +556,12 @@ function splitAtExecs(path: PathSegment[]): PathSegment[] {
       continue;
     }
     let cur = s;
-    for (const m of s.task.marks) {
-      if (m.kind !== 'exec' || m.t <= cur.start || m.t >= cur.end) continue;
+    const execs = index.points(s.task, 'exec');
+    // From the first exec after the step's start (execs are in time order).
+    for (let k = lastBefore(execs, s.start) + 1; k < execs.length; k++) {
+      const m = execs[k] as PointMark;
+      if (m.t >= cur.end) break;
+      if (m.t <= cur.start) continue;
       out.push({ ...cur, end: m.t, what: '' });
       cur = { ...cur, start: m.t, what: '', evidence: [{ file: m.file, line: m.line }] };
     }
@@ -516,15 +620,20 @@ function busyBefore(index: TaskIndex, task: Task, t: number, from: number): { ta
 
 /** The latest child reaped in (lo, t] by `task` that ended after `lo`. */
 function reapIn(index: TaskIndex, task: Task, lo: number, t: number): { m: PointMark; child: Task; at: number } | null {
+  const reaps = index.reaped(task);
   let best: { m: PointMark; child: Task; at: number } | null = null;
-  for (const m of index.reaped(task)) {
-    if (m.t <= lo || m.t > t || m.n === null) continue;
+  // Reaps are in time order: from the last at or before `t` back to `lo`.
+  for (let k = lastBefore(reaps, t); k >= 0; k--) {
+    const m = reaps[k] as PointMark;
+    if (m.t <= lo) break;
+    if (m.n === null) continue;
     const child = index.at(m.n, m.t);
     if (child === null || child === task || child.end === null || child.start === null) continue;
     // It ended in this run (not after the point the walk is at: a -T in whole seconds puts the
     // reaping wait4's return at its entry).
     if (child.end <= lo || child.end > t || child.end > m.t + WAKE_MATCH_SECONDS || child.start >= child.end) continue;
-    if (best === null || m.t > best.at) best = { m, child, at: m.t };
+    best = { m, child, at: m.t };
+    break;
   }
   if (best !== null && (best.child.end as number) > best.at) return { ...best, at: best.child.end as number };
   return best;
@@ -603,54 +712,82 @@ function fold(path: PathSegment[]): PathSegment[] {
   return folded;
 }
 
-/** Names a running step from its task's busy segments: `4,028× openat+…+close under DIR`. */
+/**
+ * Names a running step from its task's busy segments: `4,013× openat+…+close under DIR`, or its
+ * most frequent calls. Counts are the segments' pro-rata estimates, rounded: a path has a step for
+ * every process it runs through, and exact whole counts (as blame's) cost a sort each.
+ */
 export function describeRun(task: Task, start: number, end: number): string {
   const w = task.activity.within(start, end);
   if (w.calls === 0) return 'calls in a row';
-  const counts = wholeCounts(w.actions);
-  const whole = new Map(counts);
-  const byDir = new Map<string, { names: string[]; first: number; total: number }>();
-  // Names in the order the calls came (the map's), counts from the whole ones: `openat+…+close`.
-  for (const what of w.actions.keys()) {
+  const byDir = new Map<string, { names: string[]; counts: number[]; total: number }>();
+  let top: { dir: string; g: { names: string[]; counts: number[]; total: number } } | null = null;
+  // The two most frequent actions outside the largest directory, for the words after it.
+  const plain: [string, number][] = [];
+  for (const [what, n] of w.actions) {
+    const c = Math.round(n);
+    if (c === 0) continue;
     const k = what.indexOf(' under ');
-    const c = whole.get(what) ?? 0;
-    if (k < 0 || c === 0) continue;
-    const dir = what.slice(k + 7);
-    const g = byDir.get(dir) ?? { names: [], first: c, total: 0 };
-    g.names.push(what.slice(0, k));
-    g.total += c;
-    byDir.set(dir, g);
+    if (k >= 0) {
+      const dir = what.slice(k + 7);
+      let g = byDir.get(dir);
+      if (g === undefined) {
+        g = { names: [], counts: [], total: 0 };
+        byDir.set(dir, g);
+      }
+      g.names.push(what.slice(0, k));
+      g.counts.push(c);
+      g.total += c;
+      if (top === null || g.total > top.g.total) top = { dir, g };
+    }
+    plain.push([what, c]);
   }
-  let top: [string, { names: string[]; first: number; total: number }] | null = null;
-  for (const e of byDir) if (top === null || e[1].total > top[1].total) top = e;
-  if (top !== null && top[1].total >= 0.5 * w.calls) {
-    const [dir, g] = top;
-    // A file's life in order: opened first, closed last (a window may begin mid-cycle).
-    const rank = (x: string) => (x.startsWith('open') || x === 'creat' ? 0 : x === 'close' ? 2 : 1);
-    g.names.sort((a, b) => rank(a) - rank(b));
-    g.first = whole.get(`${g.names[0]} under ${dir}`) ?? g.first;
-    const names = g.names.length > 3 ? `${g.names[0]}+…+${g.names[g.names.length - 1]}` : g.names.join('+');
-    const rest = w.calls - g.total;
-    return `${formatCount(g.first)}× ${names} under ${dir}${rest > 0 ? `, ${formatCount(rest)} other ${rest === 1 ? 'call' : 'calls'}` : ''}`;
-  }
-  const firstTwo = counts.slice(0, 2).map(([what, n]) => `${formatCount(n)}× ${what}`);
-  if (w.calls === 1 && counts.length === 1) return `1 call: ${(counts[0] as [string, number])[0]}`;
-  return `${formatCount(w.calls)} ${w.calls === 1 ? 'call' : 'calls'}: ${firstTwo.join(', ')}${counts.length > 2 ? ', …' : ''}`;
-}
-
-/** Calls still waiting when the trace ended, in processes that did not die in them. */
-export function pendingCalls(tasks: readonly Task[], traceEnd: number): PendingCall[] {
-  const out: PendingCall[] = [];
-  for (const t of tasks) {
-    if (t.exit !== null) continue;
-    for (const m of t.marks) {
-      if ((m.kind !== 'wait' && m.kind !== 'silent') || m.end !== null) continue;
-      out.push({
-        pid: t.pid, syscall: m.syscall ?? '?', since: m.start, seconds: Math.max(0, traceEnd - m.start), what: m.what, text: m.text ?? '', file: m.file, line: m.line, task: t,
-      });
+  // A plain close as frequent as the group's opens closed those files (the fd table forgets a
+  // file at its close, so blame counts closes by name): it is part of the same cycle.
+  if (top !== null) {
+    const opens = top.g.names.findIndex((x) => x.startsWith('open') || x === 'creat');
+    const close = plain.find(([what]) => what === 'close');
+    if (opens >= 0 && close !== undefined && close[1] >= 0.9 * (top.g.counts[opens] as number) && !top.g.names.includes('close')) {
+      top.g.names.push('close');
+      top.g.counts.push(close[1]);
+      top.g.total += close[1];
+      plain.splice(plain.indexOf(close), 1);
     }
   }
-  return out.sort((a, b) => a.since - b.since || a.pid - b.pid);
+  if (top !== null && top.g.total >= 0.5 * w.calls) {
+    const { dir, g } = top;
+    // A file's life in order: opened first, closed last (a window may begin mid-cycle).
+    const rank = (x: string) => (x.startsWith('open') || x === 'creat' ? 0 : x === 'close' ? 2 : 1);
+    const order = g.names.map((_, i) => i).sort((x, y) => rank(g.names[x] as string) - rank(g.names[y] as string));
+    const names = order.map((i) => g.names[i] as string);
+    const joined = names.length > 3 ? `${names[0]}+…+${names[names.length - 1]}` : names.join('+');
+    const rest = w.calls - g.total;
+    const suffix = ` under ${dir}`;
+    let other: [string, number] | null = null;
+    for (const p of plain) if (!p[0].endsWith(suffix) && (other === null || p[1] > other[1])) other = p;
+    const named = other !== null && other[1] >= 0.3 * rest ? ` (${formatCount(other[1])}× ${other[0]}${other[1] < rest ? ', …' : ''})` : '';
+    return `${formatCount(g.counts[order[0] as number] as number)}× ${joined} under ${dir}${rest > 0 ? `, ${formatCount(rest)} other ${rest === 1 ? 'call' : 'calls'}${named}` : ''}`;
+  }
+  plain.sort((x, y) => y[1] - x[1]);
+  if (w.calls === 1 && plain.length === 1) return `1 call: ${(plain[0] as [string, number])[0]}`;
+  const firstTwo = plain.slice(0, 2).map(([what, n]) => `${formatCount(n)}× ${what}`);
+  return `${formatCount(w.calls)} ${w.calls === 1 ? 'call' : 'calls'}: ${firstTwo.join(', ')}${plain.length > 2 ? ', …' : ''}`;
+}
+
+/** Pending calls a report lists: a capture of 100,000 threads parked in calls lists the first ones. */
+export const MAX_PENDING = 1000;
+
+/**
+ * Calls still waiting when the trace ended, in processes that did not die in them: the first
+ * {@link MAX_PENDING} by when they began, and how many there were.
+ */
+export function pendingCalls(index: TaskIndex, traceEnd: number): { list: PendingCall[]; total: number } {
+  const open = index.openWaits.filter((w) => w.task.exit === null);
+  open.sort((a, b) => a.m.start - b.m.start || a.task.pid - b.task.pid);
+  const list = open.slice(0, MAX_PENDING).map(({ task, m }) => ({
+    pid: task.pid, syscall: m.syscall ?? '?', since: m.start, seconds: Math.max(0, traceEnd - m.start), what: m.what, text: m.text, file: m.file, line: m.line, task,
+  }));
+  return { list, total: open.length };
 }
 
 /**

@@ -251,6 +251,10 @@ describe('ready: the rule and --ready', () => {
     const w = a.warnings.find((x) => x.code === 'children-not-followed')!;
     expect(w.message).toMatch(/^1 process that traced ones started is not in the trace \(pid 4242 first\)/);
     expect(w.line).toBe(2);
+    // The wait for it is on the path, and the diagnosis asks for -f rather than guessing.
+    const d = a.diagnoses.find((x) => x.id === 'dominant-wait')!;
+    expect(d.summary).toContain('its child pid 4242 ran all that time, and the trace has no line of it');
+    expect(d.fix).toMatch(/^capture again with -f/);
   });
 });
 

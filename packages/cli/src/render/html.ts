@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { formatCount, formatSeconds, formatShare, type GapReport, type Lane } from '@strace-gaps/phases';
-import { afterText, offset, readyLine, readyRuleText } from './path.js';
+import { afterText, offset, readyLine, readyRuleText, stepText } from './path.js';
 import { pageMain, type PageData } from './html-client.js';
 import { treeOrder } from './tree-order.js';
 
@@ -155,7 +155,7 @@ function startupData(report: GapReport): PageData['startup'] {
       formatShare(p.share, 1),
       String(p.pid),
       p.state,
-      `${p.name}: ${p.what}${p.cause === undefined ? '' : ` [${p.cause}]`}`,
+      `${p.name}: ${stepText(p)}${p.cause === undefined ? '' : ` [${p.cause}]`}`,
     ]),
   };
 }

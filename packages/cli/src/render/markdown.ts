@@ -5,7 +5,7 @@
  * holding `<script>`, backticks or `|` shows as text and cannot break a table or a block.
  */
 import { formatCount as n, formatSeconds as secs, formatShare, type GapReport, type ReportGap } from '@strace-gaps/phases';
-import { afterText, foldedText, offset, pathRows, readyLine, readyRuleText } from './path.js';
+import { afterText, foldedText, offset, pathRows, readyLine, readyRuleText, stepText } from './path.js';
 import { safeText } from './safe.js';
 import { timelinePhases } from './select.js';
 import { clockLabel, tree } from './text.js';
@@ -91,7 +91,7 @@ function ready(r: GapReport): string[] {
     }
     const p = row.step;
     const cause = p.cause === undefined ? '' : ` (${mdCode(p.cause, true)})`;
-    out.push(`| ${mdCode(offset(s, p.start), true)} | ${secs(p.seconds)} | ${formatShare(p.seconds, s.seconds)} | ${p.pid} | ${p.state} | ${mdCode(p.name, true)}: ${mdText(p.what)}${cause} |`);
+    out.push(`| ${mdCode(offset(s, p.start), true)} | ${secs(p.seconds)} | ${formatShare(p.seconds, s.seconds)} | ${p.pid} | ${p.state} | ${mdCode(p.name, true)}: ${mdText(stepText(p))}${cause} |`);
   }
   return out;
 }

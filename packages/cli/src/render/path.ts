@@ -93,3 +93,10 @@ export function afterText(s: ReportStartup): string {
 }
 
 
+
+/** What a step did, with what the trace cannot say about it: `futex; the trace does not show what woke it`. */
+export function stepText(p: ReportPathStep): string {
+  const woke = p.state === 'blocked' && p.wake === 'unknown' ? '; the trace does not show what woke it' : '';
+  const guess = p.inferred ? ' (matched by time)' : '';
+  return `${p.what}${woke}${guess}`;
+}

@@ -6,7 +6,7 @@
  */
 import { formatCount as n, formatSeconds as secs, formatShare, type GapReport, type ReportGap, type ReportProcess } from '@strace-gaps/phases';
 import { safeText } from './safe.js';
-import { afterText, foldedText, offset, pathRows, readyLine, readyRuleText } from './path.js';
+import { afterText, foldedText, offset, pathRows, readyLine, readyRuleText, stepText } from './path.js';
 import { shownGaps, timelinePhases } from './select.js';
 import { ANSI_STYLE, NO_STYLE, paintSpan, type Style } from './style.js';
 
@@ -112,8 +112,7 @@ function path(r: GapReport, st: Style, w: number): string[] {
     const head = `  ${offset(s, p.start).padStart(9)} |${bar(p.start, p.end, s.start, s.seconds)}| ${secs(p.seconds).padStart(8)} ${formatShare(p.seconds, s.seconds).padStart(4)}  pid ${p.pid} ${p.state}`;
     out.push(paintSpan(fit(head, w), 13, BAR, p.state === 'running' ? st.accent : p.state === 'blocked' ? st.warning : st.dim));
     const cause = p.cause === undefined ? '' : ` [${p.cause}]`;
-    const wake = p.inferred ? ' (matched by time)' : '';
-    out.push(...wrap(`${short(p.name, 40)}: ${p.what}${wake}${cause}`, ' '.repeat(13), ' '.repeat(15), w));
+    out.push(...wrap(`${short(p.name, 40)}: ${stepText(p)}${cause}`, ' '.repeat(13), ' '.repeat(15), w));
     const e = p.evidence[0];
     if (e !== undefined && p.share >= 0.05) out.push(st.dim(fit(`${' '.repeat(15)}${e.file}:${e.line}`, w)));
   }

@@ -5,7 +5,7 @@
  */
 import type { Diagnosis, DiagnosisPart, LineRef, Phase, Severity } from '../model.js';
 import type { IntervalMark, PointMark } from '../path-marks.js';
-import type { PendingCall, Startup, TaskIndex } from '../startup.js';
+import type { Startup, TaskIndex } from '../startup.js';
 import type { Task } from '../task.js';
 import type { PathLedger } from './ledger.js';
 
@@ -15,7 +15,6 @@ export interface CauseContext {
   readonly index: TaskIndex;
   readonly tasks: readonly Task[];
   readonly phases: readonly Phase[];
-  readonly pending: readonly PendingCall[];
   /** The clock's resolution: with `-t` a "1 s" step may have lasted 0 s. */
   readonly resolution: number;
 }
@@ -61,12 +60,14 @@ export function diagnosis(
   };
 }
 
-export function waits(t: Task): IntervalMark[] {
-  return t.marks.filter((m): m is IntervalMark => m.kind === 'wait');
+/** A task's waits, in time order. */
+export function waits(ctx: CauseContext, t: Task): IntervalMark[] {
+  return ctx.index.intervals(t).filter((m) => m.kind === 'wait');
 }
 
-export function pointsOf(t: Task, kind: PointMark['kind']): PointMark[] {
-  return t.marks.filter((m): m is PointMark => m.kind === kind);
+/** A task's moments of one kind, in time order. */
+export function pointsOf(ctx: CauseContext, t: Task, kind: PointMark['kind']): readonly PointMark[] {
+  return ctx.index.points(t, kind);
 }
 
 /** A mark as a citation. */

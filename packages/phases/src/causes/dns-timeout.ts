@@ -4,7 +4,9 @@
  */
 import { formatCount, formatSeconds, formatShare } from '../format.js';
 import type { Diagnosis, DiagnosisPart, LineRef } from '../model.js';
-import { cite, costly, diagnosis, pointsOf, someOf, waits, who, type CauseContext } from './context.js';
+import type { IntervalMark } from '../path-marks.js';
+import type { Task } from '../task.js';
+import { cite, costly, diagnosis, pointsOf, someOf, who, type CauseContext } from './context.js';
 
 const DNS_PORT = 53;
 
@@ -18,8 +20,15 @@ export function dnsTimeout(ctx: CauseContext): Diagnosis | null {
   let timeouts = 0;
   let worst: { pid: number; label: string } | null = null;
   let resolver: string | null = null;
-  for (const t of ctx.tasks) {
-    const dns = waits(t).filter((m) => m.port === DNS_PORT && m.end !== null);
+  // Each task's waits on a resolver, in time order (from the index's list of every wait).
+  const byTask = new Map<Task, IntervalMark[]>();
+  for (const { task, m } of ctx.index.waitsOnPorts) {
+    if (m.port !== DNS_PORT || m.end === null) continue;
+    const l = byTask.get(task);
+    if (l === undefined) byTask.set(task, [m]);
+    else l.push(m);
+  }
+  for (const [t, dns] of byTask) {
     const timedOut = dns.filter((m) => m.timedOut);
     if (timedOut.length === 0) continue;
     const a = (dns[0] as (typeof dns)[number]).start;
@@ -28,7 +37,7 @@ export function dnsTimeout(ctx: CauseContext): Diagnosis | null {
     seconds += got;
     total += dns.reduce((x, m) => x + ((m.end as number) - m.start), 0);
     timeouts += timedOut.length;
-    const asked = pointsOf(t, 'dns-query').filter((q) => q.t >= a - 0.001 && q.t <= b);
+    const asked = pointsOf(ctx, t, 'dns-query').filter((q) => q.t >= a - 0.001 && q.t <= b);
     for (const q of asked) if (!names.includes(q.subject)) names.push(q.subject);
     const label = `${formatCount(timedOut.length)}× ${(timedOut[0] as (typeof timedOut)[number]).what}, timed out`;
     parts.push({ what: `${t.nameAt(a)}: ${label}`, pid: t.pid, seconds: got });

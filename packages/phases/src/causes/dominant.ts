@@ -43,19 +43,26 @@ export function dominantWait(ctx: CauseContext, gaps: readonly Gap[]): Diagnosis
   const busy = g?.blame[0];
   const blamed = busy !== undefined && busy.busySeconds >= 0.5 * seconds ? busy : undefined;
   const what = blamed?.top.map((x) => `${formatCount(x.count)}× ${x.what}`).join(', ');
+  // A wait4 whose child has no line in the trace: strace did not follow it (no -f).
+  const child = s.marks.find((m) => m.child !== null)?.child ?? null;
+  const untracedChild = child !== null && ctx.index.at(child, s.end) === null ? child : null;
   return diagnosis(ctx, {
     id,
     severity: 'warning',
     summary:
       `pid ${s.pid} (${s.name}) waited ${formatSeconds(seconds)} (${formatShare(seconds, ctx.startup.seconds)} of the start) in ${s.what}` +
       (timer
-        ? ', until its timeout ran out'
-        : blamed !== undefined
-          ? ` while pid ${blamed.pid} (${blamed.name}) was busy for ${formatSeconds(blamed.busySeconds)}${what ? `: ${what}` : ''}, and the trace does not show that it woke it`
-          : ', and the trace does not show what woke it'),
+        ? s.what.endsWith('timed out') ? '' : ', until its timeout ran out'
+        : untracedChild !== null
+          ? `: its child pid ${untracedChild} ran all that time, and the trace has no line of it`
+          : blamed !== undefined
+            ? ` while pid ${blamed.pid} (${blamed.name}) was busy for ${formatSeconds(blamed.busySeconds)}${what ? `: ${what}` : ''}, and the trace does not show that it woke it`
+            : ', and the trace does not show what woke it'),
     fix: timer
       ? 'it waited for a timeout to run out: find what it expected in that time (an answer, an event) and why it never came, or shorten the timeout'
-      : blamed !== undefined
+      : untracedChild !== null
+        ? `capture again with -f (or -ff -o DIR/PREFIX) so that strace follows pid ${untracedChild} and the report can say what it did`
+        : blamed !== undefined
         ? `if pid ${blamed.pid} is what it waited for, what it did in that window is what to speed up`
         : 'it waited on something outside the trace (the network, a disk, a process strace did not follow): look at what the call waited on; capture with -f to follow every child',
     seconds,

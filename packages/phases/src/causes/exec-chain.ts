@@ -24,7 +24,7 @@ export function execChain(ctx: CauseContext): Diagnosis | null {
   const holder = ready.task;
   if (holder === null) return null;
   // The real program: the last exec of the process that got to ready, at or before it.
-  const real = pointsOf(holder, 'exec').filter((m) => m.t <= ready.t).pop();
+  const real = pointsOf(ctx, holder, 'exec').filter((m) => m.t <= ready.t).pop();
   if (real === undefined) return null;
   const from = ctx.startup.start;
   const short: Task[] = [];
@@ -39,14 +39,14 @@ export function execChain(ctx: CauseContext): Diagnosis | null {
   const seconds = ctx.ledger.take(id, null, from, real.t);
   const programs = new Map<string, number>();
   for (const t of short) {
-    const ex = pointsOf(t, 'exec').pop();
+    const ex = pointsOf(ctx, t, 'exec').at(-1);
     const name = ex === undefined ? `${basename(t.nameAt(t.start).split(' ')[0] ?? '?')} (fork)` : basename(ex.subject);
     programs.set(name, (programs.get(name) ?? 0) + 1);
   }
   const top = [...programs].sort((a, b) => b[1] - a[1]);
   const program = basename(real.subject);
   const evidence: LineRef[] = [];
-  const firstExecs = short.map((t) => pointsOf(t, 'exec')[0]).filter((m) => m !== undefined);
+  const firstExecs = short.map((t) => pointsOf(ctx, t, 'exec')[0]).filter((m) => m !== undefined);
   for (const m of firstExecs.slice(0, 3)) evidence.push(cite(m));
   evidence.push(cite(real));
   return diagnosis(ctx, {

@@ -19,7 +19,15 @@ export class PathLedger {
    */
   take(id: string, pid: number | null, a: number, b: number, ok: (s: PathSegment) => boolean = () => true, dry = false): number {
     let got = 0;
-    for (let i = 0; i < this.path.length; i++) {
+    // Steps are in time order and contiguous: start at the first that ends after `a`.
+    let lo = 0;
+    let hi = this.path.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.path[mid] as PathSegment).end <= a) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < this.path.length; i++) {
       const s = this.path[i] as PathSegment;
       if (s.end <= a) continue;
       if (s.start >= b) break;

@@ -5,7 +5,8 @@
 import { formatSeconds, formatShare } from '../format.js';
 import type { Diagnosis, DiagnosisPart, LineRef } from '../model.js';
 import type { Task } from '../task.js';
-import { cite, costly, diagnosis, pointsOf, waits, who, type CauseContext } from './context.js';
+import type { PointMark } from '../path-marks.js';
+import { cite, costly, diagnosis, who, type CauseContext } from './context.js';
 
 const LOCK_CALLS = new Set(['flock', 'fcntl', 'fcntl64']);
 /** A release this close to the end of a wait is what ended it. */
@@ -18,8 +19,15 @@ export function lockWait(ctx: CauseContext): Diagnosis | null {
   const parts: DiagnosisPart[] = [];
   const evidence: LineRef[] = [];
   let first: string | null = null;
-  for (const t of ctx.tasks) {
-    for (const m of waits(t)) {
+  // Every lock point by file, once (a holder is looked for per wait).
+  const locksByFile = new Map<string, { task: Task; m: PointMark }[]>();
+  for (const x of ctx.index.all('lock')) {
+    const l = locksByFile.get(x.m.subject);
+    if (l === undefined) locksByFile.set(x.m.subject, [x]);
+    else l.push(x);
+  }
+  for (const { task: t, m } of ctx.index.waitsIn(LOCK_CALLS)) {
+    {
       if (m.syscall === null || !LOCK_CALLS.has(m.syscall) || m.end === null) continue;
       if (m.syscall !== 'flock' && !/SETLKW/.test(m.text)) continue;
       const file = m.what.replace(/^\S+ on /, '');
@@ -27,14 +35,14 @@ export function lockWait(ctx: CauseContext): Diagnosis | null {
       const got = ctx.ledger.take(id, t.pid, m.start, m.end);
       if (got <= 0) continue;
       seconds += got;
-      const holder = holderOf(ctx, t, file, m.start, m.end);
+      const holder = holderOf(locksByFile.get(file) ?? [], t, m.start, m.end);
       parts.push({ what: `${t.nameAt(m.start)} waited for the lock on ${file}`, pid: t.pid, seconds: got });
       evidence.push(cite(m));
       if (holder !== null) evidence.push(...holder.lines);
       first ??=
         `${who(t, m.start)} waited ${formatSeconds(m.end - m.start)} in ${m.syscall} for the lock on ${file}, ` +
         (holder !== null
-          ? `held by ${who(holder.task, holder.from)} from its ${holder.lines.length > 1 ? 'lock to its release' : 'lock'}`
+          ? `held by ${who(holder.task, holder.from)} from its ${holder.lines.length > 1 ? 'lock to its release' : 'lock until it (and the children that shared its fd) ended'}`
           : 'held by a process the trace does not show');
     }
   }
@@ -50,10 +58,15 @@ export function lockWait(ctx: CauseContext): Diagnosis | null {
   });
 }
 
-function holderOf(ctx: CauseContext, waiter: Task, file: string, a: number, b: number): { task: Task; from: number; lines: LineRef[] } | null {
-  for (const t of ctx.tasks) {
-    if (t.tgid === waiter.tgid) continue;
-    const locks = pointsOf(t, 'lock').filter((m) => m.subject === file);
+function holderOf(points: readonly { task: Task; m: PointMark }[], waiter: Task, a: number, b: number): { task: Task; from: number; lines: LineRef[] } | null {
+  const byTask = new Map<Task, PointMark[]>();
+  for (const { task, m } of points) {
+    if (task.tgid === waiter.tgid) continue;
+    const l = byTask.get(task);
+    if (l === undefined) byTask.set(task, [m]);
+    else l.push(m);
+  }
+  for (const [t, locks] of byTask) {
     const took = locks.filter((m) => m.n === 1 && m.t <= a).pop();
     if (took === undefined) continue;
     const released = locks.find((m) => m.n === 0 && m.t >= took.t && Math.abs(m.t - b) <= RELEASE_SECONDS);

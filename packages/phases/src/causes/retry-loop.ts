@@ -8,7 +8,7 @@ import { formatCount, formatSeconds, formatShare } from '../format.js';
 import type { Diagnosis } from '../model.js';
 import type { PointMark } from '../path-marks.js';
 import type { Task } from '../task.js';
-import { cite, costly, diagnosis, pointsOf, someOf, type CauseContext } from './context.js';
+import { cite, costly, diagnosis, someOf, type CauseContext } from './context.js';
 
 /** Failed tries of one target before a loop is a loop. */
 const MIN_TRIES = 3;
@@ -16,12 +16,10 @@ const MIN_TRIES = 3;
 export function retryLoop(ctx: CauseContext): Diagnosis | null {
   const id = 'retry-loop';
   const byTarget = new Map<string, { task: Task; m: PointMark }[]>();
-  for (const t of ctx.tasks) {
-    for (const m of pointsOf(t, 'connect')) {
-      const l = byTarget.get(m.subject) ?? [];
-      l.push({ task: t, m });
-      byTarget.set(m.subject, l);
-    }
+  for (const { task, m } of ctx.index.all('connect')) {
+    const l = byTarget.get(m.subject) ?? [];
+    l.push({ task, m });
+    byTarget.set(m.subject, l);
   }
   let best: Diagnosis | null = null;
   for (const [target, tries] of byTarget) {

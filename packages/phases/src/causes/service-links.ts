@@ -66,19 +66,19 @@ export function serviceLinks(ctx: CauseContext): Diagnosis | null {
     const got = ctx.ledger.take(id, t.pid, a, r.end);
     seconds += got;
     parts.push({ what: `${t.nameAt(r.end)} read ${dir} back (${formatCount(r.calls)} calls)`, pid: t.pid, seconds: got });
-    const ex = pointsOf(t, 'exec').find((m) => m.t >= a - 0.05);
+    const ex = pointsOf(ctx, t, 'exec').find((m) => m.t >= a - 0.05);
     if (ex !== undefined && evidence.length < 8) evidence.push(cite(ex));
   }
   // Large environments given to execve: the kernel copies them, and every program started scans them.
   let bigExecs = 0;
   let execSeconds = 0;
   let execVars = 0;
-  for (const t of ctx.tasks) {
-    for (const m of pointsOf(t, 'exec')) {
+  for (const { task: t, m } of ctx.index.all('exec')) {
+    {
       if ((m.n ?? 0) < LARGE_ENV_VARS) continue;
       bigExecs++;
       execVars = Math.max(execVars, m.n ?? 0);
-      const w = waits(t).find((x) => x.syscall !== null && x.syscall.startsWith('execve') && x.line === m.line);
+      const w = waits(ctx, t).find((x) => x.syscall !== null && x.syscall.startsWith('execve') && x.line === m.line);
       if (w === undefined || w.end === null) continue;
       const got = ctx.ledger.take(id, t.pid, w.start, w.end);
       total += w.end - w.start;

@@ -12,8 +12,8 @@ import { cite, costly, diagnosis, pointsOf, type CauseContext } from './context.
 const SLEEP_CALLS = new Set(['nanosleep', 'clock_nanosleep', 'clock_nanosleep_time64']);
 const SLEEP_PROGRAMS = new Set(['sleep', 'usleep']);
 
-function isSleepProgram(t: Task, at: number): boolean {
-  const exec = pointsOf(t, 'exec').filter((m) => m.t <= at).pop();
+function isSleepProgram(ctx: CauseContext, t: Task, at: number): boolean {
+  const exec = pointsOf(ctx, t, 'exec').filter((m) => m.t <= at).pop();
   return exec !== undefined && SLEEP_PROGRAMS.has(basename(exec.subject));
 }
 
@@ -26,7 +26,7 @@ export function sleeps(ctx: CauseContext): Diagnosis | null {
   const path = ctx.startup.criticalPath;
   for (const s of path) {
     const inCall = s.state === 'blocked' && s.syscall !== null && SLEEP_CALLS.has(s.syscall);
-    const inProgram = isSleepProgram(s.task, (s.start + s.end) / 2);
+    const inProgram = isSleepProgram(ctx, s.task, (s.start + s.end) / 2);
     if (!inCall && !inProgram) continue;
     const got = ctx.ledger.take(id, s.pid, s.start, s.end, (x: PathSegment) => x === s);
     if (got <= 0) continue;
@@ -40,11 +40,11 @@ export function sleeps(ctx: CauseContext): Diagnosis | null {
     byScript.set(key, e);
     for (const m of s.marks) if (m.kind === 'wait' && evidence.length < 6) evidence.push(cite(m));
     if (inProgram && evidence.length < 6) {
-      const ex = pointsOf(s.task, 'exec').filter((m) => m.t <= s.end).pop();
+      const ex = pointsOf(ctx, s.task, 'exec').filter((m) => m.t <= s.end).pop();
       if (ex !== undefined && !evidence.some((r) => r.file === ex.file && r.line === ex.line)) evidence.unshift(cite(ex));
     }
   }
-  for (const t of ctx.tasks) for (const m of t.marks) if (m.kind === 'wait' && m.syscall !== null && SLEEP_CALLS.has(m.syscall) && m.end !== null) total += m.end - m.start;
+  for (const { m } of ctx.index.waitsIn(SLEEP_CALLS)) if (m.end !== null) total += m.end - m.start;
   if (!costly(ctx, seconds)) return null;
   const parts: DiagnosisPart[] = [...byScript].map(([what, v]) => ({ what: `slept in ${what}`, pid: v.pid, seconds: v.seconds }));
   parts.sort((a, b) => b.seconds - a.seconds);
