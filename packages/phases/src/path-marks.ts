@@ -147,6 +147,25 @@ export function timedOut(ev: SyscallEvent): boolean {
   return ev.name === 'rt_sigtimedwait' && r.errno === 'EAGAIN';
 }
 
+/**
+ * The variables of an exec's environment, from strace's comment `/* 4029 vars *\/` near the line's
+ * end; read from the line itself (a lazy line would cut its argument text out for it).
+ */
+export function envVars(line: string): number | null {
+  const at = line.lastIndexOf(' var');
+  if (at < 0 || line.lastIndexOf('/*', at) < 0) return null;
+  let i = at - 1;
+  let n = 0;
+  let scale = 1;
+  for (; i >= 0; i--) {
+    const d = line.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+    n += d * scale;
+    scale *= 10;
+  }
+  return scale === 1 || line.charCodeAt(i) !== 32 ? null : n;
+}
+
 /** `{tv_sec=2, tv_nsec=500000000}` → 2.5 */
 function sleepSeconds(args: string): number | null {
   const m = /tv_sec=(\d+),\s*tv_nsec=(\d+)/.exec(args);
@@ -359,8 +378,7 @@ export class PathRecorder {
   /** A successful exec: the program, and how many variables its environment had (`/* 4029 vars *\/`). */
   private execPoint(call: Call, t0: number): void {
     const exec = call.exec as NonNullable<Call['exec']>;
-    const vars = /\/\*\s*(\d+)\s+vars?\s*\*\/\s*$/.exec(call.ev.args);
-    this.point('exec', call, t0, exec.path, vars ? Number(vars[1]) : null, null);
+    this.point('exec', call, t0, exec.path, envVars(call.ev.text), null);
     this.sockets = null;
     this.pipes = null;
   }

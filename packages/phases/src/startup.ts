@@ -141,7 +141,7 @@ export class TaskIndex {
   private readonly everyPoint = new Map<PointMark['kind'], { task: Task; m: PointMark }[]>();
   private readonly bySyscall = new Map<string, TaskWait[]>();
   private readonly ownIntervals = new Map<Task, IntervalMark[]>();
-  private readonly ownPoints = new Map<Task, Map<PointMark['kind'], PointMark[]>>();
+  private readonly ownPoints = new Map<PointMark['kind'], Map<Task, PointMark[]>>();
   /** Waits on a socket whose port the trace showed. */
   readonly waitsOnPorts: TaskWait[] = [];
   /** Waits that had not returned when the trace ended. */
@@ -219,22 +219,20 @@ export class TaskIndex {
     return l;
   }
 
-  /** A task's moments of one kind, in time order. */
+  /** A task's moments of one kind, in time order (by kind: one map for all tasks, made when first asked). */
   points(t: Task, kind: PointMark['kind']): readonly PointMark[] {
     if (t.marks.length === 0) return NO_POINTS;
-    let own = this.ownPoints.get(t);
-    if (own === undefined) {
-      own = new Map();
-      for (const m of t.marks) {
-        if (m.kind === 'wait' || m.kind === 'silent') continue;
-        const p = m as PointMark;
-        const l = own.get(p.kind);
-        if (l === undefined) own.set(p.kind, [p]);
-        else l.push(p);
+    let byTask = this.ownPoints.get(kind);
+    if (byTask === undefined) {
+      byTask = new Map();
+      for (const { task, m } of this.everyPoint.get(kind) ?? []) {
+        const l = byTask.get(task);
+        if (l === undefined) byTask.set(task, [m]);
+        else l.push(m);
       }
-      this.ownPoints.set(t, own);
+      this.ownPoints.set(kind, byTask);
     }
-    return own.get(kind) ?? NO_POINTS;
+    return byTask.get(t) ?? NO_POINTS;
   }
 
   /** Every task's moments of one kind. */

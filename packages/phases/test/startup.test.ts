@@ -9,6 +9,7 @@ import { parseChunksSync, pidFromFileName } from '@strace-gaps/parser';
 import { analyzeInputs, type Analysis } from '@strace-gaps/phases';
 import type { PathSegment } from '../src/startup.js';
 import { PathLedger } from '../src/causes/ledger.js';
+import { envVars } from '../src/path-marks.js';
 import { fixtureSets, traceBytes, type FixtureSet } from '../../parser/test/helpers/fixtures.js';
 
 const SETS = new Map(fixtureSets().map((s) => [s.name, s]));
@@ -255,6 +256,15 @@ describe('ready: the rule and --ready', () => {
     const d = a.diagnoses.find((x) => x.id === 'dominant-wait')!;
     expect(d.summary).toContain('its child pid 4242 ran all that time, and the trace has no line of it');
     expect(d.fix).toMatch(/^capture again with -f/);
+  });
+});
+
+describe('an exec environment\'s size, from strace\'s comment', () => {
+  it('reads /* N vars */ at the end of the line, and nothing else', () => {
+    expect(envVars('execve("/init", ["/init"], 0x7ffe17c54320 /* 4029 vars */) = 0 <0.000820>')).toBe(4029);
+    expect(envVars('execve("/bin/true", ["true"], 0x7ffd /* 1 var */) = 0')).toBe(1);
+    expect(envVars('execve("/bin/true", ["true"], ["A=1"]) = 0')).toBeNull();
+    expect(envVars('write(1, "5 vars */", 9) = 9')).toBeNull();
   });
 });
 
