@@ -348,7 +348,13 @@ function readyByRule(index: TaskIndex, traceStart: number, traceEnd: number, opt
     if (l !== null) return { ready: { t: l.m.t, rule: 'listen', task: l.task, file: l.m.file, line: l.m.line, text: l.m.text }, stopAt, warning };
     warning = 'no process called listen(), so --ready listen does not apply: ready was found by the default rule';
   } else if (want !== null) {
-    const e = firstPoint(index, 'exec', (m) => m.subject === want || basename(m.subject) === want || argv0(m.text) === want);
+    // A path names one program; a bare name, the first exec of it after the start (the traced
+    // command itself, a shim named like the program, is exec'd at the first line).
+    const from = options.from ?? traceStart;
+    const e =
+      firstPoint(index, 'exec', (m) => m.subject === want) ??
+      firstPoint(index, 'exec', (m) => m.t > from && (basename(m.subject) === want || argv0(m.text) === want)) ??
+      firstPoint(index, 'exec', (m) => basename(m.subject) === want || argv0(m.text) === want);
     if (e !== null) return { ready: { t: e.m.t, rule: 'exec-option', task: e.task, file: e.m.file, line: e.m.line, text: e.m.text }, stopAt, warning };
     warning = `no process exec'd ${want}, so --ready ${want} does not apply: ready was found by the default rule`;
   }

@@ -227,6 +227,15 @@ describe('ready: the rule and --ready', () => {
     expect(none.warnings.map((w) => w.code)).toContain('ready-not-found');
   });
 
+  it('--ready NAME skips the traced command exec\'d at the first line (a shim named like the program)', () => {
+    for (const ready of ['python3', '/usr/bin/python3']) {
+      const a = analyzeSet('shim-chain', { ready });
+      expect(a.startup!.ready).toMatchObject({ rule: 'exec-option', line: 1146 });
+      expect(a.startup!.seconds).toBeCloseTo(0.206933, 6);
+      expectWhole(a);
+    }
+  });
+
   it('--from moves the start; the path begins there', () => {
     const a = run({ from: '10:00:00.500000' });
     expect(a.startup!.seconds).toBeCloseTo(1.1, 6);
