@@ -320,7 +320,7 @@ export class PathRecorder {
     this.add({
       kind: 'wait', start, end: next, syscall: o.call.ev.name, what: o.what, wake: o.timer ? 'timer' : o.child !== null ? 'child' : 'unknown',
       child: o.child, timedOut: o.timer, port: o.port, noDuration: true, file: o.call.ev.file, line: o.call.ev.line, otherLine: o.call.ev.endLine,
-      text: keptText(o.call.ev.text),
+      text: citedText(o.call.ev.text, start, next),
     });
     // The silence after it is the wait.
     this.prevEnd = next;
@@ -366,7 +366,7 @@ export class PathRecorder {
     }
     return {
       kind: 'wait', start, end, syscall: name, what, wake: timer ? 'timer' : child !== null ? 'child' : 'unknown', child, timedOut: timer, port,
-      noDuration: false, file: ev.file, line: ev.line, otherLine: ev.endLine, text: keptText(ev.text),
+      noDuration: false, file: ev.file, line: ev.line, otherLine: ev.endLine, text: citedText(ev.text, start, end),
     };
   }
 
@@ -574,6 +574,17 @@ const KEEP_CHARS = 512;
 export function keptText(text: string): string {
   // The parts are copied out: slices joined would keep the whole line alive.
   return text.length <= KEEP_CHARS ? text : detach(`${text.slice(0, KEEP_CHARS - 192)}…${text.slice(-191)}`);
+}
+
+/** Waits shorter than this are never cited on their own (the path folds them): their line is not kept. */
+const CITED_WAIT_SECONDS = 0.01;
+
+/**
+ * A wait's line, when a report may cite it: one still open at the end, or one long enough to be a
+ * step of its own. A process that waits thousands of times for a millisecond keeps no lines.
+ */
+function citedText(text: string, start: number, end: number | null): string {
+  return end === null || end - start >= CITED_WAIT_SECONDS ? keptText(text) : '';
 }
 
 function commonDir(a: string, b: string): string {
