@@ -38,7 +38,7 @@ import { builtinDetectors } from './detectors/index.js';
 import { diagnose } from './diagnoses.js';
 import { formatCount, formatSeconds } from './format.js';
 import { GapCollector, GapTracker } from './gaps.js';
-import { PathRecorder } from './path-marks.js';
+import { MarkBudget, PathRecorder } from './path-marks.js';
 import { TaskIndex, criticalPath, describeRun, findReady, parseTimeOption, pendingCalls, rootOf, type MAX_PENDING, type PendingCall, type Startup } from './startup.js';
 import { TopK } from './top-k.js';
 import { bySeq, keyed } from './arrival.js';
@@ -305,6 +305,8 @@ export class TraceSetAnalyzer {
   /** The pids the report is limited to (`pids`), to say which the trace does not have. */
   private readonly wantedPids: readonly number[];
   private readonly readyOption: string | null;
+  /** The intervals all tasks' recorders hold together (see path-marks.ts). */
+  private readonly markBudget = new MarkBudget();
   /** Calls printed with a `-T` duration: none means the trace was captured without -T. */
   private timedCalls = 0;
   private readonly fromOption: string | null;
@@ -531,7 +533,7 @@ export class TraceSetAnalyzer {
     this.taskSeqs.push(this.seq);
     s.tasks.set(pid, task);
     if (!s.pidSeqs.has(pid)) s.pidSeqs.set(pid, this.seq);
-    const path = new PathRecorder(task);
+    const path = new PathRecorder(task, this.markBudget);
     const watchers: TaskWatcher[] = [];
     for (const d of this.detectors) {
       const w = d.watch(task, this.ctx);

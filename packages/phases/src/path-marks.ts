@@ -14,7 +14,21 @@ import { detach } from './intern.js';
 /** Intervals shorter than this are part of "running": calls in a row. */
 export const MARK_MIN_SECONDS = 0.001;
 /** Marks kept per task; past it the shortest intervals are dropped (their time reads as running). */
-const MAX_MARKS = 4096;
+export const MAX_MARKS = 4096;
+/**
+ * Intervals kept by all the tasks of an analysis together. Past it, each task that adds one drops
+ * its shorter ones first (as past {@link MAX_MARKS}): thousands of threads that each wait
+ * thousands of times would otherwise hold millions of marks.
+ */
+export const MAX_SET_MARKS = 1_000_000;
+
+/** How many intervals the recorders of one analysis hold together. */
+export class MarkBudget {
+  held = 0;
+  constructor(readonly limit = MAX_SET_MARKS) {}
+}
+/** A task keeps at least this many intervals whatever the set's budget. */
+const MIN_KEPT = 16;
 /** Moments kept per task (a server's connects and SIGCHLDs go on for as long as it runs). */
 const MAX_POINTS = 1024;
 
@@ -229,13 +243,18 @@ export class PathRecorder {
   private locks: Map<number, string> | null = null;
   private threshold = MARK_MIN_SECONDS;
   private intervals = 0;
+  /** How many intervals it kept at its last prune. */
+  private pruned = 0;
   private points = 0;
 
   private readonly marks: Mark[];
   private readonly fds: FdTable;
 
   /** Keeps its marks in `task.marks`, and a long walk in `task.walk`; reads the task's fd table. */
-  constructor(private readonly task: { readonly marks: Mark[]; readonly fds: FdTable; walk: TreeWalk | null }) {
+  constructor(
+    private readonly task: { readonly marks: Mark[]; readonly fds: FdTable; walk: TreeWalk | null },
+    private readonly budget: MarkBudget = new MarkBudget(),
+  ) {
     this.marks = task.marks;
     this.fds = task.fds;
   }
@@ -533,25 +552,35 @@ export class PathRecorder {
   private add(m: Mark): void {
     if (m.kind === 'wait' || m.kind === 'silent') {
       this.marks.push(m);
-      if (++this.intervals > MAX_MARKS) this.prune();
+      this.budget.held++;
+      // Over the set's budget, a task with more than a few keeps only its longer ones.
+      // (Not again before it has doubled since: each prune reads all its marks.)
+      if (++this.intervals > MAX_MARKS || (this.budget.held > this.budget.limit && this.intervals > MIN_KEPT && this.intervals >= 2 * this.pruned)) this.prune();
     } else if (this.points++ < MAX_POINTS) this.marks.push(m);
   }
 
   /** Too many intervals: raise the bar until the shorter ones are gone (their time reads as running). */
   private prune(): void {
-    while (this.intervals > MAX_MARKS / 2) {
-      this.threshold *= 4;
-      let n = 0;
-      const keep = this.marks.filter((m) => {
-        if (m.kind !== 'wait' && m.kind !== 'silent') return true;
-        const long = m.end === null || m.end - m.start >= this.threshold;
-        if (long) n++;
-        return long;
-      });
-      this.marks.length = 0;
-      for (const m of keep) this.marks.push(m);
-      this.intervals = n;
-    }
+    const before = this.intervals;
+    const target = this.budget.held > this.budget.limit ? Math.max(MIN_KEPT, this.intervals >> 1) : MAX_MARKS / 2;
+    // Keep the `target` longest (ties may keep a few more); from now on only as long ones are marks.
+    const lengths: number[] = [];
+    for (const m of this.marks) if (m.kind === 'wait' || m.kind === 'silent') lengths.push(m.end === null ? Infinity : m.end - m.start);
+    lengths.sort((x, y) => y - x);
+    const bar = lengths[Math.min(target, lengths.length) - 1] ?? Infinity;
+    if (bar > this.threshold && bar !== Infinity) this.threshold = bar;
+    let n = 0;
+    const keep = this.marks.filter((m) => {
+      if (m.kind !== 'wait' && m.kind !== 'silent') return true;
+      const long = m.end === null || m.end - m.start >= bar;
+      if (long) n++;
+      return long;
+    });
+    this.marks.length = 0;
+    for (const m of keep) this.marks.push(m);
+    this.intervals = n;
+    this.budget.held -= before - this.intervals;
+    this.pruned = this.intervals;
   }
 
   /** A signal delivered to the task: who sent a SIGCHLD, and when a stop began. */

@@ -5,6 +5,8 @@ import { analyzeInputs } from '@strace-gaps/phases';
 import { Activity } from '../src/activity.js';
 import { Interner, detach } from '../src/intern.js';
 import { SyscallStats } from '../src/syscall-stats.js';
+import { MAX_MARKS, MarkBudget, PathRecorder, type IntervalMark, type Mark } from '../src/path-marks.js';
+import { FdTable } from '../src/paths.js';
 
 const time = (us: number) => `10:00:${String(Math.floor(us / 1e6)).padStart(2, '0')}.${String(us % 1e6).padStart(6, '0')}`;
 
@@ -21,6 +23,53 @@ function process(pid: number, startUs: number, ms: number, argv: string[] = ['pr
     '',
   ].join('\n');
 }
+
+describe('the critical path\'s marks', () => {
+  /** One task that waits `n` times, the i-th wait lasting (i % 50) + 2 ms. */
+  function waiter(n: number): string {
+    const lines: string[] = [];
+    let us = 0;
+    const hms = (x: number) => {
+      const s = Math.floor(x / 1e6);
+      return `${String(10 + Math.floor(s / 3600)).padStart(2, '0')}:${String(Math.floor(s / 60) % 60).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}.${String(x % 1e6).padStart(6, '0')}`;
+    };
+    for (let i = 0; i < n; i++) {
+      const ms = (i % 50) + 2;
+      lines.push(`${hms(us)} futex(0x7f0, FUTEX_WAIT_PRIVATE, 0, NULL) = 0 <0.${String(ms * 1000).padStart(6, '0')}>`);
+      us += ms * 1000 + 10;
+    }
+    return `${lines.join('\n')}\n`;
+  }
+
+  it('a task keeps at most 4,096 intervals, the longest ones', () => {
+    const a = analyzeInputs([{ file: 't.1', pid: 1, lines: [parseText(waiter(20_000), 't.1')] }]);
+    const waits = a.tasks[0]!.marks.filter((m): m is IntervalMark => m.kind === 'wait');
+    expect(waits.length).toBeLessThanOrEqual(MAX_MARKS);
+    expect(waits.length).toBeGreaterThan(MAX_MARKS / 4);
+    // Pruning drops the shorter ones: what is left is the longest.
+    const shortest = Math.min(...waits.map((m) => (m.end as number) - m.start));
+    expect(shortest).toBeGreaterThan(0.03);
+    expect(a.startup!.criticalPath.reduce((x, p) => x + p.end - p.start, 0)).toBeCloseTo(a.startup!.seconds, 9);
+  });
+
+  it('all tasks together keep what the set\'s budget allows, each its longest', () => {
+    const budget = new MarkBudget(1000);
+    const tasks = Array.from({ length: 10 }, () => ({ marks: [] as Mark[], fds: new FdTable(), walk: null }));
+    const recorders = tasks.map((t) => new PathRecorder(t, budget));
+    const call = (i: number, t0: number, seconds: number) =>
+      ({ ev: { name: 'futex', file: 'f', line: i, endLine: i, text: 'futex()', args: '', result: { value: 0, errno: null, aux: null }, form: 'line', duration: seconds }, pid: 1, t0, t1: t0 + seconds, seconds, opened: null, exec: null }) as never;
+    for (let i = 0; i < 1000; i++) for (const r of recorders) r.onCall(call(i, i, 0.002 + (i % 7) * 0.01));
+    // A task prunes again once it has doubled since its last prune: the set holds at most about twice its budget.
+    expect(budget.held).toBeLessThanOrEqual(2 * 1000);
+    expect(budget.held).toBe(tasks.reduce((x, t) => x + t.marks.length, 0));
+    for (const t of tasks) {
+      expect(t.marks.length).toBeGreaterThanOrEqual(16);
+      // The longest are kept: 62 ms waits (i % 7 == 6), never the 2 ms ones.
+      const lengths = (t.marks as IntervalMark[]).map((m) => (m.end as number) - m.start);
+      expect(Math.min(...lengths)).toBeGreaterThan(0.03);
+    }
+  });
+});
 
 describe('bounded per-process state', () => {
   it('keeps the 500 longest exec and loader phases and says how many there were', () => {
