@@ -18,7 +18,8 @@ import type { CauseContext } from './causes/context.js';
 import { formatCount, formatSeconds, formatShare } from './format.js';
 import type { Diagnosis, Gap, Phase, Warning } from './model.js';
 import type { ClockInfo, Span } from './analyze.js';
-import type { PendingCall, Startup, TaskIndex } from './startup.js';
+import type { PendingCall, Startup } from './startup.js';
+import type { TaskIndex } from './task-index.js';
 import type { Task } from './task.js';
 
 /** What the rules read. */

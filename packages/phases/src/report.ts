@@ -8,7 +8,9 @@ import type { Analysis, ClockInfo } from './analyze.js';
 import type { InputReport } from './input-report.js';
 import type { Blame, Diagnosis, LineRef, Warning } from './model.js';
 import { nameOfPid, type Task } from './task.js';
-import type { PathState, ReadyRule, Startup } from './startup.js';
+import type { PathState } from './critical-path.js';
+import type { ReadyRule } from './ready.js';
+import type { Startup } from './startup.js';
 
 export interface ReportLine {
   readonly file: string;

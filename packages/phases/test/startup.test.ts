@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseChunksSync, pidFromFileName } from '@strace-gaps/parser';
 import { analyzeInputs, type Analysis } from '@strace-gaps/phases';
-import type { PathSegment } from '../src/startup.js';
+import type { PathSegment } from '../src/critical-path.js';
 import { PathLedger } from '../src/causes/ledger.js';
 import { envVars } from '../src/path-marks.js';
 import { fixtureSets, traceBytes, type FixtureSet } from '../../parser/test/helpers/fixtures.js';

@@ -5,7 +5,8 @@
  */
 import type { Diagnosis, DiagnosisPart, LineRef, Phase, Severity } from '../model.js';
 import type { IntervalMark, PointMark } from '../path-marks.js';
-import type { Startup, TaskIndex } from '../startup.js';
+import type { Startup } from '../startup.js';
+import type { TaskIndex } from '../task-index.js';
 import type { Task } from '../task.js';
 import type { PathLedger } from './ledger.js';
 

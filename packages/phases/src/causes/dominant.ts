@@ -6,7 +6,7 @@
  */
 import { formatCount, formatSeconds, formatShare } from '../format.js';
 import type { Diagnosis, Gap, LineRef } from '../model.js';
-import type { PathSegment } from '../startup.js';
+import type { PathSegment } from '../critical-path.js';
 import { cite, diagnosis, type CauseContext } from './context.js';
 
 /** A step must be this long… */

@@ -3,7 +3,7 @@
  * stretch of the path counts for the first cause that claims it, so that causes that overlap (a
  * sleep inside a retry loop, a dump inside a shim chain) never add up to more than the start.
  */
-import type { PathSegment } from '../startup.js';
+import type { PathSegment } from '../critical-path.js';
 
 export class PathLedger {
   /** Per segment, the sub-intervals already claimed, disjoint. */

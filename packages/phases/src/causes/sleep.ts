@@ -5,7 +5,7 @@
 import { formatSeconds, formatShare } from '../format.js';
 import type { Diagnosis, DiagnosisPart, LineRef } from '../model.js';
 import { basename } from '../paths.js';
-import type { PathSegment } from '../startup.js';
+import type { PathSegment } from '../critical-path.js';
 import type { Task } from '../task.js';
 import { cite, costly, diagnosis, pointsOf, type CauseContext } from './context.js';
 

@@ -1,0 +1,417 @@
+/**
+ * The critical path: walked back from ready through what held the start up (running, blocked,
+ * silent), into the child a wait was for and into a process's parent before its clone. Steps are
+ * contiguous and add up to the time to ready (docs/critical-path.md).
+ */
+import { formatCount } from './format.js';
+import type { IntervalMark, PointMark } from './path-marks.js';
+import type { ReadyPoint } from './ready.js';
+import { isProcess, type TaskIndex } from './task-index.js';
+import type { Task } from './task.js';
+
+export type PathState = 'running' | 'blocked' | 'silent';
+
+/** One step of the critical path. */
+export interface PathSegment {
+  readonly pid: number;
+  /** The process's name during the step. */
+  name: string;
+  readonly start: number;
+  readonly end: number;
+  readonly state: PathState;
+  /** What it did, collapsed: `4,028× openat+…+close under /run/s6/container_environment`. */
+  what: string;
+  /** For `blocked`: the call, and what woke it (`child`: continued in that child). */
+  readonly syscall: string | null;
+  readonly wake: 'child' | 'timer' | 'unknown' | null;
+  /** The waking child was matched by time, not named by the trace (a pipe's writer, a SIGCHLD without si_pid). */
+  readonly inferred: boolean;
+  /** Time the trace has no line for: before a process whose creator it does not show. */
+  readonly untraced: boolean;
+  /** The id of the diagnosis that explains the step, once the causes are found. */
+  cause: string | null;
+  readonly evidence: { file: string; line: number }[];
+  /** The marks the step covers (the causes read them). */
+  readonly marks: readonly IntervalMark[];
+  /** The task it ran in (internal: the report shows the pid). */
+  readonly task: Task;
+}
+
+/** A child that ended this close before its parent's wait returned is taken as what woke it. */
+const WAKE_MATCH_SECONDS = 0.005;
+/** Iterations of the walk: a path longer than this is cut (and says so). */
+const MAX_STEPS = 200_000;
+const SLEEP_NAMES = new Set(['nanosleep', 'clock_nanosleep', 'clock_nanosleep_time64']);
+
+interface Waker {
+  readonly task: Task;
+  readonly at: number;
+  readonly inferred: boolean;
+}
+
+/** Who ended a wait of `t` that returned at `end`: a child it waited for, or one that ended just before. */
+function wakerOf(index: TaskIndex, t: Task, m: IntervalMark, end: number): Waker | null {
+  if (m.wake === 'timer') return null;
+  const ended = (k: Task) => k.end !== null && k.start !== null && k.start < end && k.end <= end + WAKE_MATCH_SECONDS && k.end > m.start - WAKE_MATCH_SECONDS;
+  let named: number | null = m.child;
+  let inferred = false;
+  if (named === null) {
+    // The last SIGCHLD with a sender during the wait (signals are in time order).
+    const sigs = index.points(t, 'signal');
+    for (let k = lastBefore(sigs, end + WAKE_MATCH_SECONDS); k >= 0; k--) {
+      const s = sigs[k] as PointMark;
+      if (s.t < m.start) break;
+      if (s.subject === 'SIGCHLD' && s.n !== null) {
+        named = s.n;
+        break;
+      }
+    }
+  }
+  if (named !== null) {
+    const k = index.at(named, end);
+    if (k !== null && k !== t && ended(k)) return { task: k, at: Math.min(k.end as number, end), inferred: false };
+    // Inside a pid namespace the result is the namespace's pid: the child that ended last, by time.
+    inferred = true;
+  }
+  // The child that ended last before the wait returned (children by end time).
+  const kids = index.childrenByEnd(t);
+  const i = lastEndingBefore(kids, end + WAKE_MATCH_SECONDS);
+  const best = i < 0 ? null : (kids[i] as Task);
+  if (best === null || !ended(best)) return null;
+  // Without a name from the trace, only a child that ended right before the wait returned.
+  if (named === null && end - (best.end as number) > WAKE_MATCH_SECONDS) return null;
+  return { task: best, at: Math.min(best.end as number, end), inferred: inferred || named === null };
+}
+
+/** The index of the last point at or before `t` (-1 for none). */
+function lastBefore(points: readonly PointMark[], t: number): number {
+  let lo = 0;
+  let hi = points.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((points[mid] as PointMark).t <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+/** The index of the last task that ended at or before `t` (-1 for none). */
+function lastEndingBefore(tasks: readonly Task[], t: number): number {
+  let lo = 0;
+  let hi = tasks.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (((tasks[mid] as Task).end as number) <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+/** Walks back from ready to the start. */
+export function criticalPath(index: TaskIndex, from: number, ready: ReadyPoint, fallback: Task | null): PathSegment[] {
+  const out: PathSegment[] = [];
+  let cur: Task | null = ready.task ?? fallback;
+  let t = ready.t;
+  if (cur === null || t <= from) return out;
+  if (ready.rule === 'time-option') cur = activeAt(index, t) ?? cur;
+  const seg = (task: Task, start: number, end: number, state: PathState, m: IntervalMark | null, extra: Partial<PathSegment> = {}): void => {
+    if (end <= start) return;
+    out.push({
+      pid: task.pid, name: '', start, end, state, what: m?.what ?? '', syscall: m?.syscall ?? null, wake: m === null ? null : m.wake, inferred: false, untraced: false,
+      cause: null, evidence: m === null ? [] : evidenceOf(m), marks: m === null ? [] : [m], task, ...extra,
+    });
+  };
+  for (let steps = 0; t > from && steps < MAX_STEPS; steps++) {
+    const task: Task = cur;
+    const ivs = index.intervals(task);
+    const k = lastStartingBefore(ivs, t);
+    const m = k < 0 ? null : (ivs[k] as IntervalMark);
+    const mEnd = m === null ? -Infinity : (m.end ?? Infinity);
+    const taskStart = task.start ?? from;
+    if (m !== null && mEnd >= t) {
+      const lo = Math.max(m.start, from);
+      if (m.kind === 'wait' && mEnd === t) {
+        const w = wakerOf(index, task, m, t);
+        if (w !== null && w.at > lo && w.at <= t) {
+          seg(task, w.at, t, 'blocked', m, { what: `${m.what}, woken by pid ${w.task.pid}'s exit`, wake: 'child', inferred: w.inferred });
+          cur = w.task;
+          t = w.at;
+          continue;
+        }
+      }
+      // A child named by wait4 that the path could not go on in (untraced): the step keeps its call, not a wake.
+      seg(task, lo, t, m.kind === 'wait' ? 'blocked' : 'silent', m, m.wake === 'child' ? { wake: 'unknown' } : {});
+      t = lo;
+      continue;
+    }
+    const lo = Math.max(mEnd, taskStart, from);
+    // A child reaped in this run that ended within it: the run waited for it, too briefly for a mark.
+    const reap = reapIn(index, task, lo, t);
+    if (reap !== null) {
+      seg(task, reap.at, t, 'running', null, { evidence: [{ file: reap.m.file, line: reap.m.line }] });
+      seg(task, reap.child.end as number, reap.at, 'blocked', null, {
+        what: `wait for pid ${reap.child.pid}, woken by its exit`, syscall: 'wait4', wake: 'child', evidence: [{ file: reap.m.file, line: reap.m.line }],
+      });
+      cur = reap.child;
+      t = reap.child.end as number;
+      continue;
+    }
+    seg(task, lo, t, 'running', null, { evidence: m === null ? [] : [{ file: m.file, line: m.kind === 'wait' ? m.otherLine : m.line }] });
+    t = lo;
+    if (t <= from || lo > taskStart) continue;
+    // The task's first line: before it, its parent was creating it.
+    const parent = index.parent(task);
+    if (parent === null) {
+      // No clone in the trace made it (attached with -p, or lines missing): go on in the process
+      // that was busy last before it started, and say that the link is a guess.
+      const before = busyBefore(index, task, t, from);
+      if (before === null) {
+        seg(task, from, t, 'silent', null, { what: `before pid ${task.pid}'s first line (not in the trace)`, untraced: true });
+        t = from;
+        break;
+      }
+      seg(task, before.at, t, 'silent', null, {
+        what: `the trace does not show what started pid ${task.pid}; the path goes on in pid ${before.task.pid}, busy last before it`,
+        untraced: true,
+        inferred: true,
+      });
+      cur = before.task;
+      t = before.at;
+      continue;
+    }
+    const clone = parent.children.find((c) => c.pid === task.pid) ?? null;
+    const at = clone?.at ?? t;
+    if (at < t) seg(parent, at, t, 'running', null, { what: `clone of pid ${task.pid}`, evidence: clone === null ? [] : [{ file: parent.file, line: clone.line }] });
+    t = Math.min(at, t);
+    cur = parent;
+  }
+  out.reverse();
+  return splitAtExecs(index, fold(absorb(out, Math.max(MIN_STEP_SECONDS, MIN_STEP_SHARE * (ready.t - from)))));
+}
+
+/** A run of calls across an `execve` is two programs' work: one step each. */
+function splitAtExecs(index: TaskIndex, path: PathSegment[]): PathSegment[] {
+  const out: PathSegment[] = [];
+  for (const s of path) {
+    if (s.state !== 'running') {
+      out.push(s);
+      continue;
+    }
+    let cur = s;
+    const execs = index.points(s.task, 'exec');
+    // From the first exec after the step's start (execs are in time order).
+    for (let k = lastBefore(execs, s.start) + 1; k < execs.length; k++) {
+      const m = execs[k] as PointMark;
+      if (m.t >= cur.end) break;
+      if (m.t <= cur.start) continue;
+      out.push({ ...cur, end: m.t, what: '' });
+      cur = { ...cur, start: m.t, what: '', evidence: [{ file: m.file, line: m.line }] };
+    }
+    out.push(cur);
+  }
+  return out;
+}
+
+/** A wait or a silence shorter than this (or this share of the start) inside a run of calls is part of the run. */
+const MIN_STEP_SECONDS = 0.01;
+const MIN_STEP_SHARE = 0.01;
+
+/**
+ * Short waits and silences between calls of one task read as that task running: the path names
+ * what took time, and a dump of 4,000 files has a 1 ms `fsync` or a scheduling hiccup every few files.
+ */
+function absorb(path: PathSegment[], min: number): PathSegment[] {
+  const out: PathSegment[] = [];
+  for (let i = 0; i < path.length; i++) {
+    const s = path[i] as PathSegment;
+    const short = s.state !== 'running' && s.wake !== 'child' && s.end - s.start < min;
+    const prev = out[out.length - 1];
+    const next = path[i + 1];
+    const inRun = prev !== undefined && prev.task === s.task && prev.state === 'running' && (next === undefined || (next.task === s.task && next.wake !== 'child'));
+    if (short && inRun) {
+      out[out.length - 1] = { ...prev, end: s.end };
+      continue;
+    }
+    if (s.state === 'running' && prev !== undefined && prev.task === s.task && prev.state === 'running') {
+      out[out.length - 1] = { ...prev, end: s.end, evidence: [...prev.evidence, ...s.evidence].slice(0, 2) };
+      continue;
+    }
+    out.push(s);
+  }
+  return out;
+}
+
+/** The process busy last before `t` (its last busy segment's end), other than `task`. */
+function busyBefore(index: TaskIndex, task: Task, t: number, from: number): { task: Task; at: number } | null {
+  let best: { task: Task; at: number } | null = null;
+  for (const x of index.tasks) {
+    if (x === task || x.tgid === task.tgid || x.start === null || x.start >= t) continue;
+    const segs = x.activity.segments;
+    let at: number | null = null;
+    for (let k = segs.length - 1; k >= 0; k--) {
+      const sg = segs[k] as (typeof segs)[number];
+      if (sg.start >= t) continue;
+      at = Math.min(sg.end, t);
+      break;
+    }
+    if (at === null || at < from) continue;
+    if (best === null || at > best.at) best = { task: x, at };
+  }
+  return best;
+}
+
+/** The latest child reaped in (lo, t] by `task` that ended after `lo`. */
+function reapIn(index: TaskIndex, task: Task, lo: number, t: number): { m: PointMark; child: Task; at: number } | null {
+  const reaps = index.reaped(task);
+  let best: { m: PointMark; child: Task; at: number } | null = null;
+  // Reaps are in time order: from the last at or before `t` back to `lo`.
+  for (let k = lastBefore(reaps, t); k >= 0; k--) {
+    const m = reaps[k] as PointMark;
+    if (m.t <= lo) break;
+    if (m.n === null) continue;
+    const child = index.at(m.n, m.t);
+    if (child === null || child === task || child.end === null || child.start === null) continue;
+    // It ended in this run (not after the point the walk is at: a -T in whole seconds puts the
+    // reaping wait4's return at its entry).
+    if (child.end <= lo || child.end > t || child.end > m.t + WAKE_MATCH_SECONDS || child.start >= child.end) continue;
+    best = { m, child, at: m.t };
+    break;
+  }
+  if (best !== null && (best.child.end as number) > best.at) return { ...best, at: best.child.end as number };
+  return best;
+}
+
+function activeAt(index: TaskIndex, t: number): Task | null {
+  let best: Task | null = null;
+  for (const x of index.tasks) {
+    if (!isProcess(x) || x.start === null || x.start > t || (x.end !== null && x.end < t)) continue;
+    if (best === null || x.start > (best.start as number)) best = x;
+  }
+  return best;
+}
+
+function lastStartingBefore(ivs: readonly IntervalMark[], t: number): number {
+  let lo = 0;
+  let hi = ivs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((ivs[mid] as IntervalMark).start < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+function evidenceOf(m: IntervalMark): { file: string; line: number }[] {
+  if (m.kind === 'silent') return [{ file: m.file, line: m.otherLine }, { file: m.file, line: m.line }];
+  return m.otherLine !== m.line ? [{ file: m.file, line: m.line }, { file: m.file, line: m.otherLine }] : [{ file: m.file, line: m.line }];
+}
+
+/**
+ * Joins what reads as one step: running after running of one task, and a run of the same wait
+ * with short runs of calls between (`2× poll on UDP 127.0.0.53:53`, a retry's sleeps).
+ */
+function fold(path: PathSegment[]): PathSegment[] {
+  const out: PathSegment[] = [];
+  for (const s of path) {
+    const last = out[out.length - 1];
+    if (last !== undefined && last.task === s.task && last.state === 'running' && s.state === 'running') {
+      out[out.length - 1] = { ...last, end: s.end, evidence: [...last.evidence, ...s.evidence].slice(0, 2) };
+      continue;
+    }
+    out.push(s);
+  }
+  // blocked X, short running, blocked X → one blocked step of N waits.
+  const folded: PathSegment[] = [];
+  for (let i = 0; i < out.length; i++) {
+    const s = out[i] as PathSegment;
+    if (s.state !== 'blocked' || s.wake === 'child') {
+      folded.push(s);
+      continue;
+    }
+    let j = i;
+    let n = 1;
+    const marks = [...s.marks];
+    while (j + 2 < out.length) {
+      const gap = out[j + 1] as PathSegment;
+      const next = out[j + 2] as PathSegment;
+      if (gap.task !== s.task || gap.state !== 'running' || next.task !== s.task || next.state !== 'blocked' || next.what !== s.what || next.wake === 'child') break;
+      if (gap.end - gap.start > 0.1 * (next.end - next.start)) break;
+      j += 2;
+      n++;
+      marks.push(...next.marks);
+    }
+    const end = (out[j] as PathSegment).end;
+    const timed = marks.every((m) => m.timedOut) && !SLEEP_NAMES.has(s.syscall ?? '');
+    folded.push({
+      ...s,
+      end,
+      what: `${n > 1 ? `${formatCount(n)}× ` : ''}${s.what}${timed ? ', timed out' : ''}`,
+      evidence: n > 1 ? [...s.evidence.slice(0, 1), ...(out[j] as PathSegment).evidence.slice(-1)] : s.evidence,
+      marks,
+    });
+    i = j;
+  }
+  return folded;
+}
+
+/**
+ * Names a running step from its task's busy segments: `4,013× openat+…+close under DIR`, or its
+ * most frequent calls. Counts are the segments' pro-rata estimates, rounded: a path has a step for
+ * every process it runs through, and exact whole counts (as blame's) cost a sort each.
+ */
+export function describeRun(task: Task, start: number, end: number): string {
+  const w = task.activity.within(start, end);
+  if (w.calls === 0) return 'calls in a row';
+  const byDir = new Map<string, { names: string[]; counts: number[]; total: number }>();
+  let top: { dir: string; g: { names: string[]; counts: number[]; total: number } } | null = null;
+  // The two most frequent actions outside the largest directory, for the words after it.
+  const plain: [string, number][] = [];
+  for (const [what, n] of w.actions) {
+    const c = Math.round(n);
+    if (c === 0) continue;
+    const k = what.indexOf(' under ');
+    if (k >= 0) {
+      const dir = what.slice(k + 7);
+      let g = byDir.get(dir);
+      if (g === undefined) {
+        g = { names: [], counts: [], total: 0 };
+        byDir.set(dir, g);
+      }
+      g.names.push(what.slice(0, k));
+      g.counts.push(c);
+      g.total += c;
+      if (top === null || g.total > top.g.total) top = { dir, g };
+    }
+    plain.push([what, c]);
+  }
+  // A plain close as frequent as the group's opens closed those files (the fd table forgets a
+  // file at its close, so blame counts closes by name): it is part of the same cycle.
+  if (top !== null) {
+    const opens = top.g.names.findIndex((x) => x.startsWith('open') || x === 'creat');
+    const close = plain.find(([what]) => what === 'close');
+    if (opens >= 0 && close !== undefined && close[1] >= 0.9 * (top.g.counts[opens] as number) && !top.g.names.includes('close')) {
+      top.g.names.push('close');
+      top.g.counts.push(close[1]);
+      top.g.total += close[1];
+      plain.splice(plain.indexOf(close), 1);
+    }
+  }
+  if (top !== null && top.g.total >= 0.5 * w.calls) {
+    const { dir, g } = top;
+    // A file's life in order: opened first, closed last (a window may begin mid-cycle).
+    const rank = (x: string) => (x.startsWith('open') || x === 'creat' ? 0 : x === 'close' ? 2 : 1);
+    const order = g.names.map((_, i) => i).sort((x, y) => rank(g.names[x] as string) - rank(g.names[y] as string));
+    const names = order.map((i) => g.names[i] as string);
+    const joined = names.length > 3 ? `${names[0]}+…+${names[names.length - 1]}` : names.join('+');
+    const rest = w.calls - g.total;
+    const suffix = ` under ${dir}`;
+    let other: [string, number] | null = null;
+    for (const p of plain) if (!p[0].endsWith(suffix) && (other === null || p[1] > other[1])) other = p;
+    const named = other !== null && other[1] >= 0.3 * rest ? ` (${formatCount(other[1])}× ${other[0]}${other[1] < rest ? ', …' : ''})` : '';
+    return `${formatCount(g.counts[order[0] as number] as number)}× ${joined} under ${dir}${rest > 0 ? `, ${formatCount(rest)} other ${rest === 1 ? 'call' : 'calls'}${named}` : ''}`;
+  }
+  plain.sort((x, y) => y[1] - x[1]);
+  if (w.calls === 1 && plain.length === 1) return `1 call: ${(plain[0] as [string, number])[0]}`;
+  const firstTwo = plain.slice(0, 2).map(([what, n]) => `${formatCount(n)}× ${what}`);
+  return `${formatCount(w.calls)} ${w.calls === 1 ? 'call' : 'calls'}: ${firstTwo.join(', ')}${plain.length > 2 ? ', …' : ''}`;
+}
