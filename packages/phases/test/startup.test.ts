@@ -9,7 +9,7 @@ import { parseChunksSync, pidFromFileName } from '@strace-gaps/parser';
 import { analyzeInputs, type Analysis } from '@strace-gaps/phases';
 import type { PathSegment } from '../src/critical-path.js';
 import { PathLedger } from '../src/causes/ledger.js';
-import { envVars } from '../src/path-marks.js';
+import { envVars } from '../src/call-facts.js';
 import { fixtureSets, traceBytes, type FixtureSet } from '../../parser/test/helpers/fixtures.js';
 
 const SETS = new Map(fixtureSets().map((s) => [s.name, s]));

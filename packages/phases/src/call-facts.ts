@@ -1,0 +1,90 @@
+/**
+ * What a call's text says beyond its name and times, read only when a mark or a cause needs it:
+ * whether its timeout ran out, how long a sleep asked for, the address of a connect, the names a
+ * DNS query asked, the fds a poll watched, the size of an exec's environment.
+ */
+import { decodeString, type SyscallEvent } from '@strace-gaps/parser';
+
+/** Sleeps: their end is their own timer. */
+export const SLEEP_CALLS = new Set(['nanosleep', 'clock_nanosleep', 'clock_nanosleep_time64']);
+
+/** Did the call return because its time ran out? */
+export function timedOut(ev: SyscallEvent): boolean {
+  const r = ev.result;
+  if (r === null) return false;
+  if (r.errno === 'ETIMEDOUT') return true;
+  if (r.value === 0) {
+    if (SLEEP_CALLS.has(ev.name)) return true;
+    if (r.aux !== null && r.aux.startsWith('(Timeout')) return true;
+    // epoll_wait(4, [], 64, 300) = 0: no event within the timeout (its last argument).
+    if (ev.name.startsWith('epoll_')) {
+      const m = /,\s*(-?\d+)(?:,[^,]*){0,2}\s*$/.exec(ev.args);
+      return m !== null && Number(m[1]) > 0;
+    }
+  }
+  // rt_sigtimedwait returns EAGAIN when its timeout ran out.
+  return ev.name === 'rt_sigtimedwait' && r.errno === 'EAGAIN';
+}
+
+/**
+ * The variables of an exec's environment, from strace's comment `/* 4029 vars *\/` near the line's
+ * end; read from the line itself (a lazy line would cut its argument text out for it).
+ */
+export function envVars(line: string): number | null {
+  const at = line.lastIndexOf(' var');
+  if (at < 0 || line.lastIndexOf('/*', at) < 0) return null;
+  let i = at - 1;
+  let n = 0;
+  let scale = 1;
+  for (; i >= 0; i--) {
+    const d = line.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+    n += d * scale;
+    scale *= 10;
+  }
+  return scale === 1 || line.charCodeAt(i) !== 32 ? null : n;
+}
+
+/** `{tv_sec=2, tv_nsec=500000000}` → 2.5 */
+export function sleepSeconds(args: string): number | null {
+  const m = /tv_sec=(\d+),\s*tv_nsec=(\d+)/.exec(args);
+  return m ? Number(m[1]) + Number(m[2]) / 1e9 : null;
+}
+
+/** `htons(53)` and the address of a `connect`/`sendto` sockaddr. */
+export function sockaddr(args: string): { port: number | null; addr: string | null; family: string | null } | null {
+  const fam = /sa_family=(AF_[A-Z0-9]+)/.exec(args);
+  if (fam === null) return null;
+  const port = /sin6?_port=htons\((\d+)\)/.exec(args);
+  const addr = /inet_(?:addr|pton)\((?:AF_INET6,\s*)?"([^"]*)"/.exec(args) ?? /sun_path="([^"]*)"/.exec(args);
+  return { family: fam[1] as string, port: port ? Number(port[1]) : null, addr: addr ? (addr[1] as string) : null };
+}
+
+/** The question names of DNS queries in a send's payloads (`\2db\3svc\7cluster\5local\0`). */
+export function dnsNames(args: string): string[] {
+  const out: string[] = [];
+  for (const m of args.matchAll(/"((?:[^"\\]|\\.)*)"/g)) {
+    const bytes = Buffer.from(decodeString(`"${m[1] as string}"`).value, 'latin1');
+    if (bytes.length < 17) continue;
+    // Header: one question, no answers; then labels from byte 12.
+    if (bytes.readUInt16BE(4) !== 1 || bytes.readUInt16BE(6) !== 0) continue;
+    const labels: string[] = [];
+    let i = 12;
+    while (i < bytes.length) {
+      const n = bytes[i] as number;
+      if (n === 0 || n > 63 || i + 1 + n > bytes.length) break;
+      labels.push(bytes.toString('latin1', i + 1, i + 1 + n));
+      i += 1 + n;
+    }
+    if (labels.length > 0 && bytes[i] === 0) out.push(labels.join('.'));
+  }
+  return out;
+}
+
+export function fdsPolled(name: string, args: string): number[] {
+  if (name.startsWith('epoll')) return [];
+  if (name === 'poll' || name.startsWith('ppoll')) return [...args.matchAll(/fd=(\d+)/g)].map((m) => Number(m[1]));
+  // select(nfds, [3 4], …)
+  const m = /^\s*\d+,\s*\[([\d ]*)\]/.exec(args);
+  return m ? (m[1] as string).split(' ').filter(Boolean).map(Number) : [];
+}
