@@ -4,7 +4,7 @@
  * contiguous and add up to the time to ready (docs/critical-path.md).
  */
 import { formatCount } from './format.js';
-import type { IntervalMark, PointMark } from './path-marks.js';
+import { BLOCKING, type IntervalMark, type PointMark } from './path-marks.js';
 import type { ReadyPoint } from './ready.js';
 import { isProcess, type TaskIndex } from './task-index.js';
 import type { Task } from './task.js';
@@ -41,6 +41,8 @@ export interface PathSegment {
 const WAKE_MATCH_SECONDS = 0.005;
 /** Iterations of the walk: a path longer than this is cut (and says so). */
 const MAX_STEPS = 200_000;
+/** Lock calls wait for another holder (fcntl only with F_SETLKW, which is the one that takes long). */
+const LOCK_WAITS = new Set(['fcntl', 'fcntl64']);
 const SLEEP_NAMES = new Set(['nanosleep', 'clock_nanosleep', 'clock_nanosleep_time64']);
 
 interface Waker {
@@ -139,8 +141,10 @@ export function criticalPath(index: TaskIndex, from: number, ready: ReadyPoint, 
           continue;
         }
       }
-      // A child named by wait4 that the path could not go on in (untraced): the step keeps its call, not a wake.
-      seg(task, lo, t, m.kind === 'wait' ? 'blocked' : 'silent', m, m.wake === 'child' ? { wake: 'unknown' } : {});
+      // A child named by wait4 that the path could not go on in (untraced): the step keeps its call,
+      // not a wake. A call that does not wait by design (an execve, an fsync) was not woken at all.
+      const wake = m.kind === 'wait' && m.wake !== 'timer' && !BLOCKING.has(m.syscall ?? '') && !LOCK_WAITS.has(m.syscall ?? '') ? { wake: null } : m.wake === 'child' ? { wake: 'unknown' as const } : {};
+      seg(task, lo, t, m.kind === 'wait' ? 'blocked' : 'silent', m, wake);
       t = lo;
       continue;
     }

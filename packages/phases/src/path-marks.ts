@@ -128,8 +128,15 @@ const READ = new Set([
   ...CHILD_WAITS, ...LOCKS, ...TREE_CALLS,
   'socket', 'connect', 'getsockopt', 'close', 'listen', 'sendto', 'sendmmsg', 'sendmsg', 'pipe', 'pipe2',
 ]);
-/** Calls that wait for something by design: without `-T`, the time after them is read as their wait. */
-const BLOCKING = new Set([...SLEEPS, ...POLLS, ...CHILD_WAITS, 'flock', 'read', 'recvfrom', 'recvmsg', 'accept', 'accept4', 'connect', 'futex', 'pause', 'rt_sigsuspend', 'rt_sigtimedwait', 'sigsuspend']);
+/**
+ * Calls that wait for something by design: without `-T`, the time after them is read as their
+ * wait; with it, one that took long is waiting for something (others, an `execve` or an `fsync`,
+ * were the kernel working).
+ */
+export const BLOCKING = new Set([
+  ...SLEEPS, ...POLLS, ...CHILD_WAITS, 'flock', 'read', 'recvfrom', 'recvmsg', 'recvmmsg', 'accept', 'accept4', 'connect', 'futex', 'pause',
+  'rt_sigsuspend', 'rt_sigtimedwait', 'sigsuspend', 'restart_syscall', 'semop', 'semtimedop', 'msgrcv', 'mq_timedreceive', 'io_getevents', 'io_uring_enter',
+]);
 /** Calls whose first argument is an fd: a wait in one is named by what the fd is. */
 const FD_FIRST = new Set([
   'read', 'readv', 'pread64', 'preadv', 'recvfrom', 'recvmsg', 'recvmmsg', 'recv', 'accept', 'accept4', 'write', 'writev', 'pwrite64',
