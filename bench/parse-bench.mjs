@@ -1,5 +1,5 @@
 // pnpm bench: parse throughput against a newline-counting baseline, on large real traces.
-// Traces come from shared/bench/make-big-traces.sh (made on first run into $TMPDIR/strace-gaps-bench-traces, the
+// Traces come from bench/make-big-traces.sh (made on first run into $TMPDIR/strace-gaps-bench-traces, the
 // ~100 MB sets only; set BENCH_TRACES to a directory with the 1 GB sets too).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 // Outside the repository: the workload's scripts must not inherit our package.json's "type": "module".
 const traces = process.env.BENCH_TRACES ?? join(tmpdir(), 'strace-gaps-bench-traces');
 if (!existsSync(join(traces, 'MANIFEST.tsv'))) {
-  const script = join(root, '../shared/bench/make-big-traces.sh');
+  const script = join(root, 'bench/make-big-traces.sh');
   console.error(`making ~100 MB traces in ${traces} with ${script} (about 2 minutes)…`);
   execFileSync('bash', [script, traces, '0', '6'], { stdio: 'inherit' });
 }
@@ -123,7 +123,7 @@ Start-up (median of 11 runs, wall time, a one-line input):
 
 ${startup}
 
-Traces: \`shared/bench/make-big-traces.sh\` (\`ff-*\`: \`strace -ff -tt -T -r -s 256\`, many files;
+Traces: \`bench/make-big-traces.sh\` (\`ff-*\`: \`strace -ff -tt -T -r -s 256\`, many files;
 \`f-*\`: \`strace -f -tt -T -s 256\`, one file); \`one-100m\`: \`strace -f -tt -T dd if=/dev/zero
 of=/dev/null bs=1 count=1000000\`, made by the bench on its first run. \`gen-procs-100k\` (100,000
 short-lived processes) and \`gen-pending-100k\` (100,000 threads each left inside a call that never
