@@ -41,7 +41,7 @@ import { GapCollector, GapTracker } from './gaps.js';
 import { MarkBudget, PathRecorder } from './path-marks.js';
 import { criticalPath, describeRun } from './critical-path.js';
 import { findReady, parseTimeOption, rootOf } from './ready.js';
-import { pendingCalls, type MAX_PENDING, type PendingCall, type Startup } from './startup.js';
+import { pendingCalls, type PendingCall, type Startup } from './startup.js';
 import { TaskIndex } from './task-index.js';
 import { TopK } from './top-k.js';
 import { bySeq, keyed } from './arrival.js';
@@ -223,7 +223,7 @@ export interface Analysis {
   readonly warnings: readonly Warning[];
   /** When the start was over, and the critical path to it; `null` without a common clock. */
   readonly startup: Startup | null;
-  /** Calls still waiting when the trace ended: the first {@link MAX_PENDING} by when they began. */
+  /** Calls still waiting when the trace ended: the first 1,000 (startup.ts's `MAX_PENDING`) by when they began. */
   readonly pending: readonly PendingCall[];
   /** How many there were in all. */
   readonly pendingTotal: number;

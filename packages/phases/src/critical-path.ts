@@ -3,6 +3,7 @@
  * silent), into the child a wait was for and into a process's parent before its clone. Steps are
  * contiguous and add up to the time to ready (docs/critical-path.md).
  */
+import { bisector } from 'd3-array';
 import { formatCount } from './format.js';
 import { BLOCKING, type IntervalMark, type PointMark } from './path-marks.js';
 import type { ReadyPoint } from './ready.js';
@@ -41,6 +42,25 @@ export interface PathSegment {
 const WAKE_MATCH_SECONDS = 0.005;
 /** Iterations of the walk: a path longer than this is cut (and says so). */
 const MAX_STEPS = 200_000;
+const byTime = bisector((m: PointMark) => m.t);
+const byEnd = bisector((t: Task) => t.end as number);
+const byStart = bisector((m: IntervalMark) => m.start);
+
+/** The index of the last point at or before `t` (-1 for none). */
+function lastBefore(points: readonly PointMark[], t: number): number {
+  return byTime.right(points, t) - 1;
+}
+
+/** The index of the last task that ended at or before `t` (-1 for none). */
+function lastEndingBefore(tasks: readonly Task[], t: number): number {
+  return byEnd.right(tasks, t) - 1;
+}
+
+/** The index of the last interval that starts before `t` (-1 for none). */
+function lastStartingBefore(ivs: readonly IntervalMark[], t: number): number {
+  return byStart.left(ivs, t) - 1;
+}
+
 /** Lock calls wait for another holder (fcntl only with F_SETLKW, which is the one that takes long). */
 const LOCK_WAITS = new Set(['fcntl', 'fcntl64']);
 const SLEEP_NAMES = new Set(['nanosleep', 'clock_nanosleep', 'clock_nanosleep_time64']);
@@ -85,29 +105,7 @@ function wakerOf(index: TaskIndex, t: Task, m: IntervalMark, end: number): Waker
   return { task: best, at: Math.min(best.end as number, end), inferred: inferred || named === null };
 }
 
-/** The index of the last point at or before `t` (-1 for none). */
-function lastBefore(points: readonly PointMark[], t: number): number {
-  let lo = 0;
-  let hi = points.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((points[mid] as PointMark).t <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo - 1;
-}
 
-/** The index of the last task that ended at or before `t` (-1 for none). */
-function lastEndingBefore(tasks: readonly Task[], t: number): number {
-  let lo = 0;
-  let hi = tasks.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (((tasks[mid] as Task).end as number) <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo - 1;
-}
 
 /** Walks back from ready to the start. */
 export function criticalPath(index: TaskIndex, from: number, ready: ReadyPoint, fallback: Task | null): PathSegment[] {
@@ -294,16 +292,6 @@ function activeAt(index: TaskIndex, t: number): Task | null {
   return best;
 }
 
-function lastStartingBefore(ivs: readonly IntervalMark[], t: number): number {
-  let lo = 0;
-  let hi = ivs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((ivs[mid] as IntervalMark).start < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo - 1;
-}
 
 function evidenceOf(m: IntervalMark): { file: string; line: number }[] {
   if (m.kind === 'silent') return [{ file: m.file, line: m.otherLine }, { file: m.file, line: m.line }];

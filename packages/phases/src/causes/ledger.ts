@@ -3,7 +3,10 @@
  * stretch of the path counts for the first cause that claims it, so that causes that overlap (a
  * sleep inside a retry loop, a dump inside a shim chain) never add up to more than the start.
  */
+import { bisector } from 'd3-array';
 import type { PathSegment } from '../critical-path.js';
+
+const byEnd = bisector((s: PathSegment) => s.end);
 
 export class PathLedger {
   /** Per segment, the sub-intervals already claimed, disjoint. */
@@ -20,14 +23,7 @@ export class PathLedger {
   take(id: string, pid: number | null, a: number, b: number, ok: (s: PathSegment) => boolean = () => true, dry = false): number {
     let got = 0;
     // Steps are in time order and contiguous: start at the first that ends after `a`.
-    let lo = 0;
-    let hi = this.path.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((this.path[mid] as PathSegment).end <= a) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < this.path.length; i++) {
+    for (let i = byEnd.right(this.path, a); i < this.path.length; i++) {
       const s = this.path[i] as PathSegment;
       if (s.end <= a) continue;
       if (s.start >= b) break;
