@@ -3,7 +3,14 @@
  */
 export const COMMAND = {
   name: 'strace-gaps',
-  usage: '$0 [options] <files...>\n$0 diff [options] <fast files...> -- <slow files...>',
+  usage: '$0 [options] <files...>\n$0 diff [options] <fast files...> -- <slow files...>\n$0 record [options] -- <command> [args...]',
+  recordUsage: '$0 record [options] -- <command> [args...]\n$0 record [options] --pid <pid>',
+  recordDescription:
+    'Run a command under strace with the options strace-gaps reads best (-ff -tt -T -s 4096), or attach to a running process ' +
+    'and what it starts, into a new capture directory with a manifest (capture.json); then print the report of it, as ' +
+    '`strace-gaps DIR` would. The command keeps its stdin, stdout and stderr. Ctrl-C or SIGTERM stops the recording ' +
+    '(strace detaches, the program goes on) and reports what was captured; a second Ctrl-C kills a command record started. ' +
+    'Exit status: the command\'s own when it failed, else the report\'s; 2 when the recording could not be made.',
   diffUsage: '$0 diff [options] <fast files...> -- <slow files...>\n$0 diff [options] <fast dir or glob> <slow dir or glob>',
   diffDescription:
     'Compare a fast start with a slow one of the same program: phases aligned by kind, programs by path, processes by ' +
@@ -26,6 +33,8 @@ export const COMMAND = {
     ['$0 --fail-on-gap 2s ./s6.out.*', 'in CI: exit 1 when any gap is 2 s or longer'],
     ["$0 diff 'fast/s6.out.*' 'slow/s6.out.*'", 'what grew between a fast and a slow start (two globs or directories)'],
     ['$0 diff fast/s6.out.* -- slow/s6.out.*', 'the same with shell-expanded files: fast ones, --, slow ones'],
+    ['$0 record -- ./start.sh --port 8080', 'record a start under strace into a new strace-gaps-DATE-TIME/ directory, then report it'],
+    ['$0 record --out /tmp/shim --pid 4242', 'attach to a running process (a containerd shim) and what it starts, until it exits or Ctrl-C'],
   ],
 } as const;
 
@@ -35,6 +44,7 @@ export const EXIT_CODES = [
   [1, 'A report was produced, and it holds what `--fail-on-gap` asked to fail on.'],
   [2, 'Usage or input error: a bad option, no matching file, an unreadable or corrupt file, mixed clocks. One line on stderr says what, where, and what to do.'],
   [70, 'Internal error (a bug): please report it with the command line; `--debug` prints the stack.'],
+  [130, '`record` only: a second Ctrl-C killed the command it started. (When the recorded command fails by itself, `record` exits with its status: its exit code, or 128 + the signal that killed it.)'],
   [141, 'Output closed: the reader of stdout went away (`strace-gaps … | head`); nothing is printed, as with a program that SIGPIPE ends.'],
 ] as const;
 
@@ -122,6 +132,72 @@ export const OPTIONS = {
     describe: 'Show stack traces of errors, and how the input was read (threads, and why a file was not split)',
   },
 } as const;
+
+/**
+ * `record`'s own options; the report's apply too, except that `--pid` attaches (narrow the report
+ * to one process afterwards with `strace-gaps --pid N DIR`).
+ */
+export const RECORD_OPTIONS = {
+  out: {
+    type: 'string',
+    requiresArg: true,
+    describe: 'The capture directory to write: new, or empty (default: a new strace-gaps-YYYYMMDD-HHMMSS in the current directory)',
+  },
+  pid: {
+    type: 'number',
+    requiresArg: true,
+    describe: 'Attach to this running process (all its threads) and everything it starts afterwards, until it exits or Ctrl-C, instead of running a command',
+  },
+  strace: {
+    type: 'string',
+    requiresArg: true,
+    describe: 'The strace to run (default: strace on PATH)',
+  },
+  report: {
+    type: 'boolean',
+    default: true,
+    describe: 'Print the report when the recording ends; --no-report only records (read it later with strace-gaps DIR)',
+  },
+  strings: {
+    type: 'number',
+    default: 4096,
+    requiresArg: true,
+    describe: 'How many bytes of each string argument strace prints (-s); longer ones are cut',
+  },
+  syscalls: {
+    type: 'string',
+    requiresArg: true,
+    describe: 'Trace only these calls (strace -e trace=SET, e.g. %process,%net,openat): less overhead, but the report then warns that a silent gap may be filtered calls',
+  },
+  stack: {
+    type: 'boolean',
+    default: false,
+    describe: 'A stack trace under each call (strace -k), when this strace was built with it; slow',
+  },
+  'follow-threads': {
+    type: 'boolean',
+    default: true,
+    describe:
+      'Follow threads and children (strace -f). strace cannot follow children without threads, so --no-follow-threads traces the first thread of the command only: for a program whose threads make tracing too slow',
+  },
+} as const;
+
+/** What `record` does, after parsing. */
+export interface RecordOptions {
+  /** The command and its arguments (after `--`); empty with `--pid`. */
+  readonly command: readonly string[];
+  /** `--pid`: attach instead of running a command. */
+  readonly pid: number | null;
+  /** `--out`; `null`: a new `strace-gaps-YYYYMMDD-HHMMSS` in the current directory. */
+  readonly out: string | null;
+  /** `--strace`; `null`: strace on PATH. */
+  readonly strace: string | null;
+  readonly report: boolean;
+  readonly strings: number;
+  readonly syscalls: string | null;
+  readonly stack: boolean;
+  readonly followThreads: boolean;
+}
 
 /** The options after parsing. */
 export interface CliOptions {

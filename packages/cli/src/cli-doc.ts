@@ -2,7 +2,7 @@
  * docs/cli.md, made from the same definitions yargs reads (args.ts), so the page cannot drift from
  * the CLI: a test compares it with the file, and `pnpm docs:cli` rewrites it.
  */
-import { COMMAND, EXIT_CODES, OPTIONS } from './args.js';
+import { COMMAND, EXIT_CODES, OPTIONS, RECORD_OPTIONS } from './args.js';
 
 interface OptionSpec {
   readonly type: string;
@@ -18,11 +18,13 @@ function cell(s: string): string {
 }
 
 /** What a string option's value is, for the table (yargs' own help says only `[string]`). */
-const VALUE_NAMES: Readonly<Record<string, string>> = { html: 'file', 'min-gap': 'duration', 'fail-on-gap': 'duration' };
+const VALUE_NAMES: Readonly<Record<string, string>> = { html: 'file', 'min-gap': 'duration', 'fail-on-gap': 'duration', out: 'dir', strace: 'path', syscalls: 'set' };
+/** Booleans that are on by default: the table shows the `--no-` form that turns them off. */
+const NEGATED = new Set(['color', 'report', 'follow-threads']);
 
 function optionRow(name: string, spec: OptionSpec): string {
   const flags = [`--${name}`, ...(spec.alias === undefined ? [] : [`-${spec.alias}`])];
-  if (spec.type === 'boolean' && name === 'color') flags.push('--no-color');
+  if (spec.type === 'boolean' && NEGATED.has(name)) flags.push(`--no-${name}`);
   const value = spec.type === 'boolean' ? '' : spec.choices ? ` <${spec.choices.join('\\|')}>` : spec.type === 'number' ? ' <n>' : ` <${VALUE_NAMES[name] ?? 'value'}>`;
   const repeat = spec.array === true ? ' (repeatable)' : '';
   const def = spec.default === undefined || spec.default === false ? '' : ` Default: \`${String(spec.default)}\`.`;
@@ -50,6 +52,18 @@ export function renderCliDoc(): string {
     '```',
     '',
     `${COMMAND.diffDescription} It takes the same options; \`--top\` sets how many gap rows it shows. The JSON document is described in [diff-schema.md](diff-schema.md).`,
+    '',
+    '## `record`: capture a start, then report it',
+    '',
+    '```',
+    COMMAND.recordUsage.replace(/\$0/g, name),
+    '```',
+    '',
+    `${COMMAND.recordDescription} The report's options below apply as well, except \`--pid\`, which attaches here (narrow a report to one process afterwards with \`${name} --pid N DIR\`). How to capture without \`record\` is in [capture.md](capture.md); the manifest, \`capture.json\`, is described in [json-schema.md](json-schema.md#capture).`,
+    '',
+    '| Option | Meaning |',
+    '|---|---|',
+    ...Object.entries(RECORD_OPTIONS as Record<string, OptionSpec>).map(([k, v]) => optionRow(k, v)),
     '',
     '## Options',
     '',

@@ -15,6 +15,11 @@ export interface CliIo {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** The clock for progress rates, in milliseconds; `Date.now` when absent. */
   readonly now?: () => number;
+  /**
+   * Calls `fn` on SIGINT and SIGTERM until the returned function is called (`record` stops strace
+   * on them instead of dying); without it, `record` cannot be stopped by a signal.
+   */
+  readonly onSignal?: (fn: (signal: 'SIGINT' | 'SIGTERM') => void) => () => void;
 }
 
 /** The real process's streams. */
@@ -25,5 +30,15 @@ export function processIo(): CliIo {
     stdin: process.stdin as unknown as Readable,
     cwd: process.cwd(),
     env: process.env,
+    onSignal: (fn) => {
+      const onInt = () => fn('SIGINT');
+      const onTerm = () => fn('SIGTERM');
+      process.on('SIGINT', onInt);
+      process.on('SIGTERM', onTerm);
+      return () => {
+        process.off('SIGINT', onInt);
+        process.off('SIGTERM', onTerm);
+      };
+    },
   };
 }

@@ -24,6 +24,7 @@ import {
   buildInputReport,
   formatCount,
   type Analysis,
+  type CaptureManifest,
   type GapReport,
   type TraceListener,
 } from '@strace-gaps/phases';
@@ -144,8 +145,15 @@ export function progressFor(options: CliOptions, io: CliIo, inputs: readonly Inp
 }
 
 /** Reads a set of inputs and builds its report. */
-export async function analyse(inputs: readonly Input[], options: CliOptions, io: CliIo, progress: Progress | null, top = options.top): Promise<GapReport> {
-  return (await analyseSet(inputs, options, io, progress, { top })).report;
+export async function analyse(
+  inputs: readonly Input[],
+  options: CliOptions,
+  io: CliIo,
+  progress: Progress | null,
+  top = options.top,
+  capture: CaptureManifest | null = null,
+): Promise<GapReport> {
+  return (await analyseSet(inputs, options, io, progress, { top, capture })).report;
 }
 
 /**
@@ -158,7 +166,7 @@ export async function analyseSet(
   options: CliOptions,
   io: CliIo,
   progress: Progress | null,
-  extra: { top?: number; listener?: TraceListener; pause?: () => Promise<void> | null; processes?: boolean } = {},
+  extra: { top?: number; listener?: TraceListener; pause?: () => Promise<void> | null; processes?: boolean; capture?: CaptureManifest | null } = {},
 ): Promise<{ report: GapReport; analysis: Analysis }> {
   const top = extra.top ?? options.top;
   let analyzer = new TraceSetAnalyzer({
@@ -200,7 +208,7 @@ export async function analyseSet(
   }
   checkReadable(summaries);
   const analysis = analyzer.finish();
-  return { report: buildGapReport(buildInputReport(summaries, options.maxIssues), analysis, { pids: options.pids, processes: extra.processes ?? true }), analysis };
+  return { report: buildGapReport(buildInputReport(summaries, options.maxIssues), analysis, { pids: options.pids, processes: extra.processes ?? true, capture: extra.capture ?? null }), analysis };
 }
 
 /**

@@ -8,10 +8,12 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import yargs from 'yargs';
-import { buildDiff, buildLanes, reportProcesses, type Analysis, type GapReport } from '@strace-gaps/phases';
-import { COMMAND, EXIT_CODES, OPTIONS, parseDuration, type CliOptions, type Format } from './args.js';
+import { buildDiff, buildLanes, reportProcesses, type Analysis, type CaptureManifest, type GapReport } from '@strace-gaps/phases';
+import { COMMAND, EXIT_CODES, OPTIONS, RECORD_OPTIONS, parseDuration, type CliOptions, type Format } from './args.js';
 import { CliError, EXIT } from './errors.js';
+import { findCapture } from './capture-file.js';
 import { resolveInputs, type Input } from './inputs.js';
+import { runRecord } from './record/command.js';
 import type { CliIo } from './io.js';
 import type { Progress } from './progress.js';
 import { analyse, analyseSet, progressFor } from './read-set.js';
@@ -29,17 +31,37 @@ export { readError } from './read-set.js';
 
 // Both src/ and the bundled dist/ sit one level below the package root.
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+/** This CLI's version (package.json's). */
+export const VERSION: string = version;
+
+/** Which command line is parsed: the report's, `diff`'s or `record`'s. */
+export type Mode = 'report' | 'diff' | 'record';
 
 /** Parses argv (without `node` and the script); throws {@link CliError} on misuse. */
-export async function parseOptions(argv: readonly string[], io: CliIo, mode: 'report' | 'diff' = 'report'): Promise<CliOptions | 'exit'> {
+export async function parseOptions(argv: readonly string[], io: CliIo, mode: Mode = 'report'): Promise<CliOptions | 'exit'> {
+  const args = await parseArgv(argv, io, mode);
+  return args === 'exit' ? 'exit' : reportOptionsOf(args, mode);
+}
+
+const USAGE: Readonly<Record<Mode, string>> = {
+  report: `${COMMAND.usage}\n\n${COMMAND.description}`,
+  diff: `${COMMAND.diffUsage}\n\n${COMMAND.diffDescription}`,
+  record: `${COMMAND.recordUsage}\n\n${COMMAND.recordDescription}`,
+};
+
+/** The options as yargs gives them (`'exit'` after --help or --version). */
+export type ParsedArgs = Record<string, unknown> & { readonly _: readonly (string | number)[] };
+
+/** argv → yargs' options, or `'exit'` after --help or --version. */
+export async function parseArgv(argv: readonly string[], io: CliIo, mode: Mode): Promise<ParsedArgs | 'exit'> {
   let helpText: string | null = null;
   const parser = yargs([...argv])
     .scriptName(COMMAND.name)
     // Our own messages are English; yargs' must not switch to the user's locale mid-sentence (and
     // the bundled yargs carries no locale files).
     .locale('en')
-    .usage(mode === 'diff' ? `${COMMAND.diffUsage}\n\n${COMMAND.diffDescription}` : `${COMMAND.usage}\n\n${COMMAND.description}`)
-    .options(OPTIONS)
+    .usage(USAGE[mode])
+    .options(mode === 'record' ? { ...OPTIONS, ...RECORD_OPTIONS } : OPTIONS)
     .example(COMMAND.examples.map(([cmd, what]) => [cmd, what] as [string, string]))
     .epilog(`Exit codes: ${EXIT_CODES.map(([code, what]) => `${code} ${what.split(/[.:]/)[0]?.toLowerCase()}`).join('; ')}.`)
     .strictOptions()
@@ -48,7 +70,7 @@ export async function parseOptions(argv: readonly string[], io: CliIo, mode: 're
     .exitProcess(false)
     .wrap(Math.min(100, process.stdout.columns || 100))
     .fail((msg: string | null, err: Error | undefined) => {
-      throw new CliError(msg ?? err?.message ?? 'bad arguments', null, `see '${COMMAND.name} --help'`, EXIT.usage, { cause: err });
+      throw new CliError(msg ?? err?.message ?? 'bad arguments', null, `see '${COMMAND.name}${mode === 'report' ? '' : ` ${mode}`} --help'`, EXIT.usage, { cause: err });
     });
   const args = await parser.parseAsync([...argv], {}, (_err: unknown, _argv: unknown, output: string) => {
     if (output) helpText = output;
@@ -57,6 +79,29 @@ export async function parseOptions(argv: readonly string[], io: CliIo, mode: 're
     io.stdout.write(`${helpText}\n`);
     return 'exit';
   }
+  return args as unknown as ParsedArgs;
+}
+
+/** The report's options from parsed argv; in `record` mode `--pid` is record's, and there are no files. */
+export function reportOptionsOf(parsed: ParsedArgs, mode: Mode): CliOptions {
+  const args = parsed as unknown as {
+    _: (string | number)[];
+    'max-issues': number;
+    top: number;
+    'min-gap': string;
+    'fail-on-gap'?: string;
+    json: boolean;
+    format: string;
+    html?: string;
+    jobs?: number;
+    width?: number;
+    from?: string;
+    ready?: string;
+    pid?: unknown;
+    color?: boolean;
+    quiet: boolean;
+    debug: boolean;
+  };
   const files = args._.map(String);
   if (files.length === 0 && mode === 'report') {
     throw new CliError('no trace files given', null, `pass strace output files or - for stdin; see '${COMMAND.name} --help'`);
@@ -105,7 +150,7 @@ export async function parseOptions(argv: readonly string[], io: CliIo, mode: 're
   if (ready !== null && ready.trim() === '') {
     throw new CliError('--ready needs a program, listen, or a time', null, 'e.g. --ready s6-svscan, --ready listen or --ready 11:01:42.297482');
   }
-  const pids = ([] as unknown[]).concat(args.pid ?? []).map(Number);
+  const pids = mode === 'record' ? [] : ([] as unknown[]).concat(args.pid ?? []).map(Number);
   const bad = pids.find((p) => !Number.isInteger(p) || p <= 0);
   if (bad !== undefined) {
     throw new CliError(`--pid must be a process id, not ${String(bad)}`, null, 'e.g. --pid 1234 (repeat for more)');
@@ -210,15 +255,17 @@ async function runDiff(argv: readonly string[], io: CliIo): Promise<{ code: numb
   if (fast.length === 0 || slow.length === 0) {
     throw new CliError(`the ${fast.length === 0 ? 'fast' : 'slow'} side has no files`, null, `give the fast files, --, then the slow files`);
   }
-  const fastInputs = await resolveInputs(fast, io.cwd);
-  const slowInputs = await resolveInputs(slow, io.cwd);
+  const fastSide = findCapture(await resolveInputs(fast, io.cwd), io.cwd);
+  const slowSide = findCapture(await resolveInputs(slow, io.cwd), io.cwd);
+  const fastInputs = fastSide.inputs;
+  const slowInputs = slowSide.inputs;
   const progress = progressFor(options, io, [...fastInputs, ...slowInputs]);
   const top = Math.max(options.top, DIFF_TOP);
   let fastReport: GapReport;
   let slowReport: GapReport;
   try {
-    fastReport = await analyse(fastInputs, options, io, progress, top);
-    slowReport = await analyse(slowInputs, options, io, progress, top);
+    fastReport = await analyse(fastInputs, options, io, progress, top, fastSide.manifest);
+    slowReport = await analyse(slowInputs, options, io, progress, top, slowSide.manifest);
   } finally {
     progress?.done();
   }
@@ -252,7 +299,7 @@ function writeHtml(file: string, report: GapReport, analysis: Analysis, options:
  * which process, names, phases, gaps), once to stream every call out. stdin is kept in a
  * temporary file for the second pass.
  */
-async function writeTraceEvents(given: readonly Input[], options: CliOptions, io: CliIo): Promise<GapReport> {
+async function writeTraceEvents(given: readonly Input[], options: CliOptions, io: CliIo, capture: CaptureManifest | null): Promise<GapReport> {
   let spool: string | null = null;
   try {
     const inputs: Input[] = [];
@@ -270,7 +317,7 @@ async function writeTraceEvents(given: readonly Input[], options: CliOptions, io
     let first: { report: GapReport; analysis: Analysis };
     try {
       // The export needs the report's phases and gaps; its process list only for --html.
-      first = await analyseSet(inputs, options, io, progress, { processes: options.html !== null });
+      first = await analyseSet(inputs, options, io, progress, { processes: options.html !== null, capture });
     } finally {
       progress?.done();
     }
@@ -315,41 +362,52 @@ async function spoolTo(source: AsyncIterable<Uint8Array>, path: string): Promise
   }
 }
 
+/** Reads the inputs (and the manifest of a recorded capture), writes the report; resolves to the exit code. */
+export async function runReport(options: CliOptions, io: CliIo): Promise<number> {
+  const found = findCapture(await resolveInputs(options.files, io.cwd), io.cwd);
+  if (found.problem !== null) io.stderr.write(`${COMMAND.name}: ${found.problem.file} is not used: ${found.problem.why}\n`);
+  const inputs = found.inputs;
+  const capture = found.manifest;
+  if (options.format === 'trace-event') {
+    const report = await writeTraceEvents(inputs, options, io, capture);
+    return failsOn(report, options);
+  }
+  const progress = progressFor(options, io, inputs);
+  let set: { report: GapReport; analysis: Analysis };
+  try {
+    set = await analyseSet(inputs, options, io, progress, { processes: !streamsProcesses(options), capture });
+  } finally {
+    progress?.done();
+  }
+  const report = set.report;
+  if (options.html !== null) writeHtml(options.html, report, set.analysis, options, io);
+  await render(report, set.analysis, options, io);
+  return failsOn(report, options);
+}
+
 /** Runs the CLI; resolves to the exit code. */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
-  let debug = argv.includes('--debug');
-  let progress: Progress | null = null;
+  const debug = argv.includes('--debug');
   try {
     if (argv[0] === 'diff') return (await runDiff(argv.slice(1), io)).code;
+    if (argv[0] === 'record') return await runRecord(argv.slice(1), io);
     const options = await parseOptions(argv, io);
     if (options === 'exit') return EXIT.ok;
-    debug = options.debug;
-    const inputs = await resolveInputs(options.files, io.cwd);
-    progress = progressFor(options, io, inputs);
-    if (options.format === 'trace-event') {
-      const report = await writeTraceEvents(inputs, options, io);
-      return failsOn(report, options);
-    }
-    let set: { report: GapReport; analysis: Analysis };
-    try {
-      set = await analyseSet(inputs, options, io, progress, { processes: !streamsProcesses(options) });
-    } finally {
-      progress?.done();
-    }
-    const report = set.report;
-    if (options.html !== null) writeHtml(options.html, report, set.analysis, options, io);
-    await render(report, set.analysis, options, io);
-    return failsOn(report, options);
+    return await runReport(options, io);
   } catch (err) {
-    progress?.done();
-    if (err instanceof CliError) {
-      io.stderr.write(`${err.format()}\n`);
-      if (debug && err.cause instanceof Error && err.cause.stack) io.stderr.write(`${err.cause.stack}\n`);
-      return err.exitCode;
-    }
-    const e = err as Error;
-    io.stderr.write(`strace-gaps: internal error: ${e.message} — please report it with the command line${debug ? '' : ' (add --debug for the stack)'}\n`);
-    if (debug && e.stack) io.stderr.write(`${e.stack}\n`);
-    return EXIT.internal;
+    return failed(err, debug, io);
   }
+}
+
+/** An error as the one line (and exit code) the user sees; a bug as an internal error. */
+export function failed(err: unknown, debug: boolean, io: Pick<CliIo, 'stderr'>): number {
+  if (err instanceof CliError) {
+    io.stderr.write(`${err.format()}\n`);
+    if (debug && err.cause instanceof Error && err.cause.stack) io.stderr.write(`${err.cause.stack}\n`);
+    return err.exitCode;
+  }
+  const e = err as Error;
+  io.stderr.write(`strace-gaps: internal error: ${e.message} — please report it with the command line${debug ? '' : ' (add --debug for the stack)'}\n`);
+  if (debug && e.stack) io.stderr.write(`${e.stack}\n`);
+  return EXIT.internal;
 }

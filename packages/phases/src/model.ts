@@ -188,7 +188,8 @@ export interface Warning {
     | 'no-durations'
     | 'children-not-followed'
     | 'ready-not-found'
-    | 'no-common-clock';
+    | 'no-common-clock'
+    | 'recording-stopped';
   readonly message: string;
   readonly file: string | null;
   readonly line: number | null;

@@ -11,6 +11,7 @@ import { nameOfPid, type Task } from './task.js';
 import type { PathState } from './critical-path.js';
 import type { ReadyRule } from './ready.js';
 import type { Startup } from './startup.js';
+import { captureWarnings, type CaptureManifest } from './capture.js';
 
 export interface ReportLine {
   readonly file: string;
@@ -95,6 +96,8 @@ export interface GapReport extends InputReport {
   readonly pending: readonly ReportPending[];
   /** How many calls were still waiting in all. */
   readonly pendingTotal: number;
+  /** How the capture was made, from its `capture.json` (`strace-gaps record`); absent without one. */
+  readonly capture?: CaptureManifest;
 }
 
 /** One step of the critical path (see docs/json-schema.md). */
@@ -153,6 +156,8 @@ export interface ReportOptions {
    * report objects (about 4.5 KB each) next to the analysis. Default `true`.
    */
   readonly processes?: boolean;
+  /** The manifest `strace-gaps record` wrote next to the capture: its options replace guesses. */
+  readonly capture?: CaptureManifest | null;
 }
 
 /** Durations without float noise (nanoseconds are the finest strace prints). */
@@ -233,7 +238,7 @@ export function buildGapReport(input: InputReport, a: Analysis, options: ReportO
       span === null
         ? null
         : { start: abs(span.start), end: abs(span.end), seconds: round9(span.seconds), startText: span.startRef?.time ?? text(span.start), endText: text(span.end) },
-    warnings: a.warnings,
+    warnings: options.capture == null ? a.warnings : captureWarnings(options.capture, a.warnings),
     processes: options.processes === false ? [] : [...reportProcesses(a, options)],
     phases: a.phases
       .filter((p) => keep(p.pid))
@@ -285,6 +290,7 @@ export function buildGapReport(input: InputReport, a: Analysis, options: ReportO
       file: p.file,
       line: p.line,
     })),
+    ...(options.capture == null ? {} : { capture: options.capture }),
   };
 }
 

@@ -6,7 +6,7 @@
  * else: no other script, no network request.
  */
 import { createHash } from 'node:crypto';
-import { formatCount, formatSeconds, formatShare, type GapReport, type Lane } from '@strace-gaps/phases';
+import { captureLines, formatCount, formatSeconds, formatShare, type GapReport, type Lane } from '@strace-gaps/phases';
 import { afterText, offset, readyLine, readyRuleText, stepText } from './path.js';
 import { pageMain, type PageData } from './html-client.js';
 import { treeOrder } from './tree-order.js';
@@ -98,7 +98,7 @@ export function pageData(report: GapReport, lanes: readonly Lane[], options: Htm
     files: report.input.files.map((f) => ({ path: f.path, lines: f.lines, unparsed: f.unparsed })),
     spanText: report.span === null ? null : `${report.span.startText ?? ''} → ${report.span.endText ?? ''}`,
     seconds: report.span?.seconds ?? 0,
-    clockNote: `${report.clock.kind} clock${report.clock.aligned ? '' : ' (inputs not aligned)'}`,
+    clockNote: `${report.clock.kind} clock${report.clock.aligned ? '' : ' (inputs not aligned)'}${report.capture === undefined ? '' : ` · ${captureLines(report.capture).join(' · ')}`}`,
     diagnoses: report.diagnoses.map((d) => ({ id: d.id, severity: d.severity, summary: d.summary, fix: d.fix, cost: costText(d), evidence: d.evidence.map(lineText) })),
     startup: startupData(report),
     warnings: report.warnings.map((w) => `${w.code}: ${w.message}${w.file === null ? '' : ` (${w.file}${w.line === null ? '' : `:${w.line}`})`}`),

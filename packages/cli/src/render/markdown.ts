@@ -4,7 +4,7 @@
  * log lines in code blocks. Every string from a trace is escaped for where it lands, so a line
  * holding `<script>`, backticks or `|` shows as text and cannot break a table or a block.
  */
-import { formatCount as n, formatSeconds as secs, formatShare, type GapReport, type ReportGap } from '@strace-gaps/phases';
+import { captureLines, formatCount as n, formatSeconds as secs, formatShare, type GapReport, type ReportGap } from '@strace-gaps/phases';
 import { afterText, foldedText, offset, pathRows, readyLine, readyRuleText, stepText } from './path.js';
 import { safeText } from './safe.js';
 import { timelinePhases } from './select.js';
@@ -71,6 +71,7 @@ function header(r: GapReport): string[] {
     '',
     `${n(i.files.length)} ${i.files.length === 1 ? 'input' : 'inputs'}, ${n(i.lines)} ${i.lines === 1 ? 'line' : 'lines'} (${n(i.unparsed)} unparsed), ` +
       `${n(r.processes.length)} ${r.processes.length === 1 ? 'task' : 'tasks'} · clock: ${mdText(clockLabel(r))}${span}`,
+    ...(r.capture === undefined ? [] : ['', ...captureLines(r.capture).map((l) => `- ${mdText(l)}`)]),
   ];
 }
 

@@ -4,7 +4,7 @@
  * their cost and fix), then the phases on the path, the process tree, the longest waits and silent
  * gaps with their lines, idle windows, warnings, and unparsed lines.
  */
-import { formatCount as n, formatSeconds as secs, formatShare, type GapReport, type ReportGap, type ReportProcess } from '@strace-gaps/phases';
+import { captureLines, formatCount as n, formatSeconds as secs, formatShare, type GapReport, type ReportGap, type ReportProcess } from '@strace-gaps/phases';
 import { safeText } from './safe.js';
 import { afterText, foldedText, offset, pathRows, readyLine, readyRuleText, stepText } from './path.js';
 import { shownGaps, timelinePhases } from './select.js';
@@ -82,6 +82,7 @@ function header(r: GapReport, w: number): string[] {
     fit(`clock: ${clockLabel(r)}`, w),
   ];
   if (r.span !== null) out.push(fit(`span:  ${r.span.startText ?? '?'} → ${r.span.endText ?? '?'}  (${secs(r.span.seconds)})`, w));
+  if (r.capture !== undefined) for (const l of captureLines(r.capture)) out.push(...wrap(l, '', '    ', w));
   return out;
 }
 
