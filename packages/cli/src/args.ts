@@ -224,6 +224,8 @@ export interface CliOptions {
   readonly from: string | null;
   /** `--width`; `null`: the terminal's, or 80. */
   readonly width: number | null;
+  /** Not a flag: when a recorded capture ended (its manifest's `endedClock`), for calls still waiting then. */
+  readonly until: string | null;
 }
 
 const UNITS: Readonly<Record<string, number>> = { ns: 1e-9, us: 1e-6, 'µs': 1e-6, ms: 1e-3, s: 1, m: 60, min: 60 };

@@ -63,6 +63,7 @@ export interface WorkerSetup {
   readonly clockStart: ClockStart;
   readonly ready: string | null;
   readonly from: string | null;
+  readonly until: string | null;
 }
 
 /**
@@ -93,12 +94,12 @@ export type WorkerReply =
 
 /** How every thread of a read analyses: the same options and the set's clock. */
 function setupOf(options: CliOptions, top: number, io: Pick<CliIo, 'cwd'>, clockStart: ClockStart): WorkerSetup {
-  return { cwd: io.cwd, top, minGap: options.minGap, pids: options.pids, maxIssues: options.maxIssues, clockStart, ready: options.ready, from: options.from };
+  return { cwd: io.cwd, top, minGap: options.minGap, pids: options.pids, maxIssues: options.maxIssues, clockStart, ready: options.ready, from: options.from, until: options.until };
 }
 
 /** An analyzer for one thread's part (its share of the pids, with `partition`). */
 export function analyzerFor(setup: WorkerSetup, partition: PidPartition | null = null): TraceSetAnalyzer {
-  return new TraceSetAnalyzer({ top: setup.top, minGap: setup.minGap, pids: setup.pids, clockStart: setup.clockStart, partition, ready: setup.ready, from: setup.from });
+  return new TraceSetAnalyzer({ top: setup.top, minGap: setup.minGap, pids: setup.pids, clockStart: setup.clockStart, partition, ready: setup.ready, from: setup.from, until: setup.until });
 }
 
 /**

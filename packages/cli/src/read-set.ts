@@ -175,6 +175,7 @@ export async function analyseSet(
     pids: options.pids,
     ready: options.ready,
     from: options.from,
+    until: options.until,
     ...(extra.listener === undefined ? {} : { listener: extra.listener }),
   });
   let summaries: InputSummary[] = [];

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import yargs from 'yargs';
-import { buildDiff, buildLanes, reportProcesses, type Analysis, type CaptureManifest, type GapReport } from '@strace-gaps/phases';
+import { buildDiff, buildLanes, captureUntil, reportProcesses, type Analysis, type CaptureManifest, type GapReport } from '@strace-gaps/phases';
 import { COMMAND, EXIT_CODES, OPTIONS, RECORD_OPTIONS, parseDuration, type CliOptions, type Format } from './args.js';
 import { CliError, EXIT } from './errors.js';
 import { findCapture } from './capture-file.js';
@@ -171,6 +171,7 @@ export function reportOptionsOf(parsed: ParsedArgs, mode: Mode): CliOptions {
     ready,
     from,
     width,
+    until: null,
   };
 }
 
@@ -363,11 +364,13 @@ async function spoolTo(source: AsyncIterable<Uint8Array>, path: string): Promise
 }
 
 /** Reads the inputs (and the manifest of a recorded capture), writes the report; resolves to the exit code. */
-export async function runReport(options: CliOptions, io: CliIo): Promise<number> {
+export async function runReport(given: CliOptions, io: CliIo): Promise<number> {
+  let options = given;
   const found = findCapture(await resolveInputs(options.files, io.cwd), io.cwd);
   if (found.problem !== null) io.stderr.write(`${COMMAND.name}: ${found.problem.file} is not used: ${found.problem.why}\n`);
   const inputs = found.inputs;
   const capture = found.manifest;
+  if (capture !== null) options = { ...options, until: captureUntil(capture) };
   if (options.format === 'trace-event') {
     const report = await writeTraceEvents(inputs, options, io, capture);
     return failsOn(report, options);

@@ -85,6 +85,11 @@ export interface AnalysisOptions {
   readonly ready?: string | null;
   /** Where the start begins, as the trace prints a time; default its first line. */
   readonly from?: string | null;
+  /**
+   * When the capture ended, as the trace prints a time, if later than its last line (a recording
+   * stopped while calls were waiting: they waited until then). From `record`'s manifest.
+   */
+  readonly until?: string | null;
 }
 
 /** What the first timed line of a set decides: its clock and the base second of its numbers. */
@@ -313,6 +318,8 @@ export class TraceSetAnalyzer {
   /** Calls printed with a `-T` duration: none means the trace was captured without -T. */
   private timedCalls = 0;
   private readonly fromOption: string | null;
+  /** {@link AnalysisOptions.until}. */
+  private readonly untilOption: string | null;
 
   constructor(options: AnalysisOptions = {}) {
     this.top = options.top ?? DEFAULT_TOP;
@@ -324,6 +331,7 @@ export class TraceSetAnalyzer {
     this.listener = options.listener ?? null;
     this.readyOption = options.ready ?? null;
     this.fromOption = options.from ?? null;
+    this.untilOption = options.until ?? null;
     const start = options.clockStart ?? null;
     if (start !== null) {
       this.clock.kind = start.kind;
@@ -911,7 +919,10 @@ export class TraceSetAnalyzer {
     const idle = aligned && span !== null ? this.idle(span) : [];
     this.setWarnings(kind);
     const index = new TaskIndex(this.tasks);
-    const startup = aligned && span !== null ? this.startup(index, span) : null;
+    // Calls still waiting when a recording stopped waited until it stopped, past the last line.
+    const until = span === null ? null : this.toSet(this.untilOption, span);
+    const end = span === null ? 0 : Math.max(span.end, until ?? span.end);
+    const startup = aligned && span !== null ? this.startup(index, span, end) : null;
     if (!aligned && this.tasks.length > 0) {
       this.warnings.push({
         code: 'no-common-clock',
@@ -920,7 +931,7 @@ export class TraceSetAnalyzer {
         line: null,
       });
     }
-    const pending = span === null ? { list: [], total: 0 } : pendingCalls(index, span.end);
+    const pending = span === null ? { list: [], total: 0 } : pendingCalls(index, end);
     const analysis = {
       clock: clockInfo,
       span,
@@ -940,22 +951,24 @@ export class TraceSetAnalyzer {
     return analysis;
   }
 
-  /** Ready, the window of the start, and the critical path to ready (names and words filled in). */
-  private startup(index: TaskIndex, span: Span): Startup {
-    const toSet = (text: string | null | undefined): number | null => {
-      if (text == null) return null;
-      const abs = parseTimeOption(text);
-      if (abs === null) return null;
-      let t = abs - this.clock.absolute(0);
-      // A time of day before the base second is on the next day (a trace across midnight).
-      if (this.clock.kind === 'time-of-day' && t < span.start - HALF_DAY_SECONDS) t += 86_400;
-      return t;
-    };
-    const readyAt = toSet(this.readyOption);
-    const from = toSet(this.fromOption) ?? span.start;
-    const r = findReady(index, span.start, span.end, { ready: readyAt === null ? this.readyOption : null, readyAt, from });
+  /** A time as the trace prints it (`--ready`, `--from`, `until`) on the set's clock; `null` for none. */
+  private toSet(text: string | null | undefined, span: Span): number | null {
+    if (text == null) return null;
+    const abs = parseTimeOption(text);
+    if (abs === null) return null;
+    let t = abs - this.clock.absolute(0);
+    // A time of day before the base second is on the next day (a trace across midnight).
+    if (this.clock.kind === 'time-of-day' && t < span.start - HALF_DAY_SECONDS) t += 86_400;
+    return t;
+  }
+
+  /** Ready, the window of the start, and the critical path to ready (names and words filled in); `end`: the capture's. */
+  private startup(index: TaskIndex, span: Span, end: number): Startup {
+    const readyAt = this.toSet(this.readyOption, span);
+    const from = this.toSet(this.fromOption, span) ?? span.start;
+    const r = findReady(index, span.start, end, { ready: readyAt === null ? this.readyOption : null, readyAt, from });
     if (r.warning !== null) this.warnings.push({ code: 'ready-not-found', message: r.warning, file: null, line: null });
-    const readyT = Math.max(from, Math.min(r.ready.t, span.end));
+    const readyT = Math.max(from, Math.min(r.ready.t, end));
     const ready = { ...r.ready, t: readyT };
     const path = criticalPath(index, from, ready, rootOf(this.tasks));
     for (const seg of path) {
@@ -963,7 +976,7 @@ export class TraceSetAnalyzer {
       if (seg.state === 'running' && seg.what === '') seg.what = describeRun(seg.task, seg.start, seg.end);
       if (seg.state === 'silent' && seg.what === 'no syscall') seg.what = 'no syscall (user code, CPU, or calls the trace left out)';
     }
-    return { start: from, ready, seconds: readyT - from, afterReadySeconds: Math.max(0, span.end - readyT), stopAt: r.stopAt, criticalPath: path };
+    return { start: from, ready, seconds: readyT - from, afterReadySeconds: Math.max(0, end - readyT), stopAt: r.stopAt, criticalPath: path };
   }
 
   /**

@@ -46,6 +46,11 @@ export interface CaptureManifest {
   readonly started: string;
   /** `null` while the recording runs (or when it was cut short). */
   readonly ended: string | null;
+  /**
+   * `ended` as strace's `-tt` prints it (local time of day, `07:02:36.551000`): calls still
+   * waiting when the recording stopped waited until then, past the trace's last line.
+   */
+  readonly endedClock?: string | null;
   readonly options: {
     /** `-s`: strings longer than this many bytes are cut (`"…"...`). */
     readonly strings: number;
@@ -146,6 +151,14 @@ export function captureLines(m: CaptureManifest): string[] {
   const end = captureEndText(m);
   out.push(`ended: ${end ?? 'not recorded (the recording was cut short)'}`);
   return out;
+}
+
+/**
+ * When the capture ended, as the trace prints a time, for calls still waiting then: only for a
+ * recording that was stopped (strace detached) — one that ran to its end ends at its last line.
+ */
+export function captureUntil(m: CaptureManifest): string | null {
+  return m.end === null || m.end.how === 'exited' ? null : (m.endedClock ?? null);
 }
 
 /** One line for a report's header: the strace, the options that change what the trace can show. */

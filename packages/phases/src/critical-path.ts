@@ -405,5 +405,7 @@ export function describeRun(task: Task, start: number, end: number): string {
   plain.sort((x, y) => y[1] - x[1]);
   if (w.calls === 1 && plain.length === 1) return `1 call: ${(plain[0] as [string, number])[0]}`;
   const firstTwo = plain.slice(0, 2).map(([what, n]) => `${formatCount(n)}× ${what}`);
+  // Calls only partly inside the window count less than one each, and none rounds to a name.
+  if (firstTwo.length === 0) return `${formatCount(w.calls)} ${w.calls === 1 ? 'call' : 'calls'}`;
   return `${formatCount(w.calls)} ${w.calls === 1 ? 'call' : 'calls'}: ${firstTwo.join(', ')}${plain.length > 2 ? ', …' : ''}`;
 }

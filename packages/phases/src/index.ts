@@ -24,5 +24,5 @@ export type { ReadyPoint, ReadyRule } from './ready.js';
 export type { PendingCall, Startup } from './startup.js';
 export { buildDiff, describe, measureText, roleOf } from './diff.js';
 export type { Amount, DiffOptions, DiffReport, DiffRow, DiffSideInfo, GapRow, Measure, ReportDiagnosis, Side, StartupDiff } from './diff.js';
-export { CAPTURE_FILE, captureEndText, captureLines, captureSummary, captureTargetText, captureWarnings, parseCaptureManifest, shellWord } from './capture.js';
+export { CAPTURE_FILE, captureEndText, captureLines, captureSummary, captureUntil, captureTargetText, captureWarnings, parseCaptureManifest, shellWord } from './capture.js';
 export type { CaptureEnd, CaptureManifest, CaptureTarget } from './capture.js';

@@ -57,6 +57,7 @@ export async function runRecord(argv: readonly string[], io: CliIo): Promise<num
     kernel: `${type()} ${release()}`,
     started: new Date().toISOString(),
     ended: null,
+    endedClock: null,
     options: { strings: record.strings, syscalls: record.syscalls, stack: record.stack, followThreads: record.followThreads },
     end: null,
   };
@@ -65,8 +66,10 @@ export async function runRecord(argv: readonly string[], io: CliIo): Promise<num
   const note = (line: string) => {
     if (!report.quiet) io.stderr.write(`${COMMAND.name}: ${line}\n`);
   };
-  note(`recording into ${dir.shown}/ (${'pid' in target ? `attached to pid ${target.pid}` : 'Ctrl-C stops the recording'})`);
-  const recording = 'pid' in target ? new AttachRecording(strace, args, target.pid, note) : new CommandRecording(strace, args, note);
+  // An attach may be refused: said once strace writes, so a refusal stays the one line of its error.
+  if (!('pid' in target)) note(`recording into ${dir.shown}/ (Ctrl-C stops the recording)`);
+  const attached = () => readdirSync(dir.absolute).some((f) => f !== CAPTURE_FILE);
+  const recording = 'pid' in target ? new AttachRecording(strace, args, target.pid, note, attached) : new CommandRecording(strace, args, note);
   // For as long as strace-gaps runs: a second Ctrl-C during the report still kills the command.
   const off = io.onSignal?.((signal) => recording.signal(signal));
   try {
@@ -91,7 +94,7 @@ async function finish(
   how: { strace: string; pid: number | null; report: CliOptions | null; note: (line: string) => void },
   io: CliIo,
 ): Promise<number> {
-  const manifest: CaptureManifest = { ...started, started: rec.started.toISOString(), ended: rec.ended.toISOString(), end: rec.end };
+  const manifest: CaptureManifest = { ...started, started: rec.started.toISOString(), ended: rec.ended.toISOString(), endedClock: timeOfDay(rec.ended), end: rec.end };
   writeManifest(dir.absolute, manifest);
   const traces = readdirSync(dir.absolute).filter((f) => f !== CAPTURE_FILE);
   if (traces.length === 0 || attachFailed(rec)) {
@@ -260,6 +263,12 @@ function statOrNull(path: string) {
   } catch {
     return null;
   }
+}
+
+/** A time as `strace -tt` prints it: local time of day, microseconds (strace's zone is ours: it inherits the environment). */
+export function timeOfDay(d: Date): string {
+  const two = (x: number) => String(x).padStart(2, '0');
+  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}000`;
 }
 
 function writeManifest(dir: string, m: CaptureManifest): void {

@@ -155,8 +155,9 @@ export class CommandRecording {
       }
       await Promise.race([done.catch(() => undefined), sleep(POLL_MS)]);
     }
-    // The 'exit' of a command killed just now.
-    if (this.killedIt) await Promise.race([done, sleep(1000)]);
+    // The command's 'exit' may come after its tracer's end: a command that ended (or was killed
+    // just now) has its status read before the recording is said to be over.
+    if (this.exit === null && (this.killedIt || !alive(pid))) await Promise.race([done.catch(() => undefined), sleep(2000)]);
     const running = this.exit === null && alive(pid);
     const how: CaptureEnd['how'] = this.killedIt ? 'killed' : this.stop === 'SIGINT' ? 'interrupted' : this.stop === 'SIGTERM' ? 'terminated' : 'exited';
     return { started, ended: new Date(), end: { how, exit: this.exit }, stillRunning: running ? pid : null, straceStderr: '', straceExit: null };
@@ -175,6 +176,8 @@ export class AttachRecording {
     private readonly argv: readonly string[],
     private readonly target: number,
     private readonly note: (line: string) => void,
+    /** Whether strace has begun writing the trace: it is then attached, and the user is told so. */
+    private readonly attached: () => boolean,
   ) {}
 
   signal(signal: 'SIGINT' | 'SIGTERM'): void {
@@ -204,7 +207,12 @@ export class AttachRecording {
       child.once('error', reject);
     });
     this.child = child;
+    let told = false;
     while (this.exit === null) {
+      if (!told && this.attached()) {
+        told = true;
+        this.note(`attached to pid ${this.target}: recording it and what it starts until it exits — Ctrl-C stops the recording`);
+      }
       if (!alive(this.target)) this.detach('target-exited');
       if (Date.now() - this.stopAt > DETACH_GRACE_MS) {
         this.note(`strace did not detach within ${DETACH_GRACE_MS / 1000} s: killing it; the trace ends where it stopped`);
