@@ -235,6 +235,28 @@ describe.skipIf(!CAN)('strace-gaps record', () => {
     expect(b.warnings.some((x: { message: string }) => x.message.includes('--syscalls'))).toBe(false);
   });
 
+  it('with --no-follow-threads traces the first thread only, into one file, and says so for certain', () => {
+    const dir = cwd();
+    const r = record(['--out', 'cap', '--width', '400', '--no-follow-threads', '--', 'sh', '-c', 'sleep 0.1; exec true'], dir);
+    expect(r.status).toBe(0);
+    expect(readdirSync(join(dir, 'cap')).sort()).toEqual(['capture.json', 'trace']);
+    expect(manifestOf(join(dir, 'cap')).strace.argv).not.toContain('-ff');
+    expect(r.stdout).toContain('children-not-followed: recorded with --no-follow-threads (strace without -f)');
+    expect(r.stdout).toContain('with: strace');
+    expect(r.stdout).toContain('first thread only');
+  });
+
+  const stack = CAN && /stack-trace=/.test(spawnSync(STRACE, ['-V'], { encoding: 'utf8' }).stdout);
+  it.skipIf(!stack)('with --stack records a stack under each call, and the report reads every line', () => {
+    const dir = cwd();
+    const r = record(['--out', 'cap', '--json', '--stack', '--', 'true'], dir);
+    expect(r.status).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.capture.strace.argv).toContain('-k');
+    expect(readFileSync(join(dir, 'cap', readdirSync(join(dir, 'cap')).find((f) => f.startsWith('trace.'))!), 'utf8')).toMatch(/^ > /m);
+    expect(report.input.unparsed).toBe(0);
+  });
+
   it('a glob over the capture directory does not read the manifest as a trace', () => {
     const dir = cwd();
     expect(record(['--out', 'cap', '--no-report', '--', 'true'], dir).status).toBe(0);
