@@ -7,6 +7,8 @@ import { defaultCaptureName, findExecutable, parseStraceVersion, straceArgv } fr
 import { ptraceAdvice, type PtraceFacts } from '../src/record/ptrace.js';
 import { timeOfDay } from '../src/record/command.js';
 import { findCapture } from '../src/capture-file.js';
+import { findTracer } from '../src/record/recorder.js';
+import type { ProcessTable } from '../src/record/procfs.js';
 
 const base = { prefixPath: '/srv/cap/trace', strings: 4096, syscalls: null, stack: false, followThreads: true } as const;
 
@@ -124,5 +126,43 @@ describe('findCapture', () => {
   it('says why a manifest it finds cannot be used', () => {
     writeFileSync(join(dir, 'other', 'capture.json'), '{"format":"strace-gaps-capture","version":2}');
     expect(findCapture([file('other/trace.2')], dir).problem).toEqual({ file: 'other/capture.json', why: 'manifest version 2, this strace-gaps reads version 1' });
+  });
+});
+
+describe("findTracer: strace -D's tracer, not the process that waits for it", () => {
+  // strace (pid 100) forks 101, which pauses with strace's command line until its child 102 has
+  // attached to 100 and killed it; then 100 execs the command. On a busy machine a poll can land
+  // anywhere in that sequence.
+  const key = '/usr/bin/strace\0-D\0-ff\0--\0sh\0';
+  const table = (procs: { pid: number; ppid: number; cmdline?: string; alive?: boolean; tracer?: number }[]): ProcessTable => ({
+    tracerOf: (pid) => procs.find((p) => p.pid === pid)?.tracer ?? null,
+    alive: (pid) => procs.find((p) => p.pid === pid)?.alive ?? false,
+    list: () => procs.map((p) => ({ pid: p.pid, ppid: p.ppid, cmdline: p.cmdline ?? '' })),
+  });
+
+  it('has none before the attach, though the middle process and the tracer show strace\'s command line', () => {
+    const procs = table([
+      { pid: 100, ppid: 1, cmdline: key, alive: true },
+      { pid: 101, ppid: 100, cmdline: key, alive: true },
+      { pid: 102, ppid: 101, cmdline: key, alive: true },
+    ]);
+    expect(findTracer(100, key, procs)).toBeNull();
+  });
+
+  it('reads the tracer from the command once attached', () => {
+    expect(findTracer(100, key, table([{ pid: 100, ppid: 1, cmdline: 'sh\0', alive: true, tracer: 102 }]))).toBe(102);
+  });
+
+  it('finds the tracer by its command line when the command ended within one poll, never the middle process', () => {
+    const procs = table([
+      { pid: 101, ppid: 100, cmdline: key, alive: true },
+      { pid: 102, ppid: 1, cmdline: key, alive: true },
+    ]);
+    expect(findTracer(100, key, procs)).toBe(102);
+    expect(findTracer(100, key, table([{ pid: 102, ppid: 1, cmdline: key, alive: false }]))).toBeNull();
+  });
+
+  it('reads the real /proc', () => {
+    expect(findTracer(process.pid, key)).toBeNull();
   });
 });

@@ -60,3 +60,31 @@ export function groupMembers(pgrp: number, but: ReadonlySet<number>): number[] {
   }
   return out;
 }
+
+/** The processes of the machine as a recording looks at them; an interface, so tests can stage a race. */
+export interface ProcessTable {
+  tracerOf(pid: number): number | null;
+  alive(pid: number): boolean;
+  /** Every process: its pid, parent and NUL-separated command line (those gone meanwhile left out). */
+  list(): Iterable<{ readonly pid: number; readonly ppid: number; readonly cmdline: string }>;
+}
+
+/** {@link ProcessTable} read from /proc. */
+export const liveProcesses: ProcessTable = {
+  tracerOf,
+  alive,
+  *list() {
+    for (const name of readdirSync('/proc')) {
+      const pid = Number(name);
+      if (!Number.isInteger(pid) || pid <= 0) continue;
+      const st = procStat(pid);
+      let cmdline: string;
+      try {
+        cmdline = readFileSync(`/proc/${pid}/cmdline`, 'latin1');
+      } catch {
+        continue;
+      }
+      if (st !== null) yield { pid, ppid: st.ppid, cmdline };
+    }
+  },
+};

@@ -5,9 +5,8 @@
  * command's process group. `--pid` runs strace as a plain child, which detaches on SIGINT.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
 import type { CaptureEnd } from '@strace-gaps/phases';
-import { alive, groupMembers, tracerOf } from './procfs.js';
+import { alive, groupMembers, liveProcesses, type ProcessTable } from './procfs.js';
 
 export interface Recording {
   readonly started: Date;
@@ -39,22 +38,17 @@ function exited(child: ChildProcess): Promise<{ code: number | null; signal: str
 }
 
 /**
- * The tracer of a `strace -D` command: the process tracing it while it runs; once it has ended,
- * a process with strace's own command line (the tracer forks from strace before the exec).
+ * The tracer of a `strace -D` command: the process tracing it while it runs; once it has ended
+ * (within one poll), a process with strace's own command line. While the command runs untraced it
+ * has not been attached yet, and a process with that command line is no answer: `-D` forks twice,
+ * and the middle process waits, with strace's command line, until the tracer has attached.
  */
-function findTracer(commandPid: number, argvKey: string): number | null {
-  const t = tracerOf(commandPid);
+export function findTracer(commandPid: number, argvKey: string, proc: ProcessTable = liveProcesses): number | null {
+  const t = proc.tracerOf(commandPid);
   if (t !== null) return t;
-  for (const name of readdirSync('/proc')) {
-    const pid = Number(name);
-    if (!Number.isInteger(pid) || pid === commandPid) continue;
-    let cmdline: string;
-    try {
-      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'latin1');
-    } catch {
-      continue;
-    }
-    if (cmdline === argvKey && alive(pid)) return pid;
+  if (proc.alive(commandPid)) return null;
+  for (const p of proc.list()) {
+    if (p.pid !== commandPid && p.ppid !== commandPid && p.cmdline === argvKey && proc.alive(p.pid)) return p.pid;
   }
   return null;
 }
@@ -141,7 +135,8 @@ export class CommandRecording {
       // Over when strace is: after the command (and all it left running) ended, or after a stop.
       // A tracer never seen by then came and went within one poll.
       if (this.tracer !== null ? !alive(this.tracer) : this.exit !== null) {
-        if (this.exit === null && this.stop === null) this.note(`strace (pid ${this.tracer}) ended before the command: the rest of its run is not in the trace`);
+        // The command's 'exit' event may still be on its way: only a command that runs outlived strace.
+        if (this.exit === null && this.stop === null && alive(pid)) this.note(`strace (pid ${this.tracer}) ended before the command: the rest of its run is not in the trace`);
         break;
       }
       if (this.exit !== null && !lingerNoted && this.stop === null && Date.now() - started.getTime() > LINGER_NOTE_MS) {
