@@ -130,7 +130,7 @@ describe('syscall lines', () => {
 
   it('reads -y/-yy annotations on arguments and on the returned fd (real)', () => {
     const r = call(
-      '07:41:33.053909 openat(AT_FDCWD</work/main/fixtures>, "/etc/ld.so.cache", O_RDONLY|O_CLOEXEC) = 3</etc/ld.so.cache> <0.000136>',
+      '07:41:33.053909 openat(AT_FDCWD</srv/app>, "/etc/ld.so.cache", O_RDONLY|O_CLOEXEC) = 3</etc/ld.so.cache> <0.000136>',
     );
     expect(r.result).toMatchObject({ value: 3, valueText: '3', fdPath: '/etc/ld.so.cache' });
     expect(r.duration).toBe(0.000136);
