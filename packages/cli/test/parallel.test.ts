@@ -171,7 +171,13 @@ describe('how a set is shared', () => {
     expect(jobsFor([...files, { kind: 'stdin', path: '-' }], { jobs: 4 }, cwd)).toEqual(one);
     const gz = { kind: 'file' as const, path: join(ROOT, 'fixtures/s6-f-single/trace.log.gz') };
     expect(jobsFor([gz], { jobs: 4 }, cwd)).toEqual(one);
-    if (!BUILT) return;
+  });
+
+  // Threads need the built worker; without it every choice is one thread.
+  it.skipIf(!BUILT)('on --jobs threads for a set (by file) or one plain -f file (by pid), unless a custom detector cannot interleave', () => {
+    const cwd = join(ROOT, 'fixtures/s6-slow');
+    const files = captures().find((c) => c.name === 's6-slow')!.files.map((f) => ({ kind: 'file' as const, path: join(ROOT, f) }));
+    const one = { jobs: 1, by: 'file' };
     expect(jobsFor(files, { jobs: 3 }, cwd)).toEqual({ jobs: 3, by: 'file' });
     expect(jobsFor(files.slice(0, 2), { jobs: 3 }, cwd)).toEqual({ jobs: 2, by: 'file' });
     const plain = { kind: 'file' as const, path: (singles[0] as (typeof singles)[number]).path };
@@ -183,8 +189,7 @@ describe('how a set is shared', () => {
     expect(jobsFor(files, { jobs: 3 }, cwd, custom)).toEqual({ jobs: 3, by: 'file' });
   });
 
-  it('one per core (at most 4) by default for 256 MB or more, by file or, for one file, by pid', () => {
-    if (!BUILT) return;
+  it.skipIf(!BUILT)('one per core (at most 4) by default for 256 MB or more, by file or, for one file, by pid', () => {
     // Sparse files: the choice reads only their sizes and first bytes.
     const dir = mkdtempSync(join(tmpdir(), 'strace-gaps-jobs-'));
     const big = (name: string) => {

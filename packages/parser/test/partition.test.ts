@@ -1,12 +1,13 @@
 /**
  * Parsing one file in pid shares (partition.ts): the byte scan of a line's pid must read what the
  * parser reads, and the shares together must give exactly the results of parsing the whole file,
- * each line in one share, or refuse with UnpartitionableError.
+ * each line in one share, or refuse with UnpartitionableError where a line another share reads
+ * would finish a call.
  */
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { UnpartitionableError, bytePid, parseText, partitionOf, scanPrefix, type ParsedLine } from '@strace-gaps/parser';
+import { TraceLineParser, UnpartitionableError, bytePid, parseText, partitionOf, scanPrefix, type ParsedLine } from '@strace-gaps/parser';
 import { fixtureSets, traceBytes } from './helpers/fixtures.js';
 
 const files = fixtureSets().flatMap((s) => s.files.map((f) => ({ name: `${s.name}/${basename(f)}`, bytes: traceBytes(f) })));
@@ -59,20 +60,58 @@ describe('shares of a file', () => {
     }
   });
 
-  it.each(files.map((f) => [f.name, f.bytes] as const))('%s: each line in one share, parsed as in the whole file, or refused', (name, bytes) => {
+  it.each(files.map((f) => [f.name, f.bytes] as const))('%s: each line in one share, parsed as in the whole file', (name, bytes) => {
     const text = bytes.toString('utf8');
     const whole = parseText(text, name);
     for (const count of [2, 3]) {
+      // No fixture needs a refusal (the tests below make them): each one must split.
       const got: ParsedLine[] = [];
-      try {
-        // A call cut by a strace message is reported at its first line, as the message is: a
-        // line number may hold two results, both in the share that read the line.
-        for (let index = 0; index < count; index++) got.push(...parseText(text, name, { partition: { index, count } }));
-      } catch (err) {
-        expect(err).toBeInstanceOf(UnpartitionableError);
-        continue;
-      }
+      // A call cut by a strace message is reported at its first line, as the message is: a
+      // line number may hold two results, both in the share that read the line.
+      for (let index = 0; index < count; index++) got.push(...parseText(text, name, { partition: { index, count } }));
       expect(got.sort((a, b) => a.line - b.line)).toEqual(whole);
     }
+  });
+});
+
+describe('a refusal, when a line another share reads would finish a call', () => {
+  const bytes = (t: string) => Buffer.from(t, 'utf8');
+  const refusal = (f: () => void) => {
+    try {
+      f();
+    } catch (err) {
+      return err;
+    }
+    throw new Error('expected UnpartitionableError, and nothing was thrown');
+  };
+
+  it('refuses a call cut by a strace message whose rest is on a skipped line, naming file:line', () => {
+    const p = new TraceLineParser('t.log');
+    p.parse('100 10:00:00.000001 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|SIGCHLDstrace: Process 201 attached', 7);
+    const line = bytes(', child_tidptr=0x7f50dc9c0a10) = 201 <0.000559>');
+    const err = refusal(() => p.skipped(8, line, 0, line.length));
+    expect(err).toBeInstanceOf(UnpartitionableError);
+    expect(err).toMatchObject({ file: 't.log', line: 8 });
+    expect((err as Error).message).toMatch(/^t\.log:8: cannot be read split by pid: the call cut by a strace message on line 7/);
+  });
+
+  it("refuses the bare second half (-z) of an unfinished call when another share reads it, not another process's call", () => {
+    const p = new TraceLineParser('t.log');
+    p.parse('100 10:00:00.000001 newfstatat(AT_FDCWD, "/srv/app/bin",  <unfinished ...>', 3);
+    const other = bytes('201 10:00:00.000100 getpid() = 201 <0.000010>');
+    expect(() => p.skipped(4, other, 0, other.length)).not.toThrow();
+    p.parse('100 10:00:00.000001 newfstatat(AT_FDCWD, "/srv/app/bin",  <unfinished ...>', 5);
+    const half = bytes('0x7ffc6c428820, 0)                      = -1 ENOENT (No such file or directory)');
+    const err = refusal(() => p.skipped(6, half, 0, half.length));
+    expect(err).toBeInstanceOf(UnpartitionableError);
+    expect(err).toMatchObject({ file: 't.log', line: 6 });
+  });
+
+  it('reads a line after a skipped one as usual when nothing was carried', () => {
+    const p = new TraceLineParser('t.log');
+    p.parse('100 10:00:00.000001 close(3) = 0 <0.000010>', 1);
+    const other = bytes('201 10:00:00.000100 getpid() = 201 <0.000010>');
+    p.skipped(2, other, 0, other.length);
+    expect(p.parse('100 10:00:00.000200 close(4) = 0 <0.000010>', 3)).toMatchObject({ kind: 'syscall', name: 'close', line: 3 });
   });
 });

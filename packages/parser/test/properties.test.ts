@@ -1,7 +1,10 @@
-/** "Never throws, every line accounted for", on mutated real lines and on random input. */
+/**
+ * "Never throws, every line accounted for, and what it reads is in the line", on mutated real
+ * lines and on random input.
+ */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { joinAll, parseChunksSync, parseLine, parseResult } from '@strace-gaps/parser';
+import { ISSUE_TEXT_LIMIT, LINE_EVENT_KINDS, PARSE_ISSUE_CODES, joinAll, parseChunksSync, parseLine, parseResult, type ParsedLine } from '@strace-gaps/parser';
 import { fixtureSets, traceBytes } from './helpers/fixtures.js';
 
 // A sample of real lines of every form, from every fixture set.
@@ -13,12 +16,41 @@ for (const set of fixtureSets()) {
   }
 }
 
+/**
+ * What holds for the result of any line: it is the line's own (file, number, text), of a known
+ * kind or a known issue, and every piece it read (pid, name, arguments, result) stands in the line.
+ */
+function expectAccountedFor(r: ParsedLine, line: string, file: string, n: number): void {
+  expect(r.file).toBe(file);
+  expect(r.line).toBe(n);
+  if (r.kind === 'issue') {
+    expect(PARSE_ISSUE_CODES).toContain(r.code);
+    expect(r.reason.length).toBeGreaterThan(0);
+    expect(r.text).toBe(line.slice(0, ISSUE_TEXT_LIMIT));
+    return;
+  }
+  expect(LINE_EVENT_KINDS).toContain(r.kind);
+  expect(r.text).toBe(line);
+  if (r.pid !== null) {
+    expect(Number.isInteger(r.pid) && r.pid >= 0).toBe(true);
+    expect(line).toContain(String(r.pid));
+  }
+  if (r.kind === 'syscall' || r.kind === 'unfinished' || r.kind === 'resumed') {
+    expect(r.name).not.toBe('');
+    expect(line).toContain(r.kind === 'resumed' ? `<... ${r.name} resumed>` : `${r.name}(`);
+    expect(line).toContain(r.args);
+  }
+  if (r.kind === 'syscall' || r.kind === 'resumed') {
+    expect(line).toContain(` = ${r.result.raw}`);
+    if (r.duration !== null) expect(Number.isFinite(r.duration) && r.duration >= 0).toBe(true);
+  }
+}
+
 describe('parseLine never throws', () => {
   it('on every cut of real lines', () => {
     for (const line of real.slice(0, 300)) {
       for (let k = 0; k <= Math.min(line.length, 400); k++) {
-        const r = parseLine(line.slice(0, k), 'f', 1);
-        expect(r.line).toBe(1);
+        expectAccountedFor(parseLine(line.slice(0, k), 'f', 1), line.slice(0, k), 'f', 1);
       }
     }
   });
@@ -34,8 +66,7 @@ describe('parseLine never throws', () => {
         (a, b, i, j, junk) => {
           const at = i % (a.length + 1);
           const mutated = a.slice(0, at) + junk + b.slice(j % (b.length + 1)) ;
-          const r = parseLine(mutated, 'f', 9);
-          expect(r.file).toBe('f');
+          expectAccountedFor(parseLine(mutated, 'f', 9), mutated, 'f', 9);
         },
       ),
       { numRuns: 3000 },
@@ -76,6 +107,7 @@ describe('parseLine never throws', () => {
         const line = `${p}${t}${t === '' ? '' : r}${b}${b.startsWith('+') || b.startsWith('-') || b.endsWith('...>') ? '' : d}`;
         const out = parseLine(line, 'g', 1);
         expect(out.kind, line).not.toBe('issue');
+        expectAccountedFor(out, line, 'g', 1);
       }),
       { numRuns: 2000 },
     );
