@@ -45,7 +45,7 @@ import { pendingCalls, type PendingCall, type Startup } from './startup.js';
 import { TaskIndex } from './task-index.js';
 import { TopK } from './top-k.js';
 import { bySeq, keyed } from './arrival.js';
-import type { Blame, Call, Diagnosis, Finding, Gap, IdleWindow, LineRef, Phase, Warning } from './model.js';
+import type { Blame, Call, Diagnosis, Finding, Gap, IdleWindow, KnownPhase, LineRef, Phase, Warning } from './model.js';
 import { dirname, leadingInt } from './paths.js';
 import { Task, nameOfPid, refOf } from './task.js';
 
@@ -1240,7 +1240,7 @@ const EVERYDAY_CALLS = ['read', 'write', 'close', 'mmap', 'mprotect', 'brk', 'op
 /** Fewer calls than this say too little about a capture's filter. */
 const FILTER_MIN_CALLS = 20;
 
-function waitPhase(g: Gap, name: string): Phase {
+function waitPhase(g: Gap, name: string): KnownPhase<'wait'> {
   return {
     kind: 'wait',
     pid: g.pid,

@@ -16,6 +16,7 @@ import { serviceLinks, serviceLinksAlone } from './causes/service-links.js';
 import { sleeps } from './causes/sleep.js';
 import type { CauseContext } from './causes/context.js';
 import { formatCount, formatSeconds, formatShare } from './format.js';
+import { isPhase } from './phase-facts.js';
 import type { Diagnosis, Gap, Phase, Warning } from './model.js';
 import type { ClockInfo, Span } from './analyze.js';
 import type { PendingCall, Startup } from './startup.js';
@@ -122,7 +123,7 @@ export function diagnose(input: DiagnosisInput, nameOf: (pid: number, t: number)
     for (const d of [dominantWait(ctx, input.gaps), dominantSilence(ctx, input.gaps, filtered), dominantWork(ctx)]) if (d !== null) out.push(d);
   } else {
     for (const p of input.phases) {
-      if (p.kind !== 'env-dump') continue;
+      if (!isPhase(p, 'env-dump')) continue;
       const d = serviceLinksAlone(p, resolution(input.clock));
       if (d !== null) out.push(d);
     }

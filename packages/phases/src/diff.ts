@@ -6,6 +6,7 @@
  * `schemaVersion` 1, documented in docs/diff-schema.md.
  */
 import { formatCount, formatSeconds } from './format.js';
+import { factsOf } from './phase-facts.js';
 import type { GapReport, ReportGap, ReportPhase, ReportProcess } from './report.js';
 
 /** A diagnosis as the report holds it. */
@@ -135,37 +136,34 @@ export function roleOf(name: string): string {
 }
 
 function phaseKey(p: ReportPhase): string {
-  if (p.kind === 'exec') return `exec ${typeof p.path === 'string' && p.path !== '' ? roleOf(p.path) : '?'}`;
-  if (p.kind === 'repeat') return `repeat ${String(p.pattern)} under ${roleOf(String(p.dir))}`;
-  if (p.kind === 'wait') return `wait ${String(p.syscall)}`;
+  const exec = factsOf(p, 'exec');
+  if (exec !== null) return `exec ${typeof exec.path === 'string' && exec.path !== '' ? roleOf(exec.path) : '?'}`;
+  const repeat = factsOf(p, 'repeat');
+  if (repeat !== null) return `repeat ${String(repeat.pattern)} under ${roleOf(String(repeat.dir))}`;
+  const wait = factsOf(p, 'wait');
+  if (wait !== null) return `wait ${String(wait.syscall)}`;
   return p.kind;
 }
 
-/** The numbers that explain a phase's time, by kind. */
+/** The numbers that explain a phase's time, by kind (a report read back may lack any of them). */
 function measuresOf(p: ReportPhase): Record<string, { unit: Measure['unit']; value: number }> {
-  const num = (v: unknown) => (typeof v === 'number' ? v : null);
   const out: Record<string, { unit: Measure['unit']; value: number }> = {};
   const add = (name: string, unit: Measure['unit'], v: unknown) => {
-    const n = num(v);
-    if (n !== null) out[name] = { unit, value: n };
+    if (typeof v === 'number') out[name] = { unit, value: v };
   };
-  switch (p.kind) {
-    case 'env-dump':
-      add('variables', 'count', p.vars);
-      add('service-link variables', 'count', p.serviceLinkVars);
-      add('per variable', 'seconds', p.perVarSeconds);
-      break;
-    case 'repeat':
-      add('files', 'count', p.files);
-      add('per file', 'seconds', p.perFileSeconds);
-      break;
-    case 'supervisor-start':
-      add('supervisors', 'count', p.supervisors);
-      break;
-    case 'loader':
-      add('libraries', 'count', p.libraries);
-      break;
+  const dump = factsOf(p, 'env-dump');
+  if (dump !== null) {
+    add('variables', 'count', dump.vars);
+    add('service-link variables', 'count', dump.serviceLinkVars);
+    add('per variable', 'seconds', dump.perVarSeconds);
   }
+  const repeat = factsOf(p, 'repeat');
+  if (repeat !== null) {
+    add('files', 'count', repeat.files);
+    add('per file', 'seconds', repeat.perFileSeconds);
+  }
+  add('supervisors', 'count', factsOf(p, 'supervisor-start')?.supervisors);
+  add('libraries', 'count', factsOf(p, 'loader')?.libraries);
   return out;
 }
 

@@ -11,6 +11,7 @@ export { builtinDetectors, envDump, execPhases, isServiceLink, repeatedFiles, ru
 export { diagnose } from './diagnoses.js';
 export { formatCount, formatSeconds, formatShare } from './format.js';
 export type * from './model.js';
+export { factsOf, isPhase } from './phase-facts.js';
 export { FdTable, basename, dirname, simpleOpenArgs } from './paths.js';
 export type { SimpleOpenArgs } from './paths.js';
 export type { Opened } from './paths.js';

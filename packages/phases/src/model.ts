@@ -112,8 +112,64 @@ export interface IdleWindow {
 }
 
 /** A stretch of time with a meaning. Detectors add fields of their own (`dir`, `vars`, …). */
-export interface Phase {
-  readonly kind: string;
+/**
+ * The facts each built-in phase kind keeps in `extra`, by kind. The report flattens them into the
+ * phase (json-schema.md lists them); the causes and `diff` read them through {@link KnownPhase} and
+ * `factsOf`, so a detector that renames a field breaks their build instead of reading 0.
+ */
+export interface PhaseFacts {
+  'runtime-init': {
+    /** `runc`, `crun`, … from the stage name. */
+    readonly runtime: string;
+    /** The stage that handed over: `runc:[2:INIT]`. */
+    readonly stage: string;
+    readonly handoffPath: string;
+    readonly handoffArgv: readonly string[];
+    /** Every `NAME:[N:STAGE]` process seen, in order (added when the set is finished). */
+    readonly stages?: readonly { readonly name: string; readonly pid: number }[];
+  };
+  'env-dump': {
+    readonly dir: string;
+    readonly tempDir: string;
+    /** Whether the temporary directory was renamed into `dir`. */
+    readonly renamed: boolean;
+    readonly vars: number;
+    readonly serviceLinkVars: number;
+    readonly services: number;
+    readonly firstToLastVarSeconds: number;
+    readonly perVarSeconds: number;
+    readonly sampleVars: readonly string[];
+    readonly sampleServiceLinkVars: readonly string[];
+  };
+  'supervisor-start': {
+    readonly supervisors: number;
+    readonly firstSupervisorPid: number;
+    readonly services: readonly string[];
+  };
+  repeat: {
+    readonly dir: string;
+    readonly files: number;
+    /** The calls done on each file: `openat+write+close`. */
+    readonly pattern: string;
+    readonly perFileSeconds: number;
+  };
+  loader: {
+    /** `.so` files (and `ld.so.cache`/`ld.so.preload`) opened. */
+    readonly libraries: number;
+  };
+  exec: {
+    readonly path: string;
+    readonly argv: readonly string[];
+  };
+  wait: {
+    readonly syscall: string | null;
+  };
+}
+
+/** The kinds of the built-in phases. */
+export type PhaseKind = keyof PhaseFacts;
+
+interface PhaseBase {
   readonly pid: number;
   readonly start: number;
   readonly end: number;
@@ -128,9 +184,22 @@ export interface Phase {
   readonly summary: string;
   /** The lines that prove it (first and last at least). */
   readonly evidence: readonly LineRef[];
+}
+
+/** A phase of a built-in kind, with the facts that kind keeps. */
+export type KnownPhase<K extends PhaseKind = PhaseKind> = {
+  readonly [P in K]: PhaseBase & { readonly kind: P; readonly extra: PhaseFacts[P] };
+}[K];
+
+/** A phase of a detector of one's own: any other kind, any facts. */
+export interface CustomPhase extends PhaseBase {
+  readonly kind: string;
   /** Detector-specific facts; the report flattens them into the phase. */
   readonly extra: Readonly<Record<string, unknown>>;
 }
+
+/** A stretch of time a detector recognised. Narrow it with `isPhase(p, kind)`. */
+export type Phase = KnownPhase | CustomPhase;
 
 /** Something a detector noticed that is not a stretch of time. */
 export interface Finding {

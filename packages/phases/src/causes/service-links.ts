@@ -4,7 +4,8 @@
  * (`s6-envdir`). The cost is the dump plus every later read of the dumped directory, on the path.
  */
 import { formatCount, formatSeconds, formatShare } from '../format.js';
-import type { Diagnosis, DiagnosisPart, LineRef, Phase } from '../model.js';
+import type { Diagnosis, DiagnosisPart, KnownPhase, LineRef } from '../model.js';
+import { isPhase } from '../phase-facts.js';
 import type { Task } from '../task.js';
 import { costly, diagnosis, pointsOf, severityOf, waits, cite, type CauseContext } from './context.js';
 
@@ -20,8 +21,9 @@ export const SERVICE_LINK_MIN_SECONDS = 1;
 /** A service-links cost at this share of the start is critical. */
 const CRITICAL = 0.25;
 
-function num(x: unknown): number {
-  return typeof x === 'number' ? x : 0;
+/** A dump of at least {@link SERVICE_LINK_MIN_VARS} service-link variables, half of all or more. */
+function mostlyLinks(p: KnownPhase<'env-dump'>): boolean {
+  return p.extra.serviceLinkVars >= SERVICE_LINK_MIN_VARS && p.extra.serviceLinkVars * 2 >= p.extra.vars;
 }
 
 /** When a task read files of `dir`: its first and last busy segment that did, and how many calls. */
@@ -44,10 +46,10 @@ export function readsOf(t: Task, dir: string): { start: number; end: number; cal
 }
 
 export function serviceLinks(ctx: CauseContext): Diagnosis | null {
-  const dumps = ctx.phases.filter((p) => p.kind === 'env-dump' && num(p.extra.serviceLinkVars) >= SERVICE_LINK_MIN_VARS && num(p.extra.serviceLinkVars) * 2 >= num(p.extra.vars));
+  const dumps = ctx.phases.filter((p): p is KnownPhase<'env-dump'> => isPhase(p, 'env-dump') && mostlyLinks(p));
   if (dumps.length === 0) return null;
-  const dump = dumps.reduce((a, b) => (num(b.extra.vars) > num(a.extra.vars) ? b : a));
-  const dir = String(dump.extra.dir);
+  const dump = dumps.reduce((a, b) => (b.extra.vars > a.extra.vars ? b : a));
+  const dir = dump.extra.dir;
   const id = 'k8s-service-links';
   const parts: DiagnosisPart[] = [];
   const evidence: LineRef[] = [...dump.evidence];
@@ -55,7 +57,7 @@ export function serviceLinks(ctx: CauseContext): Diagnosis | null {
   let total = dump.end - dump.start;
   const d = ctx.ledger.take(id, dump.pid, dump.start, dump.end);
   seconds += d;
-  parts.push({ what: `dump of ${formatCount(num(dump.extra.vars))} variables into ${dir}`, pid: dump.pid, seconds: d });
+  parts.push({ what: `dump of ${formatCount(dump.extra.vars)} variables into ${dir}`, pid: dump.pid, seconds: d });
   let readers = 0;
   for (const t of ctx.tasks) {
     const r = readsOf(t, dir);
@@ -88,9 +90,9 @@ export function serviceLinks(ctx: CauseContext): Diagnosis | null {
   seconds += execSeconds;
   if (execSeconds > 0) parts.push({ what: `${formatCount(bigExecs)} execs with up to ${formatCount(execVars)} variables`, pid: null, seconds: execSeconds });
   if (!costly(ctx, seconds) || seconds - ctx.resolution < SERVICE_LINK_MIN_SECONDS) return null;
-  const vars = num(dump.extra.vars);
-  const links = num(dump.extra.serviceLinkVars);
-  const services = num(dump.extra.services);
+  const vars = dump.extra.vars;
+  const links = dump.extra.serviceLinkVars;
+  const services = dump.extra.services;
   const dumpPart = parts[0] as DiagnosisPart;
   const reread = seconds - dumpPart.seconds;
   return diagnosis(ctx, {
@@ -113,17 +115,16 @@ export function serviceLinks(ctx: CauseContext): Diagnosis | null {
 }
 
 /** Without a start to measure against (`-r` files that share no clock): the dump's own length. */
-export function serviceLinksAlone(p: Phase, resolution: number): Diagnosis | null {
-  const vars = num(p.extra.vars);
-  const links = num(p.extra.serviceLinkVars);
+export function serviceLinksAlone(p: KnownPhase<'env-dump'>, resolution: number): Diagnosis | null {
+  const { vars, services } = p.extra;
+  const links = p.extra.serviceLinkVars;
   const seconds = p.end - p.start;
-  if (links < SERVICE_LINK_MIN_VARS || links * 2 < vars || seconds - resolution < SERVICE_LINK_MIN_SECONDS) return null;
-  const services = num(p.extra.services);
+  if (!mostlyLinks(p) || seconds - resolution < SERVICE_LINK_MIN_SECONDS) return null;
   return {
     id: 'k8s-service-links',
     severity: 'warning',
     summary:
-      `s6 wrote ${formatCount(vars)} environment variables one file each into ${String(p.extra.dir)}, and ${formatCount(links)} of them are Kubernetes service links` +
+      `s6 wrote ${formatCount(vars)} environment variables one file each into ${p.extra.dir}, and ${formatCount(links)} of them are Kubernetes service links` +
       (services > 0 ? ` (about ${formatCount(services)} Services in the namespace)` : '') +
       `: the dump took ${formatSeconds(seconds)}, ${formatSeconds(seconds / Math.max(vars, 1))} per variable`,
     fix:

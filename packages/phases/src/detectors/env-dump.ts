@@ -6,7 +6,7 @@
  */
 import type { DetectorContext, PhaseDetector, TaskWatcher } from '../detector.js';
 import { formatCount, formatSeconds } from '../format.js';
-import type { Call, LineRef } from '../model.js';
+import type { Call, KnownPhase, LineRef } from '../model.js';
 import { basename, leadingInt } from '../paths.js';
 import type { Task } from '../task.js';
 import { decodeArgs, leadingArgs, type ArgValue } from '@strace-gaps/parser';
@@ -104,7 +104,7 @@ export function envDump(): PhaseDetector {
             sampleVars: d.sample,
             sampleServiceLinkVars: d.serviceLinkSample,
           },
-        });
+        } satisfies KnownPhase<'env-dump'>);
       };
       return {
         call(call: Call) {

@@ -5,7 +5,7 @@
  */
 import type { DetectorContext, PhaseDetector, TaskWatcher } from '../detector.js';
 import { formatCount, formatSeconds } from '../format.js';
-import type { Call, LineRef } from '../model.js';
+import type { Call, KnownPhase, LineRef } from '../model.js';
 import type { Task } from '../task.js';
 
 /** What ld.so and libc's start-up do before `main`. */
@@ -52,7 +52,7 @@ export function execPhases(): PhaseDetector {
           summary: `the dynamic loader mapped ${formatCount(l.libraries)} files in ${formatSeconds(end - l.start)}`,
           evidence: [l.startRef, endRef],
           extra: { libraries: l.libraries },
-        });
+        } satisfies KnownPhase<'loader'>);
       };
       const closeExec = (end: number, endRef: LineRef) => {
         const r = running;
@@ -68,7 +68,7 @@ export function execPhases(): PhaseDetector {
           summary: `${r.path} ran for ${formatSeconds(end - r.call.t0)}`,
           evidence: [r.ref, endRef],
           extra: { path: r.path, argv: r.argv },
-        });
+        } satisfies KnownPhase<'exec'>);
       };
       let last: Call | null = null;
       return {

@@ -6,7 +6,7 @@
 import { leadingArgs } from '@strace-gaps/parser';
 import type { DetectorContext, PhaseDetector, TaskWatcher } from '../detector.js';
 import { formatCount, formatSeconds } from '../format.js';
-import type { Call, Phase } from '../model.js';
+import type { Call, KnownPhase, Phase } from '../model.js';
 import { leadingInt } from '../paths.js';
 import type { Task } from '../task.js';
 import type { Keyed } from '../arrival.js';
@@ -70,7 +70,7 @@ export function repeatedFiles(): PhaseDetector {
             summary: `${formatCount(r.files)}× ${pattern} under ${r.dir} in ${formatSeconds(seconds)}`,
             evidence: [firstRef, endRef],
             extra: { dir: r.dir, files: r.files, pattern, perFileSeconds: seconds / r.files },
-          },
+          } satisfies KnownPhase<'repeat'>,
           ctx.seq(),
         );
       };

@@ -6,7 +6,7 @@
  */
 import type { DetectorContext, PhaseDetector, TaskWatcher } from '../detector.js';
 import { formatSeconds } from '../format.js';
-import type { Call, Phase } from '../model.js';
+import type { Call, KnownPhase } from '../model.js';
 import type { Task } from '../task.js';
 import { interleaveInto } from '../arrival.js';
 
@@ -23,7 +23,7 @@ const MAX_STAGES = 64;
 
 export function runtimeInit(): PhaseDetector {
   const stages: RuntimeStage[] = [];
-  const phases: Phase[] = [];
+  const phases: KnownPhase<'runtime-init'>[] = [];
   /** When each stage and phase was seen (the analysis's seq), to merge parts that interleave. */
   const stageSeqs: number[] = [];
   const phaseSeqs: number[] = [];
@@ -72,7 +72,7 @@ export function runtimeInit(): PhaseDetector {
     },
     state: () => ({ stages, phases, stageSeqs, phaseSeqs }),
     merge(other, how = 'after') {
-      const o = other as { stages: RuntimeStage[]; phases: Phase[]; stageSeqs: number[]; phaseSeqs: number[] };
+      const o = other as { stages: RuntimeStage[]; phases: KnownPhase<'runtime-init'>[]; stageSeqs: number[]; phaseSeqs: number[] };
       if (how === 'after') {
         for (const s of o.stages) if (stages.length < MAX_STAGES) stages.push(s);
         phases.push(...o.phases);

@@ -5,7 +5,7 @@
  */
 import type { DetectorContext, PhaseDetector, TaskWatcher } from '../detector.js';
 import { formatCount, formatSeconds } from '../format.js';
-import type { Call, LineRef } from '../model.js';
+import type { Call, KnownPhase, LineRef } from '../model.js';
 import { basename } from '../paths.js';
 import type { Task } from '../task.js';
 
@@ -82,7 +82,7 @@ export function supervisorStart(): PhaseDetector {
           firstSupervisorPid: first.pid,
           services: after.map((x) => x.argv[1] ?? '?'),
         },
-      });
+      } satisfies KnownPhase<'supervisor-start'>);
     },
   };
 }
