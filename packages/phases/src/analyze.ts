@@ -48,123 +48,13 @@ import { bySeq, keyed } from './arrival.js';
 import type { Blame, Call, Diagnosis, Finding, Gap, IdleWindow, KnownPhase, LineRef, Phase, Warning } from './model.js';
 import { dirname, leadingInt } from './paths.js';
 import { Task, nameOfPid, refOf } from './task.js';
+import type { Analysis, AnalysisOptions, ClockInfo, ClockStart, PartialAnalysis, Span, StreamTotals, TaskEvent, TraceListener } from './analysis-types.js';
+import { linkTree } from './process-tree.js';
+import { MAX_PHASES_PER_EXEC_KIND, setWarnings } from './set-warnings.js';
+import { waitPhases } from './wait-phases.js';
 
-export interface AnalysisOptions {
-  /** How many gaps of each kind (waiting, userspace) to keep, largest first. Default 10. */
-  readonly top?: number;
-  /** Gaps shorter than this many seconds are not reported. Default 0.001. */
-  readonly minGap?: number;
-  /** Report gaps only for these pids (or threads of these processes); default all. */
-  readonly pids?: readonly number[] | null;
-  /** Phase detectors; default {@link builtinDetectors}. */
-  readonly detectors?: readonly PhaseDetector[];
-  /**
-   * Sees every call, signal and end of every task as the set streams past (an exporter writing a
-   * timeline). The analysis keeps no events; a listener that needs them writes them out.
-   */
-  readonly listener?: TraceListener;
-  /**
-   * The set's clock, when it is already known: analyses of parts of one set (worker threads, see
-   * {@link TraceSetAnalyzer.partial}) must put their times on the same base second, so that their
-   * numbers are the ones a single analysis computes, and must refuse a line on another clock at
-   * that line, as a single analysis does.
-   */
-  readonly clockStart?: ClockStart | null;
-  /**
-   * Read only this share of the pids of one input, another analyzer (on another thread) reading
-   * each other share; {@link TraceSetAnalyzer.interleave} joins the parts. The lines pushed must be
-   * the share's (see the parser's `ReadOptions.partition`); a line that shows the input cannot be
-   * read this way throws `UnpartitionableError`.
-   */
-  readonly partition?: PidPartition | null;
-  /**
-   * What marks the start as over (see startup.ts): a program name or path that is exec'd,
-   * `listen`, or a time as the trace prints it (`11:01:42.297482`, `1700000000.123456`). Default:
-   * the documented rule.
-   */
-  readonly ready?: string | null;
-  /** Where the start begins, as the trace prints a time; default its first line. */
-  readonly from?: string | null;
-  /**
-   * When the capture ended, as the trace prints a time, if later than its last line (a recording
-   * stopped while calls were waiting: they waited until then). From `record`'s manifest.
-   */
-  readonly until?: string | null;
-}
-
-/** What the first timed line of a set decides: its clock and the base second of its numbers. */
-export interface ClockStart {
-  readonly kind: SetClockKind;
-  readonly base: number;
-  /** The line that decided the kind. */
-  readonly decidedAt: { readonly file: string; readonly line: number } | null;
-}
-
-/**
- * What an analyzer read from some of a set's inputs, as plain data a structured clone carries to
- * another thread: the analyzer that reads the whole set takes it in with `absorb`, in input order.
- */
-export interface PartialAnalysis {
-  readonly clock: {
-    readonly kind: SetClockKind | null;
-    readonly decidedAt: { file: string; line: number } | null;
-    readonly digits: number;
-    readonly rolledOver: boolean;
-    readonly relativeStreams: number;
-    /** See `SetClock.todMin`; `null` without time-of-day lines. */
-    readonly todMin: number | null;
-    readonly todMax: number | null;
-  };
-  readonly inputs: number;
-  /** Calls printed with a `-T` duration. */
-  readonly timedCalls: number;
-  /** Ended tasks, as data (revived with `Task.revive`). */
-  readonly tasks: readonly Task[];
-  readonly phases: readonly Phase[];
-  /** Per `exec`/`loader` kind: the longest phases kept, and how many there were. */
-  readonly perExec: readonly { kind: string; top: readonly Phase[]; seen: number }[];
-  readonly findings: readonly Finding[];
-  readonly warnings: readonly Warning[];
-  readonly ranges: readonly { file: string; first: number; last: number }[];
-  readonly gaps: { readonly userspace: readonly Gap[]; readonly waiting: readonly Gap[] };
-  /** Each detector's {@link PhaseDetector.state}, in detector order. */
-  readonly detectors: readonly unknown[];
-  /**
-   * When each item of the lists above arrived (the analysis's `seq`), for parts that interleave
-   * (see {@link TraceSetAnalyzer.interleave}); `perExec` in the order of `perExec`.
-   */
-  readonly seqs: {
-    readonly tasks: readonly number[];
-    readonly phases: readonly number[];
-    readonly findings: readonly number[];
-    readonly warnings: readonly number[];
-    readonly perExec: readonly (readonly number[])[];
-    readonly userspace: readonly number[];
-    readonly waiting: readonly number[];
-  };
-  /** A partition's inputs, read but not closed: what closing them needs from every part. */
-  readonly streams: readonly StreamTotals[];
-}
-
-/** What closing an input needs to know of all its lines. */
-export interface StreamTotals {
-  readonly file: string;
-  readonly lines: number;
-  readonly parsed: number;
-  readonly firstIssue: number | null;
-  readonly first: number | null;
-  readonly last: number | null;
-}
-
-/** What a {@link TraceListener} is told, besides calls. */
-export type TaskEvent = SignalEvent | ExitEvent | KilledEvent;
-
-export interface TraceListener {
-  /** A joined call of `task`, with its times on the set's clock. */
-  call(task: Task, call: Call): void;
-  /** A signal delivered to `task`, or its `+++ exited`/`+++ killed` line; `t` on the set's clock. */
-  event(task: Task, ev: TaskEvent, t: number | null): void;
-}
+export type { Analysis, AnalysisOptions, ClockInfo, ClockStart, PartialAnalysis, Span, StreamTotals, TaskEvent, TraceListener };
+export { MAX_PHASES_PER_EXEC_KIND };
 
 export const DEFAULT_TOP = 10;
 /** The pid given to lines that carry none: a trace of one process made without -f. */
@@ -172,19 +62,13 @@ export const UNNAMED_PID = 0;
 /** Calls whose result is the caller's own pid (for the first thread of a process). */
 const SELF_PID_CALLS = new Set(['set_tid_address', 'getpid', 'gettid']);
 export const DEFAULT_MIN_GAP = 0.001;
-/**
- * Kinds that come once per exec. A capture of thousands of processes keeps the longest this many
- * of each (what a timeline shows) and counts the rest, so memory does not grow with every exec.
- */
-export const MAX_PHASES_PER_EXEC_KIND = 500;
+// Kinds that come once per exec: a capture of thousands of processes keeps the longest
+// MAX_PHASES_PER_EXEC_KIND of each (what a timeline shows) and counts the rest, so memory does not
+// grow with every exec.
 const PER_EXEC_KINDS = ['exec', 'loader'] as const;
 
-/** Blocking calls at least this long become `wait` phases. */
-const WAIT_PHASE_SECONDS = 0.1;
 /** Processes named in a gap's blame. */
 const BLAME_TASKS = 3;
-/** A child whose pid no `clone` returned (it was made inside a pid namespace) is matched by time. */
-const CLONE_MATCH_SECONDS = 1;
 /** Paths whose actions are looked up by path (bounded: a capture may open millions of files). */
 const MAX_ACTION_PATHS = 4096;
 /**
@@ -196,45 +80,6 @@ const SEQ_END_TASKS = 2 ** 42;
 const HALF_DAY_SECONDS = 43_200;
 /** Lines whose pid a partition must own: those of a process (not strace's own, not tables). */
 const PROCESS_KINDS = new Set(['syscall', 'unfinished', 'resumed', 'signal', 'exit', 'killed', 'superseded']);
-
-export interface ClockInfo {
-  readonly kind: SetClockKind;
-  /** Fraction digits of the timestamps (0, 3, 6, 9). */
-  readonly digits: number;
-  /** Can times of different inputs be compared? (Not for `-r`-only `-ff` files.) */
-  readonly aligned: boolean;
-  /** Did the trace cross midnight (time-of-day clock)? */
-  readonly rolledOver: boolean;
-}
-
-export interface Span {
-  readonly start: number;
-  readonly end: number;
-  readonly seconds: number;
-  readonly startRef: LineRef | null;
-  readonly endRef: LineRef | null;
-}
-
-/** Everything the analysis found. Times are on the set's clock; see {@link Analysis.absolute}. */
-export interface Analysis {
-  readonly clock: ClockInfo;
-  readonly span: Span | null;
-  readonly tasks: readonly Task[];
-  readonly phases: readonly Phase[];
-  readonly findings: readonly Finding[];
-  readonly gaps: readonly Gap[];
-  readonly idle: readonly IdleWindow[];
-  readonly diagnoses: readonly Diagnosis[];
-  readonly warnings: readonly Warning[];
-  /** When the start was over, and the critical path to it; `null` without a common clock. */
-  readonly startup: Startup | null;
-  /** Calls still waiting when the trace ended: the first 1,000 (startup.ts's `MAX_PENDING`) by when they began. */
-  readonly pending: readonly PendingCall[];
-  /** How many there were in all. */
-  readonly pendingTotal: number;
-  /** A time of this analysis as seconds on the trace's own clock (since midnight, or the epoch). */
-  absolute(t: number): number;
-}
 
 interface Stream {
   readonly file: string;
@@ -906,18 +751,19 @@ export class TraceSetAnalyzer {
     const kind: SetClockKind = clock.kind ?? 'none';
     const aligned = kind === 'time-of-day' || kind === 'epoch' || (kind === 'relative' && this.inputs <= 1);
     const clockInfo: ClockInfo = { kind, digits: clock.digits, aligned, rolledOver: clock.rolledOver };
-    this.linkTree(aligned);
+    linkTree(this.tasks, aligned);
     const span = this.span();
     const set = { tasks: this.tasks, aligned };
     for (const d of this.detectors) d.finish?.(set, this.ctx);
     const gaps = this.gaps.merged();
     if (aligned) for (const g of gaps) g.blame = this.blame(g);
-    this.waitPhases();
+    this.phases.push(...waitPhases(this.tasks, this.gaps.waiting.values(), (pid, t) => this.nameOf(pid, t)));
     for (const { top } of this.perExec.values()) this.phases.push(...top.values());
     // A total order: with whole-second timestamps (-t) many phases share start and end.
     this.phases.sort((a, b) => a.start - b.start || a.end - b.end || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0) || a.pid - b.pid);
     const idle = aligned && span !== null ? this.idle(span) : [];
-    this.setWarnings(kind);
+    const facts = { tasks: this.tasks, inputs: this.inputs, timedCalls: this.timedCalls, ranges: this.ranges, perExec: this.perExec, wantedPids: this.wantedPids };
+    this.warnings.push(...setWarnings(facts, kind));
     const index = new TaskIndex(this.tasks);
     // Calls still waiting when a recording stopped waited until it stopped, past the last line.
     const until = span === null ? null : this.toSet(this.untilOption, span);
@@ -979,76 +825,8 @@ export class TraceSetAnalyzer {
     return { start: from, ready, seconds: readyT - from, afterReadySeconds: Math.max(0, end - readyT), stopAt: r.stopAt, criticalPath: path };
   }
 
-  /**
-   * Long waits as phases. Threads of one process often wait through the same window (a Go
-   * runtime's threads all park while the child works): one phase per process and window.
-   */
-  private waitPhases(): void {
-    const tgid = new Map(this.tasks.map((t) => [t.pid, t.tgid]));
-    const kept: Gap[] = [];
-    for (const g of this.gaps.waiting.values()) {
-      if (g.seconds < WAIT_PHASE_SECONDS) continue;
-      const same = kept.find((k) => tgid.get(k.pid) === tgid.get(g.pid) && Math.min(k.end, g.end) - Math.max(k.start, g.start) >= 0.5 * g.seconds);
-      if (same !== undefined) continue;
-      kept.push(g);
-      this.phases.push(waitPhase(g, this.nameOf(g.pid, g.start)));
-    }
-  }
-
   private nameOf(pid: number, t: number | null): string {
     return nameOfPid(this.tasks, pid, t);
-  }
-
-  /** Parents from `clone`/`fork` results; names inherited at fork. */
-  private linkTree(aligned: boolean): void {
-    const byPid = new Map<number, Task[]>();
-    for (const t of this.tasks) {
-      const list = byPid.get(t.pid);
-      if (list === undefined) byPid.set(t.pid, [t]);
-      else list.push(t);
-    }
-    const unmatched: { parent: Task; thread: boolean; at: number }[] = [];
-    for (const parent of this.tasks) {
-      for (const c of parent.children) {
-        const candidates = byPid.get(c.pid);
-        const child = candidates?.find((t) => t !== parent && t.ppid === null && (c.at === null || t.start === null || t.start >= c.at - 1));
-        if (child === undefined) {
-          if (c.at !== null) unmatched.push({ parent, thread: c.thread, at: c.at });
-          continue;
-        }
-        this.adopt(parent, child, c.thread, c.at, false);
-      }
-    }
-    if (!aligned || unmatched.length === 0) return;
-    // Inside a pid namespace clone() returns the namespace's pid, not the one in the file name:
-    // give each orphan the closest earlier unmatched clone.
-    unmatched.sort((a, b) => a.at - b.at);
-    const first = this.tasks.reduce<Task | null>((m, t) => (t.start !== null && (m === null || (m.start as number) > t.start) ? t : m), null);
-    const orphans = this.tasks.filter((t) => t.ppid === null && t !== first && t.start !== null).sort((a, b) => (a.start as number) - (b.start as number));
-    const used = new Set<number>();
-    for (const o of orphans) {
-      let pick = -1;
-      for (let k = 0; k < unmatched.length; k++) {
-        const u = unmatched[k] as (typeof unmatched)[number];
-        if (u.at > (o.start as number)) break;
-        if (!used.has(k) && u.parent !== o && (o.start as number) - u.at <= CLONE_MATCH_SECONDS) pick = k;
-      }
-      if (pick < 0) continue;
-      used.add(pick);
-      const u = unmatched[pick] as (typeof unmatched)[number];
-      this.adopt(u.parent, o, u.thread, u.at, true);
-    }
-  }
-
-  private adopt(parent: Task, child: Task, thread: boolean, at: number | null, guessed: boolean): void {
-    child.ppid = parent.pid;
-    child.ppidGuessed = guessed;
-    child.thread = thread;
-    child.tgid = thread ? parent.tgid : child.pid;
-    const firstName = child.names[0];
-    if (firstName === undefined || firstName.source !== 'execve' || (at !== null && firstName.at !== null && firstName.at > at + 0.0005)) {
-      child.names.unshift({ source: 'fork', name: parent.nameAt(at), at: child.start });
-    }
   }
 
   private span(): Span | null {
@@ -1087,172 +865,6 @@ export class TraceSetAnalyzer {
     return windows.slice(0, this.top).map((w) => ({ start: w.start, end: w.end, seconds: w.end - w.start }));
   }
 
-  /** A capture made with `-e trace=…`: its silent gaps may be calls it did not record. */
-  private filteredWarning(): void {
-    let calls = 0;
-    const names = new Set<string>();
-    for (const t of this.tasks) {
-      calls += t.syscalls;
-      for (const s of t.stats.list()) names.add(s.name);
-    }
-    if (calls < FILTER_MIN_CALLS || EVERYDAY_CALLS.some((c) => names.has(c))) return;
-    const shown = [...names].sort().slice(0, 6).join(', ');
-    this.warnings.push({
-      code: 'filtered-trace',
-      message:
-        `the trace shows only ${formatCount(names.size)} kinds of call (${shown}${names.size > 6 ? ', …' : ''}) and none that every program makes: ` +
-        'it was probably captured with -e trace=…, so time in the calls it left out shows as silent gaps',
-      file: null,
-      line: null,
-    });
-  }
-
-  /** What a capture without -T or -f cannot tell, and the option that would. */
-  private optionWarnings(kind: SetClockKind): void {
-    const calls = this.tasks.reduce((n, t) => n + t.syscalls, 0);
-    if (kind !== 'none' && calls >= FILTER_MIN_CALLS && this.timedCalls === 0) {
-      this.warnings.push({
-        code: 'no-durations',
-        message:
-          'the trace has no -T durations, so time inside a call cannot be told from time after it: a wait is taken to last until the next call ' +
-          '(certain for a call whose timeout ran out, a guess for others such as wait4 or read). Re-capture with -T',
-        file: null,
-        line: null,
-      });
-    }
-    // Processes a traced one started that have no line in the trace: strace did not follow them.
-    // (In a pid namespace `clone` returns another pid, and the child is matched by time instead.)
-    const pids = new Set(this.tasks.map((t) => t.pid));
-    const guessed = new Map<number, number>();
-    for (const t of this.tasks) if (t.ppidGuessed && t.ppid !== null) guessed.set(t.ppid, (guessed.get(t.ppid) ?? 0) + 1);
-    let missing = 0;
-    let first: { file: string; line: number; pid: number } | null = null;
-    for (const t of this.tasks) {
-      if (t.children.length === 0) continue;
-      const unseen = t.children.filter((c) => !c.thread && !pids.has(c.pid));
-      const n = unseen.length - (guessed.get(t.pid) ?? 0);
-      if (n <= 0) continue;
-      missing += n;
-      const c = unseen[0] as (typeof unseen)[number];
-      if (first === null) first = { file: t.file, line: c.line, pid: c.pid };
-    }
-    if (missing > 0) {
-      this.warnings.push({
-        code: 'children-not-followed',
-        message:
-          `${formatCount(missing)} ${missing === 1 ? 'process' : 'processes'} that traced ones started ${missing === 1 ? 'is' : 'are'} not in the trace` +
-          (first === null ? '' : ` (pid ${first.pid} first)`) +
-          ': their time shows as a wait of their parent, and what they did cannot be seen. Capture with -f (or -ff -o DIR/PREFIX), and pass every file of a -ff capture',
-        file: first?.file ?? null,
-        line: first?.line ?? null,
-      });
-    }
-  }
-
-  /** A trace with no call to time, and pids asked for that it does not have: said, not shown as an empty report. */
-  private emptyWarnings(): void {
-    if (this.tasks.every((t) => t.syscalls === 0)) {
-      this.warnings.push({
-        code: 'no-calls',
-        message:
-          'the trace has no syscall lines, so there is nothing to time: it holds only a -c summary table, strace\'s own messages, or signals and exits (-e trace=none). ' +
-          'Capture with -f -tt -T (-C instead of -c keeps the table too)',
-        file: null,
-        line: null,
-      });
-    }
-    for (const pid of this.wantedPids) {
-      if (this.tasks.some((t) => t.pid === pid || t.tgid === pid)) continue;
-      this.warnings.push({ code: 'pid-not-found', message: `no process or thread in the trace has pid ${pid} (asked for with --pid)`, file: null, line: null });
-    }
-  }
-
-  private setWarnings(kind: SetClockKind): void {
-    if (kind === 'relative' && this.inputs > 1) {
-      this.warnings.push({
-        code: 'relative-only',
-        message:
-          'the trace has only -r deltas and several files: -r is a delta since the previous line of any process, so ' +
-          'files cannot be aligned. Each file starts at 0 and its times are lower bounds; re-capture with -tt or -ttt',
-        file: null,
-        line: null,
-      });
-    }
-    if (kind === 'none' && this.tasks.length > 0) {
-      this.warnings.push({
-        code: 'no-timestamps',
-        message: 'the trace has no timestamps: counts only, no timeline or gaps; re-capture with -tt -T',
-        file: null,
-        line: null,
-      });
-    }
-    // Files of one capture overlap in time (a parent outlives the clone of its child); a hole
-    // between groups of files means more than one capture.
-    if (kind !== 'relative' && this.ranges.length > 1) {
-      const sorted = [...this.ranges].sort((a, b) => a.first - b.first);
-      let reach = (sorted[0] as (typeof sorted)[number]).last;
-      for (const r of sorted.slice(1)) {
-        if (r.first - reach > 1) {
-          this.warnings.push({
-            code: 'mixed-captures',
-            message: `${r.file} starts ${formatSeconds(r.first - reach)} after every earlier file ended: files from another capture are mixed in; analyse each capture on its own`,
-            file: r.file,
-            line: null,
-          });
-          break;
-        }
-        if (r.last > reach) reach = r.last;
-      }
-    }
-    for (const [kind, { seen }] of this.perExec) {
-      if (seen <= MAX_PHASES_PER_EXEC_KIND) continue;
-      this.warnings.push({
-        code: 'phases-capped',
-        message: `${formatCount(seen)} ${kind} phases: the longest ${formatCount(MAX_PHASES_PER_EXEC_KIND)} are listed, the other ${formatCount(seen - MAX_PHASES_PER_EXEC_KIND)} are only counted here (a process's execs also show in its names)`,
-        file: null,
-        line: null,
-      });
-    }
-    this.filteredWarning();
-    this.emptyWarnings();
-    this.optionWarnings(kind);
-    const unfinished = this.tasks.reduce((n, t) => n + t.unfinished, 0);
-    if (unfinished > 0) {
-      const first = this.tasks.find((t) => t.firstUnfinished !== null);
-      const u = first?.firstUnfinished ?? null;
-      this.warnings.push({
-        code: 'unfinished-calls',
-        message:
-          `${formatCount(unfinished)} ${unfinished === 1 ? 'call' : 'calls'} never returned in the trace (the process was killed in ${unfinished === 1 ? 'it' : 'them'}, or the trace was cut)` +
-          (u === null || first === undefined ? '' : `, the first pid ${first.pid}'s ${u.name}; those still waiting at the end are listed as pending`),
-        file: u?.file ?? null,
-        line: u?.line ?? null,
-      });
-    }
-  }
-}
-
-/**
- * Calls every program makes: the loader maps libraries, and nothing runs long without reading,
- * writing or closing. A set of a fair size with none of them was filtered with `-e trace=`.
- */
-const EVERYDAY_CALLS = ['read', 'write', 'close', 'mmap', 'mprotect', 'brk', 'openat', 'open', 'fstat', 'newfstatat', 'rt_sigaction', 'futex'];
-/** Fewer calls than this say too little about a capture's filter. */
-const FILTER_MIN_CALLS = 20;
-
-function waitPhase(g: Gap, name: string): KnownPhase<'wait'> {
-  return {
-    kind: 'wait',
-    pid: g.pid,
-    start: g.start,
-    end: g.end,
-    startRef: g.before,
-    endRef: g.after,
-    endComputed: true,
-    summary: `${name} waited ${formatSeconds(g.seconds)} in ${g.syscall ?? '?'}`,
-    evidence: [g.before, g.after],
-    extra: { syscall: g.syscall },
-  };
 }
 
 /** Analyses batches of parsed lines per input, in one call (tests, small inputs). */

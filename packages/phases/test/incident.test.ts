@@ -8,7 +8,7 @@
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseChunksSync, pidFromFileName } from '@strace-gaps/parser';
-import { analyzeInputs, type Analysis, type LineRef } from '@strace-gaps/phases';
+import { analyzeInputs, isPhase, type Analysis, type KnownPhase, type LineRef, type PhaseKind } from '@strace-gaps/phases';
 import { fixtureSets, traceBytes, type FixtureSet } from '../../parser/test/helpers/fixtures.js';
 
 const S6 = fixtureSets().filter((s) => s.name.startsWith('s6-'));
@@ -49,8 +49,8 @@ describe.each(S6)('$name', (set) => {
   const a = analyze(set);
   const lines = linesOf(set);
   const absolute = a.clock.kind !== 'relative';
-  const one = (kind: string) => {
-    const found = a.phases.filter((p) => p.kind === kind);
+  const one = <K extends PhaseKind>(kind: K) => {
+    const found = a.phases.filter((p): p is KnownPhase<K> => isPhase(p, kind));
     expect(found, kind).toHaveLength(1);
     return found[0]!;
   };
