@@ -15,8 +15,11 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const DOCS = ['docs/library.md', 'docs/detectors.md'];
 const RUN = 'js run';
 const OUTPUT = 'text output';
-/** The examples need packages/cli/node_modules to find the packages, so they run from a directory under packages/cli/. */
-const HOST = join(ROOT, 'packages/cli');
+/**
+ * Where an example is written: a directory at the repository root, as a user would put it there
+ * (the root's package.json depends on both packages, so `node example.mjs` finds them).
+ */
+const HOST = ROOT;
 const LIBRARIES = ['parser', 'phases'];
 
 interface Block {
