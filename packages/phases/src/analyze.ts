@@ -30,13 +30,14 @@ import {
   type SyscallEvent,
   type Timestamp,
 } from '@strace-gaps/parser';
-import { DEFAULT_MERGE_SECONDS, idleWindows, wholeCounts } from './activity.js';
+import { DEFAULT_MERGE_SECONDS } from './activity.js';
+import { blame, idle as idleWindowsOf, spanOfTasks } from './busy.js';
 import { Interner } from './intern.js';
 import { SetClock, type SetClockKind, type StreamClock } from './clock.js';
 import type { DetectorContext, PhaseDetector, TaskWatcher } from './detector.js';
 import { builtinDetectors } from './detectors/index.js';
 import { diagnose } from './diagnoses.js';
-import { formatCount, formatSeconds } from './format.js';
+import { formatCount } from './format.js';
 import { GapCollector, GapTracker } from './gaps.js';
 import { MarkBudget, PathRecorder } from './path-marks.js';
 import { criticalPath, describeRun } from './critical-path.js';
@@ -45,7 +46,7 @@ import { pendingCalls, type PendingCall, type Startup } from './startup.js';
 import { TaskIndex } from './task-index.js';
 import { TopK } from './top-k.js';
 import { bySeq, keyed } from './arrival.js';
-import type { Blame, Call, Diagnosis, Finding, Gap, IdleWindow, KnownPhase, LineRef, Phase, Warning } from './model.js';
+import type { Call, Diagnosis, Finding, LineRef, Phase, Warning } from './model.js';
 import { dirname, leadingInt } from './paths.js';
 import { Task, nameOfPid, refOf } from './task.js';
 import type { Analysis, AnalysisOptions, ClockInfo, ClockStart, PartialAnalysis, Span, StreamTotals, TaskEvent, TraceListener } from './analysis-types.js';
@@ -67,8 +68,6 @@ export const DEFAULT_MIN_GAP = 0.001;
 // grow with every exec.
 const PER_EXEC_KINDS = ['exec', 'loader'] as const;
 
-/** Processes named in a gap's blame. */
-const BLAME_TASKS = 3;
 /** Paths whose actions are looked up by path (bounded: a capture may open millions of files). */
 const MAX_ACTION_PATHS = 4096;
 /**
@@ -752,16 +751,16 @@ export class TraceSetAnalyzer {
     const aligned = kind === 'time-of-day' || kind === 'epoch' || (kind === 'relative' && this.inputs <= 1);
     const clockInfo: ClockInfo = { kind, digits: clock.digits, aligned, rolledOver: clock.rolledOver };
     linkTree(this.tasks, aligned);
-    const span = this.span();
+    const span = spanOfTasks(this.tasks);
     const set = { tasks: this.tasks, aligned };
     for (const d of this.detectors) d.finish?.(set, this.ctx);
     const gaps = this.gaps.merged();
-    if (aligned) for (const g of gaps) g.blame = this.blame(g);
+    if (aligned) for (const g of gaps) g.blame = blame(this.tasks, g);
     this.phases.push(...waitPhases(this.tasks, this.gaps.waiting.values(), (pid, t) => this.nameOf(pid, t)));
     for (const { top } of this.perExec.values()) this.phases.push(...top.values());
     // A total order: with whole-second timestamps (-t) many phases share start and end.
     this.phases.sort((a, b) => a.start - b.start || a.end - b.end || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0) || a.pid - b.pid);
-    const idle = aligned && span !== null ? this.idle(span) : [];
+    const idle = aligned && span !== null ? idleWindowsOf(this.tasks, span, this.gaps.minSeconds, this.top) : [];
     const facts = { tasks: this.tasks, inputs: this.inputs, timedCalls: this.timedCalls, ranges: this.ranges, perExec: this.perExec, wantedPids: this.wantedPids };
     this.warnings.push(...setWarnings(facts, kind));
     const index = new TaskIndex(this.tasks);
@@ -829,41 +828,7 @@ export class TraceSetAnalyzer {
     return nameOfPid(this.tasks, pid, t);
   }
 
-  private span(): Span | null {
-    let start: Task | null = null;
-    let end: Task | null = null;
-    for (const t of this.tasks) {
-      if (t.start !== null && (start === null || t.start < (start.start as number))) start = t;
-      const e = t.end ?? t.last;
-      if (e !== null && (end === null || e > ((end.end ?? end.last) as number))) end = t;
-    }
-    if (start === null || end === null) return null;
-    const s = start.start as number;
-    const e = (end.end ?? end.last) as number;
-    return { start: s, end: e, seconds: e - s, startRef: start.first, endRef: null };
-  }
 
-  /** Who was busy while a gap lasted. */
-  private blame(g: Gap): Blame[] {
-    const out: Blame[] = [];
-    for (const t of this.tasks) {
-      if (t.pid === g.pid || t.start === null || (t.end ?? t.last ?? -Infinity) < g.start || t.start > g.end) continue;
-      const w = t.activity.within(g.start, g.end);
-      if (w.busy <= 0 && w.calls === 0) continue;
-      const top = wholeCounts(w.actions)
-        .slice(0, 3)
-        .map(([what, count]) => ({ what, count }));
-      out.push({ pid: t.pid, name: t.nameAt(w.peak), busySeconds: w.busy, calls: w.calls, top });
-    }
-    return out.sort((a, b) => b.busySeconds - a.busySeconds || b.calls - a.calls).slice(0, BLAME_TASKS);
-  }
-
-  private idle(span: Span): IdleWindow[] {
-    const min = Math.max(this.gaps.minSeconds, DEFAULT_MERGE_SECONDS);
-    const windows = idleWindows(this.tasks.map((t) => t.activity), span.start, span.end, min);
-    windows.sort((a, b) => b.end - b.start - (a.end - a.start));
-    return windows.slice(0, this.top).map((w) => ({ start: w.start, end: w.end, seconds: w.end - w.start }));
-  }
 
 }
 
