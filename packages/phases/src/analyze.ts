@@ -71,8 +71,9 @@ const PER_EXEC_KINDS = ['exec', 'loader'] as const;
 /** Paths whose actions are looked up by path (bounded: a capture may open millions of files). */
 const MAX_ACTION_PATHS = 4096;
 /**
- * `seq` past an input's lines: calls its end closes (by their line), then its tasks' ends (by when
- * each pid was first seen). Lines are numbered below 2^40.
+ * `seq` past an input's lines: calls its end closes (by their line, each followed by its task's end
+ * at line + 0.5), then the other tasks' ends (by when each pid was first seen). Lines are numbered
+ * below 2^40.
  */
 const SEQ_END_CALLS = 2 ** 40;
 const SEQ_END_TASKS = 2 ** 42;
@@ -287,8 +288,17 @@ export class TraceSetAnalyzer {
     for (const ev of s.joiner.end()) {
       this.seq = SEQ_END_CALLS + ev.line;
       this.dispatch(s, ev);
+      // Nothing more comes for this pid in this input: its task ends right after its last call,
+      // so the stream state of thousands of threads left inside calls is never all held at once
+      // (a hung start's trace). Unnamed lines keep pid 0 open until the input's end names them.
+      const task = ev.pid === null || ev.pid === UNNAMED_PID ? undefined : s.tasks.get(ev.pid);
+      if (task !== undefined) {
+        this.seq += 0.5;
+        this.endTask(task, null, null);
+      }
     }
     for (const [pid, task] of s.tasks) {
+      if (task.ended) continue;
       this.seq = SEQ_END_TASKS + (s.pidSeqs.get(pid) ?? 0);
       this.endTask(task, null, null);
     }
