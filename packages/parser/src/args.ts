@@ -88,10 +88,24 @@ function endOfString(text: string, i: number): number {
 
 /** Decodes a strace string literal (`"a\"b\n\303\251"...`) into text (UTF-8) and its cut mark. */
 export function decodeString(raw: string): { value: string; truncated: boolean } {
+  const { body, truncated } = literalBody(raw);
+  if (!body.includes('\\')) return { value: body, truncated };
+  return { value: Buffer.from(bodyBytes(body)).toString('utf8'), truncated };
+}
+
+/** A strace string literal's bytes, as the program had them (`"\303\251"` is two bytes), and its cut mark. */
+export function decodeBytes(raw: string): { bytes: Uint8Array; truncated: boolean } {
+  const { body, truncated } = literalBody(raw);
+  return { bytes: body.includes('\\') ? Uint8Array.from(bodyBytes(body)) : Buffer.from(body, 'utf8'), truncated };
+}
+
+function literalBody(raw: string): { body: string; truncated: boolean } {
   const end = raw.endsWith('"...') ? raw.length - 3 : raw.length;
   const truncated = end !== raw.length;
-  const body = raw.slice(1, raw.charCodeAt(end - 1) === 34 && end > 1 ? end - 1 : end);
-  if (!body.includes('\\')) return { value: body, truncated };
+  return { body: raw.slice(1, raw.charCodeAt(end - 1) === 34 && end > 1 ? end - 1 : end), truncated };
+}
+
+function bodyBytes(body: string): number[] {
   const bytes: number[] = [];
   for (let i = 0; i < body.length; i++) {
     const c = body.charCodeAt(i);
@@ -127,7 +141,7 @@ export function decodeString(raw: string): { value: string; truncated: boolean }
       }
     }
   }
-  return { value: Buffer.from(bytes).toString('utf8'), truncated };
+  return bytes;
 }
 
 /** Splits a trailing `/* … *\/` comment off an argument. */

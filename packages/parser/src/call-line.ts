@@ -21,6 +21,8 @@ export class CallLine {
   /** The joined call's pid: the line's, or the one the joiner gave it (a `-ff` file's). */
   pid: number | null;
   private argsText: string | null = null;
+  /** As on `SyscallLineEvent`: set (on the few calls that have it) by line-parser.ts, never a slot of every line. */
+  declare output?: string;
   private resultValue: SyscallResult | null;
 
   constructor(
@@ -79,7 +81,7 @@ export class CallLine {
 
 /** The plain event a {@link CallLine} stands for: what `parseLine` returns for its line. */
 export function plainCallLine(c: CallLine, pid: number | null = c.linePid): SyscallLineEvent {
-  return {
+  const plain: SyscallLineEvent = {
     kind: 'syscall',
     name: c.name,
     args: c.args,
@@ -94,6 +96,7 @@ export function plainCallLine(c: CallLine, pid: number | null = c.linePid): Sysc
     file: c.file,
     line: c.line,
   };
+  return c.output === undefined ? plain : { ...plain, output: c.output };
 }
 
 /** Did the call fail (an errno in its result)? Asked of every call: a lazy line answers without building its result. */

@@ -326,7 +326,8 @@ export class Joiner {
     // strace's own messages and tables belong to no process; `-k` frames never carry a prefix
     // and belong to the call printed just before them.
     let pid: number | null;
-    if (ev.kind === 'strace-message' || ev.kind === 'summary') pid = ev.pid ?? this.defaultPid;
+    // The program's own output belongs to the writer its prefix named, if any; it is no call.
+    if (ev.kind === 'strace-message' || ev.kind === 'summary' || ev.kind === 'output') pid = ev.pid ?? this.defaultPid;
     else if (ev.kind === 'stack-frame') pid = ev.pid ?? this.defaultPid ?? this.lastCallPid;
     else pid = this.pidOf(ev);
     if (ev.kind === 'syscall' || ev.kind === 'unfinished' || ev.kind === 'resumed') this.lastCallPid = pid;

@@ -1,6 +1,8 @@
-import { parseLine, parseLineLazy, startsWithCall, straceMessageStart } from './parse-line.js';
+import { parseLine, parseLineLazy, scanPrefix, startsWithCall, straceMessageStart } from './parse-line.js';
+import { CallLine } from './call-line.js';
 import { UnpartitionableError } from './partition.js';
-import type { ParsedLine, ResumedEvent, SummaryEvent, UnfinishedEvent } from './types.js';
+import { OutputReader, isCleanWrite, isWriter, readEntry, type WriteEntry } from './program-output.js';
+import type { ParsedLine, ProgramOutputEvent, ResumedEvent, SummaryEvent, SyscallLineEvent, UnfinishedEvent } from './types.js';
 
 const MESSAGE = 'strace: Process ';
 
@@ -13,9 +15,18 @@ const MESSAGE = 'strace: Process ';
  *     , child_tidptr=0x7f50dc9c0a10) = 6910 <0.000559>
  *
  * The first line yields the message; the cut call is carried and parsed together with the next
- * line, reported at the line where it began. A `-c` table's rows are read by the columns its
- * header names (`-U` picks them), and a bare second half follows its unfinished call (`-z`). Every
- * line still yields exactly one result.
+ * line, reported at the line where it began. With the traced program writing to the same file, a
+ * `write`'s own bytes land between its entry and exit print, over as many lines as they hold
+ * newlines (program-output.ts):
+ *
+ *     12:09:08.319065 write(1, "Killed\n", 7Killed
+ *     ) = 7 <0.000058>
+ *
+ * Each line the bytes reach yields an `output` event, and the line with the exit print the call,
+ * reported at the line where it began; bytes that land on lines of their own after the call's
+ * `<unfinished ...>` are `output` too. A `-c` table's rows are read by the columns its header names
+ * (`-U` picks them), and a bare second half follows its unfinished call (`-z`). Every line still
+ * yields exactly one result.
  */
 export class TraceLineParser {
   private carried: { text: string; line: number } | null = null;
@@ -23,6 +34,13 @@ export class TraceLineParser {
   private unfinished: UnfinishedEvent | null = null;
   /** The columns of the `-c`/`-C` table being read, after its header; else null. */
   private table: SummaryColumns | null = null;
+  /** A writer whose bytes go on on the next line: its entry print and what it wrote so far. */
+  private writing: Writing | null = null;
+  /**
+   * Writers cut by `<unfinished ...>` before their bytes landed, by pid: the bytes may come on
+   * lines of their own before the call resumes (strace printed the marker first). Usually empty.
+   */
+  private readonly owed = new Map<number | null, OwedOutput>();
 
   private readonly parseBody: typeof parseLine;
 
@@ -33,6 +51,10 @@ export class TraceLineParser {
 
   /** Parses line number `line` (1-based). */
   parse(text: string, line: number): ParsedLine {
+    if (this.writing !== null) {
+      const r = this.goOnWriting(this.writing, text, line);
+      if (r !== null) return r;
+    }
     if (this.table !== null) {
       if (this.table.reads(text)) return this.summary(text, line);
       this.table = null;
@@ -45,7 +67,22 @@ export class TraceLineParser {
     }
     const previous = this.unfinished;
     this.unfinished = r.kind === 'unfinished' && r.stop === 'unfinished' ? r : null;
-    if (r.kind === 'issue' && r.code === 'unrecognized' && previous !== null) return this.bareResume(previous, text, line) ?? r;
+    if (r.kind === 'issue') {
+      if (r.code === 'truncated' && r.line === line) {
+        const w = this.startWriting(r, text, line);
+        if (w !== r) return w;
+      }
+      if (this.owed.size > 0) {
+        const out = this.owedLine(r, text, line);
+        if (out !== null) return out;
+      }
+      if (r.code === 'unrecognized' && previous !== null) return this.bareResume(previous, text, line) ?? r;
+      return r;
+    }
+    if ((r.kind === 'syscall' || r.kind === 'unfinished') && r.line === line && isWriter(r.name)) {
+      return r.kind === 'syscall' && r.name === 'write' && isCleanWrite(r.args) ? r : this.startWriting(r, text, line);
+    }
+    if (r.kind === 'resumed' && this.owed.size > 0) this.owed.delete(r.pid);
     return r;
   }
 
@@ -60,6 +97,18 @@ export class TraceLineParser {
     this.unfinished = null;
     if (this.carried !== null) {
       throw new UnpartitionableError(this.file, line, `the call cut by a strace message on line ${this.carried.line} continues on a line read by another thread`);
+    }
+    if (this.writing !== null) {
+      throw new UnpartitionableError(this.file, line, `the program output printed into line ${this.writing.line}'s ${this.writing.entry.name} goes on on a line read by another thread`);
+    }
+    if (this.owed.size > 0) {
+      const t = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8', start, end);
+      for (const [, o] of this.owed) {
+        const piece = o.reader.nextLine;
+        if (piece !== null && (piece === t || (piece !== '' && t.endsWith(piece)))) {
+          throw new UnpartitionableError(this.file, line, `the line reads as program output of line ${o.line}'s ${o.reader.entry.name}, which another thread reads`);
+        }
+      }
     }
     if (previous === null) return;
     const t = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8', start, end);
@@ -104,6 +153,95 @@ export class TraceLineParser {
     return { ...r, pid: u.pid, text };
   }
 
+  /**
+   * A writer's line (a call, or a line `truncated` before its exit print): is the program's output
+   * printed into it? Then the bytes from the end of its entry print on are the program's.
+   */
+  private startWriting(r: ParsedLine, text: string, line: number): ParsedLine {
+    const entry = readEntry(text);
+    if (entry === null) return r;
+    // A clean line: the parser's arguments are the entry's (the usual write, to another file).
+    if (r.kind === 'syscall' || r.kind === 'unfinished') {
+      if (r.args === entry.args.trimEnd()) {
+        if (r.kind === 'unfinished' && r.stop === 'unfinished' && entry.complete && entry.known.length > 0) {
+          this.owed.set(r.pid, { reader: new OutputReader(entry, () => false), line });
+        }
+        return r;
+      }
+    }
+    const head = text.slice(0, entry.at);
+    const w: Writing = { entry, head, line, pid: r.kind === 'issue' ? scanPid(text) : r.pid, exit: null, reader: null as unknown as OutputReader };
+    w.reader = new OutputReader(entry, (t, at, bytes) => this.isExit(w, t, at, bytes));
+    const step = w.reader.read(text, entry.at);
+    if (step.kind === 'not') return r;
+    if (step.kind === 'end') return this.endWriting(w, text.slice(entry.at, step.tail));
+    this.writing = w;
+    this.unfinished = null;
+    return this.outputEvent(entry.name, line, w.pid, text.slice(entry.at), text, line, head);
+  }
+
+  /** The next line while a writer's bytes go on; null when it does not go on (read it as usual). */
+  private goOnWriting(w: Writing, text: string, line: number): ParsedLine | null {
+    const step = w.reader.read(text, 0);
+    if (step.kind === 'more') return this.outputEvent(w.entry.name, w.line, w.pid, text, text, line, null);
+    this.writing = null;
+    if (step.kind === 'not') return null;
+    return this.endWriting(w, text.slice(0, step.tail));
+  }
+
+  /** Is `text[at…]` the writer's exit print, having written `bytes`? Keeps the call it reads. */
+  private isExit(w: Writing, text: string, at: number, bytes: number): boolean {
+    const r = parseLine(w.head + text.slice(at), this.file, w.line);
+    w.exit = null;
+    if (r.kind === 'unfinished' && r.stop === 'unfinished' && r.name === w.entry.name && r.args === w.entry.args) {
+      w.exit = r;
+    } else if (r.kind === 'syscall' && r.name === w.entry.name && r.args === w.entry.args && (r.result.value === bytes || (r.result.errno !== null && bytes === 0))) {
+      w.exit = r;
+    }
+    return w.exit !== null;
+  }
+
+  /** The writer's call, with the program's text on its last line. */
+  private endWriting(w: Writing, output: string): SyscallLineEvent | UnfinishedEvent {
+    const call = w.exit as SyscallLineEvent | UnfinishedEvent;
+    this.unfinished = call.kind === 'unfinished' ? call : null;
+    if (this.parseBody !== parseLine && call.kind === 'syscall') {
+      // The lazy lane: the call as a CallLine, like every one-line call.
+      const lazy = this.parseBody(call.text, this.file, call.line);
+      if (lazy instanceof CallLine) {
+        lazy.output = output;
+        return lazy as unknown as SyscallLineEvent;
+      }
+    }
+    return { ...call, output };
+  }
+
+  private outputEvent(call: string, callLine: number, pid: number | null, output: string, text: string, line: number, cutCall: string | null): ProgramOutputEvent {
+    return { kind: 'output', output, call, callLine, cutCall, pid, time: null, relative: null, ip: null,
+      syscallNumber: null, text, file: this.file, line };
+  }
+
+  /**
+   * A line that is not strace's: the bytes an unfinished writer still owes, if it is theirs. On a
+   * line of their own, or ending a line strace had begun (`rt_sigaction(SIGQUIT, {…}, b2`): that
+   * line's call goes on on the next line, as after a strace message.
+   */
+  private owedLine(r: ParsedLine, text: string, line: number): ProgramOutputEvent | null {
+    for (const [pid, o] of this.owed) {
+      const piece = o.reader.nextLine;
+      if (piece === null) continue;
+      const whole = piece === text;
+      if (!whole && !(r.kind === 'issue' && r.code === 'truncated' && piece !== '' && text.endsWith(piece) && this.carried === null)) continue;
+      o.reader.read(piece, 0);
+      if (o.reader.nextLine === null) this.owed.delete(pid);
+      this.unfinished = null;
+      const head = text.slice(0, text.length - piece.length);
+      if (!whole) this.carried = { text: head, line };
+      return this.outputEvent(o.reader.entry.name, o.line, pid, piece, text, line, whole ? null : head);
+    }
+    return null;
+  }
+
   private splitSplice(text: string, line: number): ParsedLine | null {
     const at = messageIndex(text);
     if (at <= 0) return null;
@@ -115,6 +253,28 @@ export class TraceLineParser {
     this.carried = { text: head, line };
     return { ...msg, cutCall: head, text };
   }
+}
+
+/** A writer whose bytes go on over lines. */
+interface Writing {
+  readonly entry: WriteEntry;
+  /** The line up to the end of the entry print, prefix included. */
+  readonly head: string;
+  readonly line: number;
+  readonly pid: number | null;
+  reader: OutputReader;
+  /** The exit print last read as this call's (by `isExit`). */
+  exit: SyscallLineEvent | UnfinishedEvent | null;
+}
+
+/** An unfinished writer whose printed bytes have not landed yet. */
+interface OwedOutput {
+  readonly reader: OutputReader;
+  readonly line: number;
+}
+
+function scanPid(text: string): number | null {
+  return scanPrefix(text).pid;
 }
 
 /**

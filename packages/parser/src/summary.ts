@@ -15,6 +15,11 @@ export interface InputSummary {
   readonly events: number;
   /** Lines that did not (`lines === events + unparsed`). */
   readonly unparsed: number;
+  /**
+   * Lines that held the traced program's own output (strace and the program writing to one file):
+   * `output` events, and calls whose last line held some before strace's exit print.
+   */
+  readonly programOutput: number;
   /** Events per kind. */
   readonly kinds: Readonly<Partial<Record<LineEvent['kind'], number>>>;
   /** The first and last absolute timestamps in file order; `null` without `-t`/`-tt`/`-ttt`. */
@@ -40,6 +45,7 @@ export class SummaryBuilder {
   private lines = 0;
   private events = 0;
   private unparsed = 0;
+  private programOutput = 0;
   private readonly kinds: Partial<Record<LineEvent['kind'], number>> = {};
   private first: Timestamp | null = null;
   private last: Timestamp | null = null;
@@ -63,6 +69,7 @@ export class SummaryBuilder {
         continue;
       }
       this.events++;
+      if (r.kind === 'output' || ((r.kind === 'syscall' || r.kind === 'unfinished') && r.output !== undefined && r.output !== '')) this.programOutput++;
       const seen = this.kinds[r.kind];
       if (seen === undefined) this.kindLines[r.kind] = r.line;
       this.kinds[r.kind] = (seen ?? 0) + 1;
@@ -86,6 +93,7 @@ export class SummaryBuilder {
       lines: this.lines,
       events: this.events,
       unparsed: this.unparsed,
+      programOutput: this.programOutput,
       kinds: { ...this.kinds },
       first: this.first,
       last: this.last,
@@ -114,6 +122,7 @@ export function mergeSummaries(parts: readonly PartialSummary[], keepIssues = 20
   let lines = 0;
   let events = 0;
   let unparsed = 0;
+  let programOutput = 0;
   const counts = new Map<LineEvent['kind'], { n: number; line: number }>();
   let first: PartialSummary | null = null;
   let last: PartialSummary | null = null;
@@ -121,6 +130,7 @@ export function mergeSummaries(parts: readonly PartialSummary[], keepIssues = 20
     lines += p.lines;
     events += p.events;
     unparsed += p.unparsed;
+    programOutput += p.programOutput;
     for (const [k, n] of Object.entries(p.kinds) as [LineEvent['kind'], number][]) {
       const line = p.kindLines[k] ?? 0;
       const c = counts.get(k);
@@ -141,6 +151,7 @@ export function mergeSummaries(parts: readonly PartialSummary[], keepIssues = 20
     lines,
     events,
     unparsed,
+    programOutput,
     kinds: Object.fromEntries([...counts].sort((a, b) => a[1].line - b[1].line).map(([k, c]) => [k, c.n])),
     first: first?.first ?? null,
     last: last?.last ?? null,

@@ -96,6 +96,13 @@ export interface SyscallLineEvent extends EventBase {
   readonly result: SyscallResult;
   /** `-T`: seconds spent in the call; `null` when not printed. */
   readonly duration: number | null;
+  /**
+   * Set when the traced program's own bytes were printed into this call's line (strace and the
+   * program writing to one file, see {@link ProgramOutputEvent}): the program's text on the line
+   * that ends the call, before strace's exit print (`ls: ` for `write(2, "ls: ", 4ls: ) = 4`; `''`
+   * when the bytes ended with a newline). `text` and `args` are then the call without the bytes.
+   */
+  readonly output?: string;
 }
 
 /** The first half of a call another line interrupted: `read(3,  <unfinished ...>`. */
@@ -112,6 +119,8 @@ export interface UnfinishedEvent extends EventBase {
   readonly stop: 'unfinished' | 'detached' | 'pid-changed';
   /** For `pid-changed`: the pid the call resumes in. */
   readonly newPid: number | null;
+  /** As on {@link SyscallLineEvent}: the program's text before ` <unfinished ...>`. */
+  readonly output?: string;
 }
 
 /** The second half: `<... read resumed>"abc", 1024) = 3 <0.000021>`. */
@@ -181,6 +190,34 @@ export interface StraceMessageEvent extends EventBase {
   readonly cutCall?: string;
 }
 
+/**
+ * A line of the traced program's own output, printed into the middle of one of its calls because
+ * strace and the program write to the same file (`strace -f cmd > log 2>&1`):
+ *
+ *     12:09:08.319065 write(1, "Killed\n", 7Killed      ← output "Killed", cutCall `…write(1, "Killed\n", 7`
+ *     ) = 7 <0.000058>                                 ← the write, reported at the line above
+ *
+ * One event per line the bytes reach whose line strace's exit print does not end; that line yields
+ * the call (with `output`, at the line where it began). Also a line of bytes that landed on a line
+ * of their own after the call's `<unfinished ...>`. The prefix fields are null but `pid`: the pid
+ * in the writing call's prefix.
+ */
+export interface ProgramOutputEvent extends EventBase {
+  readonly kind: 'output';
+  /** The program's text on this line (without the line ending; may be empty). */
+  readonly output: string;
+  /** The call that wrote it: `write`, `writev`, `copy_file_range`, … */
+  readonly call: string;
+  /** The line where that call began. */
+  readonly callLine: number;
+  /**
+   * strace's text before the bytes on this line: on the line where the call began, its entry print
+   * (`12:09:08.319065 write(1, "Killed\n", 7`); on a line of another call the bytes cut, that call's
+   * start, which then goes on on the next line (as after a strace message); else null.
+   */
+  readonly cutCall: string | null;
+}
+
 /** A `-k` stack frame after a call: ` > /usr/lib/x86_64-linux-gnu/libc.so.6(__write+0x14) [0xf4e14]`. */
 export interface StackFrameEvent extends EventBase {
   readonly kind: 'stack-frame';
@@ -212,7 +249,8 @@ export type LineEvent =
   | StraceMessageEvent
   | StackFrameEvent
   | DataDumpEvent
-  | SummaryEvent;
+  | SummaryEvent
+  | ProgramOutputEvent;
 
 /** The `kind` of every line event, as one table. */
 export const LINE_EVENT_KINDS = [
@@ -227,6 +265,7 @@ export const LINE_EVENT_KINDS = [
   'stack-frame',
   'data-dump',
   'summary',
+  'output',
 ] as const satisfies readonly LineEvent['kind'][];
 
 /** Why a line could not be parsed. */

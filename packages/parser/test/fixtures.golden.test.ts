@@ -53,6 +53,8 @@ function describeEvent(e: JoinedEvent): string {
       return `L${e.line} ${pid} | ${clip(e.row, 60)}`;
     case 'summary':
       return `L${e.line} summary ${clip(e.row.trim(), 60)}`;
+    case 'output':
+      return `L${e.line} ${pid} output of L${e.callLine} ${e.call}: ${clip(JSON.stringify(e.output), 60)}`;
   }
 }
 

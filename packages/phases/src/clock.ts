@@ -34,7 +34,7 @@ export class ClockMismatchError extends Error {
 
 /** What carries time on a line: absolute time, a `-r` delta, or nothing. */
 function lineClock(ev: ParsedLine): SetClockKind | null {
-  if (ev.kind === 'issue' || ev.kind === 'strace-message' || ev.kind === 'stack-frame' || ev.kind === 'data-dump' || ev.kind === 'summary') {
+  if (ev.kind === 'issue' || ev.kind === 'strace-message' || ev.kind === 'stack-frame' || ev.kind === 'data-dump' || ev.kind === 'summary' || ev.kind === 'output') {
     return null;
   }
   if (ev.time !== null) return ev.time.clock === 'epoch' ? 'epoch' : ev.time.clock === 'relative' ? 'relative' : 'time-of-day';
