@@ -18,6 +18,8 @@ export interface ReportFile {
   readonly lines: number;
   readonly events: number;
   readonly unparsed: number;
+  /** Lines that held the traced program's own output; only when there were any. */
+  readonly programOutput?: number;
   readonly first: string | null;
   readonly last: string | null;
   readonly kinds: Readonly<Record<string, number>>;
@@ -30,6 +32,8 @@ export interface InputReport {
     readonly lines: number;
     readonly events: number;
     readonly unparsed: number;
+    /** Lines that held the traced program's own output, over all files; only when there were any. */
+    readonly programOutput?: number;
     /** The first unparsed lines over all files, at most `--max-issues`. */
     readonly issues: readonly ReportIssue[];
   };
@@ -48,6 +52,8 @@ export function buildInputReport(summaries: readonly InputSummary[], maxIssues: 
       issues.push({ file: i.file, line: i.line, code: i.code, reason: i.reason, text: i.text });
     }
   }
+  let programOutput = 0;
+  for (const s of summaries) programOutput += s.programOutput;
   const files = summaries.map(
     (s): ReportFile => ({
       path: s.path,
@@ -55,6 +61,8 @@ export function buildInputReport(summaries: readonly InputSummary[], maxIssues: 
       lines: s.lines,
       events: s.events,
       unparsed: s.unparsed,
+      // Only when there is some: reports of traces without it stay as they were.
+      ...(s.programOutput > 0 ? { programOutput: s.programOutput } : {}),
       first: ts(s.first),
       last: ts(s.last),
       kinds: { ...s.kinds },
@@ -67,6 +75,7 @@ export function buildInputReport(summaries: readonly InputSummary[], maxIssues: 
       lines: sum(files, 'lines'),
       events: sum(files, 'events'),
       unparsed: sum(files, 'unparsed'),
+      ...(programOutput > 0 ? { programOutput } : {}),
       issues,
     },
   };

@@ -69,7 +69,7 @@ function header(r: GapReport): string[] {
   return [
     '# strace-gaps report',
     '',
-    `${n(i.files.length)} ${i.files.length === 1 ? 'input' : 'inputs'}, ${n(i.lines)} ${i.lines === 1 ? 'line' : 'lines'} (${n(i.unparsed)} unparsed), ` +
+    `${n(i.files.length)} ${i.files.length === 1 ? 'input' : 'inputs'}, ${n(i.lines)} ${i.lines === 1 ? 'line' : 'lines'} (${n(i.unparsed)} unparsed${programOutput(i)}), ` +
       `${n(r.processes.length)} ${r.processes.length === 1 ? 'task' : 'tasks'} · clock: ${mdText(clockLabel(r))}${span}`,
     ...(r.capture === undefined ? [] : ['', ...captureLines(r.capture).map((l) => `- ${mdText(l)}`)]),
   ];
@@ -195,4 +195,9 @@ export function renderMarkdown(report: GapReport, options: MarkdownOptions): str
     .filter((s) => s.length > 0)
     .map((s) => s.join('\n'))
     .join('\n\n')}\n`;
+}
+
+/** `, 4 of program output` when the traced program's own output was printed into the trace. */
+function programOutput(i: GapReport['input']): string {
+  return i.programOutput === undefined ? '' : `, ${n(i.programOutput)} of program output`;
 }

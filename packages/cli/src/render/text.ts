@@ -76,7 +76,7 @@ function header(r: GapReport, w: number): string[] {
   const out = [
     fit(
       `strace-gaps: ${n(i.files.length)} ${i.files.length === 1 ? 'input' : 'inputs'}, ${n(i.lines)} ${i.lines === 1 ? 'line' : 'lines'} ` +
-        `(${n(i.unparsed)} unparsed), ${n(r.processes.length)} ${r.processes.length === 1 ? 'task' : 'tasks'}`,
+        `(${n(i.unparsed)} unparsed${programOutput(i)}), ${n(r.processes.length)} ${r.processes.length === 1 ? 'task' : 'tasks'}`,
       w,
     ),
     fit(`clock: ${clockLabel(r)}`, w),
@@ -346,4 +346,9 @@ export function renderText(report: GapReport, options: TextOptions): string {
 function titled(line: string, st: Style): string {
   const end = line.search(/ ?[:(]/);
   return end < 0 ? st.heading(line) : paintSpan(line, 0, end, st.heading);
+}
+
+/** `, 4 of program output` when the traced program's own output was printed into the trace. */
+function programOutput(i: GapReport['input']): string {
+  return i.programOutput === undefined ? '' : `, ${n(i.programOutput)} of program output`;
 }
