@@ -69,7 +69,10 @@ describe('shares of a file', () => {
       // A call cut by a strace message is reported at its first line, as the message is: a
       // line number may hold two results, both in the share that read the line.
       for (let index = 0; index < count; index++) got.push(...parseText(text, name, { partition: { index, count } }));
-      expect(got.sort((a, b) => a.line - b.line)).toEqual(whole);
+      // By line, each line's results in the order they came: a call is reported at its first line,
+      // after the results of the later lines its program's output reached (program-output.ts).
+      const byLine = (xs: ParsedLine[]) => [...xs].sort((a, b) => a.line - b.line);
+      expect(byLine(got)).toEqual(byLine(whole));
     }
   });
 });
