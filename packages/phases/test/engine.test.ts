@@ -1,4 +1,4 @@
-/** The engine on small hand-written traces: clocks, gaps, tree, warnings, and the detectors' edges. */
+/** The engine on small hand-written traces: clocks, gaps, tree, warnings. Each detector's tests are in detectors/. */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseText } from '@strace-gaps/parser';
@@ -10,7 +10,6 @@ import {
   formatCount,
   formatSeconds,
   isPhase,
-  isServiceLink,
   type Analysis,
   type AnalysisOptions,
 } from '@strace-gaps/phases';
@@ -161,45 +160,6 @@ describe('processes', () => {
     expect(reuse.tasks.map((t) => t.lifetime)).toEqual([1, 2]);
     const mixed = run([['a.1', 1, '10:00:00.000000 getpid() = 1\n'], ['b.2', 2, '11:00:00.000000 getpid() = 2\n']]);
     expect(mixed.warnings.find((w) => w.code === 'mixed-captures')).toMatchObject({ file: 'b.2' });
-  });
-});
-
-describe('detectors on the edges', () => {
-  const dump = (n: number, step: number) => {
-    let text = '10:00:00.000000 mkdir("/run/s6/container_environment:envdump:AbCdEf", 0700) = 0\n';
-    text += '10:00:00.000100 openat(AT_FDCWD, "/run/s6/container_environment:envdump:AbCdEf", O_RDONLY|O_DIRECTORY) = 3\n';
-    let t = 0.001;
-    for (let k = 0; k < n; k++) {
-      const ts = `10:00:${String(Math.floor(t)).padStart(2, '0')}.${String(Math.round((t % 1) * 1e6)).padStart(6, '0')}`;
-      text += `${ts} openat(3, "SVC_${k}_SERVICE_HOST", O_WRONLY|O_CREAT|O_TRUNC, 0666) = 4\n${ts} write(4, "10.0.0.1", 8) = 8\n${ts} close(4) = 0\n`;
-      t += step;
-    }
-    const end = `10:00:${String(Math.floor(t)).padStart(2, '0')}.${String(Math.round((t % 1) * 1e6)).padStart(6, '0')}`;
-    return `${text}${end} rename("/run/s6/container_environment:envdump:AbCdEf", "/run/s6/container_environment") = 0\n`;
-  };
-
-  it('env-dump: a long dump of service links gets the diagnosis, a short one does not', () => {
-    const slow = run([['s.1', 1, dump(300, 0.01)]]);
-    const p = slow.phases.find((x) => x.kind === 'env-dump')!;
-    expect(p.extra).toMatchObject({ vars: 300, serviceLinkVars: 300, services: 300, dir: '/run/s6/container_environment', renamed: true });
-    expect(slow.diagnoses.map((d) => d.id)).toContain('k8s-service-links');
-    const fast = run([['s.1', 1, dump(300, 0.0001)]]);
-    expect(fast.diagnoses.map((d) => d.id)).not.toContain('k8s-service-links');
-    const few = run([['s.1', 1, dump(40, 0.05)]]);
-    expect(few.phases.find((x) => isPhase(x, 'env-dump'))?.extra).toMatchObject({ vars: 40 });
-    expect(few.diagnoses.map((d) => d.id)).not.toContain('k8s-service-links');
-  });
-
-  it('repeat: collapses files written one after another in any directory', () => {
-    const a = run([['s.1', 1, dump(30, 0.001)]]);
-    expect(a.phases.find((x) => x.kind === 'repeat')!.extra).toMatchObject({ files: 30, pattern: 'openat+write+close' });
-  });
-
-  it('recognises Kubernetes service-link names', () => {
-    for (const name of ['MY_SVC_SERVICE_HOST', 'MY_SVC_SERVICE_PORT', 'MY_SVC_SERVICE_PORT_HTTP', 'MY_SVC_PORT', 'MY_SVC_PORT_80_TCP', 'MY_SVC_PORT_53_UDP_ADDR']) {
-      expect(isServiceLink(name), name).toBe(true);
-    }
-    for (const name of ['PATH', 'HOME', 'SERVICE', 'MY_PORTAL']) expect(isServiceLink(name), name).toBe(false);
   });
 });
 
