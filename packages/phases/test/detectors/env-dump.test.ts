@@ -172,13 +172,13 @@ describe('env-dump', () => {
 
     it('a long dump of service links gets the diagnosis, a short one does not', () => {
       const slow = run([['s.1', 1, dump(300, 0.01)]]);
-      const p = slow.phases.find((x) => x.kind === 'env-dump')!;
+      const p = onlyPhase(slow, 'env-dump');
       expect(p.extra).toMatchObject({ vars: 300, serviceLinkVars: 300, services: 300, dir: '/run/s6/container_environment', renamed: true });
       expect(slow.diagnoses.map((d) => d.id)).toContain('k8s-service-links');
       const fast = run([['s.1', 1, dump(300, 0.0001)]]);
       expect(fast.diagnoses.map((d) => d.id)).not.toContain('k8s-service-links');
       const few = run([['s.1', 1, dump(40, 0.05)]]);
-      expect(few.phases.find((x) => x.kind === 'env-dump')!.extra.vars).toBe(40);
+      expect(onlyPhase(few, 'env-dump').extra.vars).toBe(40);
       expect(few.diagnoses.map((d) => d.id)).not.toContain('k8s-service-links');
     });
   });
