@@ -173,7 +173,7 @@ export class TraceLineParser {
     const w: Writing = { entry, head, line, pid: r.kind === 'issue' ? scanPid(text) : r.pid, exit: null, reader: null as unknown as OutputReader };
     w.reader = new OutputReader(entry, (t, at, bytes) => this.isExit(w, t, at, bytes));
     const step = w.reader.read(text, entry.at);
-    if (step.kind === 'not') return r;
+    if (step.kind === 'not' || (step.kind === 'end' && w.exit === null)) return r;
     if (step.kind === 'end') return this.endWriting(w, text.slice(entry.at, step.tail));
     this.writing = w;
     this.unfinished = null;
@@ -185,7 +185,8 @@ export class TraceLineParser {
     const step = w.reader.read(text, 0);
     if (step.kind === 'more') return this.outputEvent(w.entry.name, w.line, w.pid, text, text, line, null);
     this.writing = null;
-    if (step.kind === 'not') return null;
+    // An end the reader saw without the writer's exit print read is no end: read the line as usual.
+    if (step.kind === 'not' || w.exit === null) return null;
     return this.endWriting(w, text.slice(0, step.tail));
   }
 

@@ -346,7 +346,9 @@ export class OutputReader {
   private count(text: string, p: number): OutputStep {
     if (text.endsWith(UNFINISHED) && text.length - UNFINISHED.length >= p) {
       const tail = text.length - UNFINISHED.length;
-      if (this.bytes + Buffer.byteLength(text.slice(p, tail), 'utf8') <= this.entry.bound) return { kind: 'end', tail };
+      const bytes = this.bytes + Buffer.byteLength(text.slice(p, tail), 'utf8');
+      // Only the writer's own `<unfinished ...>` ends it: another call's line can end so too.
+      if (bytes <= this.entry.bound && this.isExit(text, tail, bytes)) return { kind: 'end', tail };
     }
     for (let q = text.indexOf(')', p); q >= 0; q = text.indexOf(')', q + 1)) {
       if (!EXIT_PRINT.test(text.slice(q, q + 48))) continue;

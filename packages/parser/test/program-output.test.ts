@@ -231,3 +231,19 @@ describe('the cheap test for a clean write', () => {
     expect(isCleanWrite('2, "ls: ", 4ls: ')).toBe(false);
   });
 });
+
+describe('lines that only look like a writer going on', () => {
+  it("ends a writer only where its own exit print reads, never at another call's <unfinished ...> (fuzz: it crashed)", () => {
+    // The engine's fuzz test found this splice: copy_file_range's entry print runs into another
+    // line, so its sixth argument reads as "0" and the rest as bytes the program wrote.
+    const head = '07:42:02.772124 copy_file_range(0, NULL, 8, NULL, 1073741824, ';
+    const spliced = `${head}04:46:24.152437 execve("/srv/app/entrypoint.sh", ["/srv/app/entrypoint.sh"], 0x7fffca196e50 /* 3 vars */) = 0 <0.000151>`;
+    // The writer's own <unfinished ...> after its bytes: it ends there, the call at its first line.
+    const own = both(`${spliced}\n1 00:00:00.000000 read(3,  <unfinished ...>`);
+    expect(own.map((e) => `${e.kind}@${e.line}`)).toEqual(['output@1', 'unfinished@1']);
+    expect(own[1]).toMatchObject({ name: 'copy_file_range', args: '0, NULL, 8, NULL, 1073741824, 0' });
+    // Another call's <unfinished ...> (its arguments are not the writer's): not an end.
+    const other = both(`${spliced}\n1 00:00:00.000000 read(3, "x", 1 <unfinished ...>\n2 00:00:00.000001 close(3) = 0`);
+    expect(other.at(-1)).toMatchObject({ kind: 'syscall', name: 'close', line: 3 });
+  });
+});
