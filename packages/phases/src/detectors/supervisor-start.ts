@@ -18,8 +18,20 @@ interface Exec {
   readonly seq: number;
 }
 
-/** Service names kept for the phase. */
+/** Service names kept for the phase: the earliest execs (files of a -ff set come in name order, not time order). */
 const MAX_SERVICES = 50;
+
+/** By time; among equal times, the one seen first. */
+const byTime = (a: Exec, b: Exec) => a.t0 - b.t0 || a.seq - b.seq;
+
+/** Adds `x` to `list` (sorted by time), keeping the {@link MAX_SERVICES} earliest. */
+function keepEarliest(list: Exec[], x: Exec): void {
+  if (list.length >= MAX_SERVICES && byTime(x, list[list.length - 1] as Exec) >= 0) return;
+  let k = list.length;
+  while (k > 0 && byTime(x, list[k - 1] as Exec) < 0) k--;
+  list.splice(k, 0, x);
+  if (list.length > MAX_SERVICES) list.pop();
+}
 
 export function supervisorStart(): PhaseDetector {
   let scanner: Exec | null = null;
@@ -39,7 +51,7 @@ export function supervisorStart(): PhaseDetector {
             if (scanner === null || call.t0 < scanner.t0) scanner = exec;
           } else if (program === 's6-supervise') {
             times.push(call.t0);
-            if (supervisors.length < MAX_SERVICES) supervisors.push(exec);
+            keepEarliest(supervisors, exec);
           }
         },
       };
@@ -49,12 +61,10 @@ export function supervisorStart(): PhaseDetector {
       const o = other as { scanner: Exec | null; supervisors: Exec[]; times: number[] };
       const earlier = how === 'interleaved' ? (a: Exec, b: Exec) => a.t0 < b.t0 || (a.t0 === b.t0 && a.seq < b.seq) : (a: Exec, b: Exec) => a.t0 < b.t0;
       if (o.scanner !== null && (scanner === null || earlier(o.scanner, scanner))) scanner = o.scanner;
-      if (how === 'interleaved') {
-        const all = [...supervisors, ...o.supervisors].sort((a, b) => a.seq - b.seq).slice(0, MAX_SERVICES);
-        supervisors.splice(0, supervisors.length, ...all);
-      } else {
-        for (const x of o.supervisors) if (supervisors.length < MAX_SERVICES) supervisors.push(x);
-      }
+      // A later part's seqs start again from 0: lifted past this part's, so that among equal
+      // times the execs read first stay first.
+      const lift = how === 'interleaved' ? 0 : supervisors.reduce((m, x) => Math.max(m, x.seq), 0) + 1;
+      for (const x of o.supervisors) keepEarliest(supervisors, lift === 0 ? x : { ...x, seq: lift + x.seq });
       // Only counted: their order does not matter.
       times.push(...o.times);
     },
@@ -63,7 +73,7 @@ export function supervisorStart(): PhaseDetector {
       const s = scanner;
       // The scanner and the supervisors are different processes: without one timeline, no phase.
       if (s === null || !set.aligned) return;
-      const after = supervisors.filter((x) => x.t0 >= s.t0).sort((a, b) => a.t0 - b.t0);
+      const after = supervisors.filter((x) => x.t0 >= s.t0);
       const first = after[0];
       if (first === undefined) return;
       const seconds = first.t0 - s.t0;

@@ -139,14 +139,12 @@ describe('supervisor-start', () => {
     expect(phasesOf(a, 'supervisor-start')).toEqual([]);
   });
 
-  // Looks like a bug: the detector keeps the details of only the first 50 supervisors in the order
-  // read (MAX_SERVICES), and takes the phase's end from those. -ff files are read in file-name order,
-  // not time order (s6.out.9999 sorts after s6.out.10000; pids wrap), so when more than 50
-  // supervisors come first, the earliest one is dropped and the phase ends at a later exec
-  // (`supervisors` still counts all 51, from its uncapped list of times). Here 50 files repeat
-  // s6.out.15785's real lines (its exec at 07:42:03.317804) and s6.out.15784, exec'd earlier
-  // (07:42:03.317147), is read 51st. Kept failing on purpose.
-  it.fails('ends at the earliest supervisor even when more than 50 were read before it', () => {
+  // -ff files are read in file-name order, not time order (s6.out.9999 sorts after s6.out.10000;
+  // pids wrap), and the detector keeps the details of 50 supervisors (MAX_SERVICES): the 50
+  // earliest, so the phase still ends at the first. Here 50 files repeat s6.out.15785's real lines
+  // (its exec at 07:42:03.317804) and s6.out.15784, exec'd earlier (07:42:03.317147), is read 51st.
+  // (It failed while the first 50 read were kept.)
+  it('ends at the earliest supervisor even when more than 50 were read before it', () => {
     const [first, second] = SUPERVISORS as [Input, Input];
     const many: Input[] = Array.from({ length: 50 }, (_, k) => [`s6.out.${30000 + k}`, 30000 + k, second[2]]);
     const p = onlyPhase(run([SCANNER, ...many, first]), 'supervisor-start');
