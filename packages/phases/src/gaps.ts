@@ -3,6 +3,7 @@
  * (or waited for a CPU, or made calls the trace filtered out); inside one call it waited. Each
  * task's stream of calls is scanned once; only the largest gaps of the set are kept.
  */
+import { SLEEP_CALLS, timedOut } from './call-facts.js';
 import type { Call, Gap, GapKind, LineRef } from './model.js';
 import { TopK } from './top-k.js';
 
@@ -53,6 +54,11 @@ export class GapCollector {
 interface OpenWait {
   readonly call: Call;
   readonly before: LineRef;
+  /**
+   * Without -T, a call whose timeout ran out (or a sleep) certainly waited until about the next
+   * line: its wait ends there, not at its entry.
+   */
+  readonly untilNext: boolean;
 }
 
 /** Scans one task's calls for gaps. */
@@ -61,6 +67,8 @@ export class GapTracker {
   private prev: Call | null = null;
   private prevEnd = 0;
   private wait: OpenWait | null = null;
+  /** The time since the previous call is its wait (see {@link OpenWait.untilNext}), not silence. */
+  private waited = false;
 
   constructor(
     private readonly task: { readonly pid: number; readonly tgid: number },
@@ -77,7 +85,7 @@ export class GapTracker {
     // Only with a wait open: a closure made for every call was 16 of the 711 MB allocated on f-100m.
     if (this.wait !== null) this.closeWait(t0, () => this.ref(call));
     const prev = this.prev;
-    if (prev !== null) {
+    if (prev !== null && !this.waited) {
       const seconds = t0 - this.prevEnd;
       if (this.out.wants(this.task.pid, this.task.tgid, 'userspace', seconds)) {
         this.out.add({
@@ -97,8 +105,12 @@ export class GapTracker {
     // score the gap will have (end − start on the set's clock, not the printed -T): asked with
     // another number, a gap that ties the smallest kept one would be dropped here and kept by the
     // same collector later (a set read in parts, then merged, keeps it).
+    this.waited = false;
     if (call.t1 === null || (call.seconds !== null && this.out.wants(this.task.pid, this.task.tgid, 'waiting', call.t1 - t0))) {
-      this.wait = { call, before: this.ref(call) };
+      this.wait = { call, before: this.ref(call), untilNext: false };
+    } else if (call.seconds === null && (timedOut(call.ev) || SLEEP_CALLS.has(call.ev.name))) {
+      this.wait = { call, before: this.ref(call), untilNext: true };
+      this.waited = true;
     }
     this.prev = call;
     this.prevEnd = call.t1 ?? t0;
@@ -122,7 +134,7 @@ export class GapTracker {
     if (w === null) return;
     this.wait = null;
     const start = w.call.t0 as number;
-    const end = w.call.t1 ?? next;
+    const end = w.untilNext ? next : (w.call.t1 ?? next);
     const seconds = end - start;
     if (!this.out.wants(this.task.pid, this.task.tgid, 'waiting', seconds)) return;
     this.out.add({

@@ -84,22 +84,23 @@ describe('wait', () => {
 04:32:15.489170 poll([{fd=3, events=POLLOUT}], 1, 0) = 1 ([{fd=3, revents=POLLOUT}])
 `];
 
-    it('a call with a result has no known return, so its time counts as a silent gap, not a wait', () => {
-      const a = run([noT]);
-      expect(phasesOf(a, 'wait')).toEqual([]);
-      // 04:32:15.489170 (line 5) − 04:32:14.486878 (line 4).
-      const g = a.gaps.find((x) => x.seconds > 1)!;
-      expect(g.kind).toBe('userspace');
-      expect(g.seconds).toBeCloseTo(1.002292, 9);
-      expect([at(g.before), at(g.after)]).toEqual(['trace.17727:4', 'trace.17727:5']);
+    it('a call with a result has no known return: the time after it is silent, unless its timeout ran out', () => {
+      const a = run([noT], { minGap: 0.0001 });
+      // 04:32:14.486878 (line 4) − 04:32:14.486665 (line 3): sendmmsg returned at some point in it.
+      const silent = a.gaps.find((x) => x.kind === 'userspace' && x.before.line === 3)!;
+      expect(silent.seconds).toBeCloseTo(0.000213, 9);
+      expect(at(silent.after)).toBe('trace.17727:4');
+      // The poll of line 4 timed out: its 1.002292 s are a wait, not also a silent gap.
+      const g = a.gaps.filter((x) => x.seconds > 1);
+      expect(g.map((x) => x.kind)).toEqual(['waiting']);
+      expect(g[0]!.seconds).toBeCloseTo(1.002292, 9);
+      expect([at(g[0]!.before), at(g[0]!.after)]).toEqual(['trace.17727:4', 'trace.17727:5']);
     });
 
-    // Looks like a bug (or a doc that promises too much): the no-durations warning says "a wait is
-    // taken to last until the next call (certain for a call whose timeout ran out …)", and the poll
-    // here returned `0 (Timeout)` after a 1000 ms timeout, so it certainly waited ~1 s inside the
-    // call; yet the engine makes it a `userspace` gap and no `wait` phase (golden
-    // fixtures/dns-timeout-no-T/report.golden.json has no wait phase either). Kept failing on purpose.
-    it.fails('a poll that timed out is a wait phase even without -T (as the no-durations warning says)', () => {
+    // The no-durations warning says a wait is taken to last until the next call, "certain for a
+    // call whose timeout ran out": the poll here returned `0 (Timeout)` after its 1000 ms. (This was
+    // a userspace gap, and no wait phase, until the gap tracker read timeouts without -T.)
+    it('a poll that timed out is a wait phase even without -T (as the no-durations warning says)', () => {
       const p = onlyPhase(run([noT]), 'wait');
       expect(p.extra).toEqual({ syscall: 'poll' });
       expect(p.end - p.start).toBeCloseTo(1.002292, 9);
