@@ -49,7 +49,7 @@ export function execPhases(): PhaseDetector {
           end,
           startRef: l.startRef,
           endRef,
-          summary: `the dynamic loader mapped ${formatCount(l.libraries)} files in ${formatSeconds(end - l.start)}`,
+          summary: `the dynamic loader mapped ${formatCount(l.libraries)} ${l.libraries === 1 ? 'file' : 'files'} in ${formatSeconds(end - l.start)}`,
           evidence: [l.startRef, endRef],
           extra: { libraries: l.libraries },
         } satisfies KnownPhase<'loader'>);
