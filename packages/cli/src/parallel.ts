@@ -15,7 +15,8 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import {
-  UnpartitionableError,
+  isParserError,
+  unpartitionable,
   isGzipFile,
   mergeSummaries,
   parseTraceFileBatches,
@@ -24,7 +25,7 @@ import {
   type PartialSummary,
   type PidPartition,
 } from '@strace-gaps/parser';
-import { ClockMismatchError, TraceSetAnalyzer, type ClockStart, type PartialAnalysis, type SetClockKind } from '@strace-gaps/phases';
+import { AnalysisError, TraceSetAnalyzer, type ClockStart, type PartialAnalysis, type SetClockKind } from '@strace-gaps/phases';
 import type { CliOptions } from './args.js';
 import { CliError } from './errors.js';
 import type { Input } from './inputs.js';
@@ -109,7 +110,7 @@ export function analyzerFor(setup: WorkerSetup, partition: PidPartition | null =
 export function stopWhenFlagged(stop: SharedArrayBuffer, path: string): () => null {
   const flag = new Int32Array(stop);
   return () => {
-    if (Atomics.load(flag, 0) !== 0) throw new UnpartitionableError(path, 0, 'another share stopped');
+    if (Atomics.load(flag, 0) !== 0) throw unpartitionable(path, 0, 'another share stopped');
     return null;
   };
 }
@@ -389,20 +390,20 @@ export async function readByPid(
     if (done.length !== jobs) {
       // The first refusal in share order; a share stopped by another's flag says only that.
       const failed = parts.filter((p): p is Error => p instanceof Error);
-      throw failed.find((e) => e instanceof UnpartitionableError && e.line > 0) ?? failed[0] ?? new UnpartitionableError(input.path, 0, 'a share did not finish');
+      throw failed.find((e) => isParserError(e, 'unpartitionable') && e.line > 0) ?? failed[0] ?? unpartitionable(input.path, 0, 'a share did not finish');
     }
     analyzer.interleave(done.map((p) => p.partial));
   } catch (err) {
     progress?.restart();
-    return { refused: err instanceof UnpartitionableError ? err.message : `a share failed: ${(err as Error).message}` };
+    return { refused: isParserError(err, 'unpartitionable') ? err.message : `a share failed: ${(err as Error).message}` };
   }
   return { summaries: [mergeSummaries(done.map((p) => p.summaries[0] as PartialSummary), options.maxIssues)], analyzer };
 }
 
 /** The error a worker reported, as the main thread would have raised it. */
 function revive(e: Extract<WorkerReply, { kind: 'error' }>['error']): Error {
-  if (e.type === 'clock') return new ClockMismatchError(e.file, e.line, e.expected, e.found);
-  if (e.type === 'partition') return new UnpartitionableError(e.file, e.line, e.reason);
+  if (e.type === 'clock') return new AnalysisError('clock-mismatch', e.file, e.line, e.expected, e.found);
+  if (e.type === 'partition') return unpartitionable(e.file, e.line, e.reason);
   if (e.type === 'cli') return new CliError(e.message, e.where, e.hint, e.exitCode);
   const err = new Error(e.message);
   err.stack = e.stack;

@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { statSync } from 'node:fs';
 import {
-  CutInputError,
+  isParserError,
   SummaryBuilder,
   countChunks,
   parseChunks,
@@ -18,7 +18,7 @@ import {
   type PidPartition,
 } from '@strace-gaps/parser';
 import {
-  ClockMismatchError,
+  AnalysisError,
   TraceSetAnalyzer,
   buildGapReport,
   buildInputReport,
@@ -83,7 +83,7 @@ export async function readInput(
       }
     } catch (err) {
       // A cut .gz: every line before the cut was read; the report says where it ends.
-      if (!(err instanceof CutInputError)) throw err;
+      if (!isParserError(err, 'cut-input')) throw err;
       analyzer.inputCut(input.path, err.line);
     }
     analyzer.endInput();
@@ -121,7 +121,7 @@ export function readError(err: unknown, path: string): unknown {
   return err;
 }
 
-function clockError(err: ClockMismatchError): CliError {
+function clockError(err: AnalysisError): CliError {
   const first = err.expected === 'none' ? 'no timestamps' : `${err.expected} timestamps`;
   const found = err.found === 'none' ? 'no timestamps' : `${err.found} timestamps`;
   return new CliError(
@@ -204,7 +204,7 @@ export async function analyseSet(
       summaries = await readAll(inputs, analyzer);
     }
   } catch (err) {
-    if (err instanceof ClockMismatchError) throw clockError(err);
+    if (err instanceof AnalysisError) throw clockError(err);
     throw err;
   }
   checkReadable(summaries);

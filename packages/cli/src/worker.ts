@@ -5,8 +5,8 @@
  * raise the same error a single pass would have.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { UnpartitionableError } from '@strace-gaps/parser';
-import { ClockMismatchError } from '@strace-gaps/phases';
+import { isParserError } from '@strace-gaps/parser';
+import { AnalysisError } from '@strace-gaps/phases';
 import { CliError } from './errors.js';
 import { analyzerFor, raiseFlag, stopWhenFlagged, type WorkerPiece, type WorkerReply, type WorkerSetup } from './parallel.js';
 import { readInput } from './read-set.js';
@@ -57,8 +57,8 @@ async function read({ piece, inputs, partition, stop }: WorkerPiece): Promise<vo
     // The other shares stop at their next batch: one share refused is the whole file refused.
     if (stop !== undefined) raiseFlag(stop);
     let error: Extract<WorkerReply, { kind: 'error' }>['error'];
-    if (err instanceof ClockMismatchError) error = { type: 'clock', file: err.file, line: err.line, expected: err.expected, found: err.found };
-    else if (err instanceof UnpartitionableError) error = { type: 'partition', file: err.file, line: err.line, reason: err.reason };
+    if (err instanceof AnalysisError) error = { type: 'clock', file: err.file, line: err.line, expected: err.expected, found: err.found };
+    else if (isParserError(err, 'unpartitionable')) error = { type: 'partition', file: err.file, line: err.line, reason: err.reason };
     else if (err instanceof CliError) error = { type: 'cli', message: err.message, where: err.where, hint: err.hint, exitCode: err.exitCode };
     else error = { type: 'other', message: (err as Error).message, stack: (err as Error).stack ?? '' };
     port!.postMessage({ kind: 'error', piece, error } satisfies WorkerReply);

@@ -13,12 +13,13 @@ export {
 } from './timestamps.js';
 export { LineSplitter, DEFAULT_MAX_LINE_BYTES } from './lines.js';
 export type { LineFilter, LineSink, TooLongSink } from './lines.js';
-export { LineSelector, UnpartitionableError, bytePid, partitionOf } from './partition.js';
+export { LineSelector, bytePid, partitionOf } from './partition.js';
+export { PARSER_ERROR_CODES, ParserError, isParserError, unpartitionable } from './errors.js';
+export type { ParserErrorCode } from './errors.js';
 export type { PidPartition } from './partition.js';
 export { TraceLineParser } from './line-parser.js';
 export {
   ChunkParser,
-  CutInputError,
   countChunks,
   BATCH_BYTES,
   READ_CHUNK_BYTES,

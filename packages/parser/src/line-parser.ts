@@ -1,6 +1,6 @@
 import { parseLine, parseLineLazy, scanPrefix, startsWithCall, straceMessageStart } from './parse-line.js';
 import { CallLine } from './call-line.js';
-import { UnpartitionableError } from './partition.js';
+import { unpartitionable } from './errors.js';
 import { OutputReader, isCleanWrite, isWriter, readEntry, type WriteEntry } from './program-output.js';
 import type { ParsedLine, ProgramOutputEvent, ResumedEvent, SummaryEvent, SyscallLineEvent, UnfinishedEvent } from './types.js';
 
@@ -96,17 +96,17 @@ export class TraceLineParser {
     const previous = this.unfinished;
     this.unfinished = null;
     if (this.carried !== null) {
-      throw new UnpartitionableError(this.file, line, `the call cut by a strace message on line ${this.carried.line} continues on a line read by another thread`);
+      throw unpartitionable(this.file, line, `the call cut by a strace message on line ${this.carried.line} continues on a line read by another thread`);
     }
     if (this.writing !== null) {
-      throw new UnpartitionableError(this.file, line, `the program output printed into line ${this.writing.line}'s ${this.writing.entry.name} goes on on a line read by another thread`);
+      throw unpartitionable(this.file, line, `the program output printed into line ${this.writing.line}'s ${this.writing.entry.name} goes on on a line read by another thread`);
     }
     if (this.owed.size > 0) {
       const t = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8', start, end);
       for (const [, o] of this.owed) {
         const piece = o.reader.nextLine;
         if (piece !== null && (piece === t || (piece !== '' && t.endsWith(piece)))) {
-          throw new UnpartitionableError(this.file, line, `the line reads as program output of line ${o.line}'s ${o.reader.entry.name}, which another thread reads`);
+          throw unpartitionable(this.file, line, `the line reads as program output of line ${o.line}'s ${o.reader.entry.name}, which another thread reads`);
         }
       }
     }
@@ -117,7 +117,7 @@ export class TraceLineParser {
     if (startsWithCall(t)) return;
     const r = parseLine(t, this.file, line);
     if (r.kind === 'issue' && r.code === 'unrecognized' && this.bareResume(previous, t, line) !== null) {
-      throw new UnpartitionableError(this.file, line, `the line reads as the second half of line ${previous.line}'s call, which another thread reads`);
+      throw unpartitionable(this.file, line, `the line reads as the second half of line ${previous.line}'s call, which another thread reads`);
     }
   }
 

@@ -7,7 +7,7 @@
  * Lines without a pid (a `-k` stack frame, a `-z` continuation, a call line's tail after a strace
  * message) belong to the owner of the line before them, so what one line's parse carries to the
  * next stays on one thread. Where a trace needs more than one thread's lines to be read right,
- * reading stops with {@link UnpartitionableError} and the caller reads the file on one thread
+ * reading stops with a `ParserError` coded `unpartitionable` and the caller reads the file on one thread
  * instead: here, in the parser, when a skipped line would have continued a line of this share
  * (`TraceLineParser.skipped`); in the analysis (phases' `partition` option), for a call moved to
  * another share's pid by `execve` in a thread, a process line without a pid, or a line whose pid
@@ -28,18 +28,6 @@ export interface PidPartition {
  */
 export function partitionOf(pid: number, count: number): number {
   return (Math.imul(pid, 0x9e3779b1) >>> 16) % count;
-}
-
-/** A file cannot be split by pid here; read it on one thread. Not a problem with the input. */
-export class UnpartitionableError extends Error {
-  constructor(
-    readonly file: string,
-    readonly line: number,
-    readonly reason: string,
-  ) {
-    super(`${file}:${line}: cannot be read split by pid: ${reason}`);
-    this.name = 'UnpartitionableError';
-  }
 }
 
 const SPACE = 32;

@@ -2,6 +2,7 @@
  * Thin adapters from text, byte chunks, Node streams and files to parsed lines. All of them run the
  * same pipeline: {@link LineSplitter} (bytes → lines) → {@link TraceLineParser} (line → result).
  */
+import { ParserError } from './errors.js';
 import { createReadStream, openSync, readFileSync, readSync, closeSync } from 'node:fs';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { LineSplitter, DEFAULT_MAX_LINE_BYTES } from './lines.js';
@@ -16,7 +17,7 @@ export interface ReadOptions {
   readonly onRead?: (bytes: number) => void;
   /**
    * Parse only this share of the lines, by pid (one thread's part of a file read on several; see
-   * partition.ts). The other lines are counted, not decoded. May throw `UnpartitionableError`.
+   * partition.ts). The other lines are counted, not decoded. May throw a `ParserError` coded `unpartitionable`.
    */
   readonly partition?: PidPartition;
   /**
@@ -130,24 +131,7 @@ export async function* parseChunks(
   p.end();
   const last = p.take();
   if (last.length > 0) yield last;
-  if (cut !== null) throw new CutInputError(file, p.lineCount, cut);
-}
-
-/**
- * The input ended early: gzip data cut off before its end (a capture killed while it was
- * compressed, a partial copy). Thrown after every line before the cut was given out, so a reader
- * that catches it has read all that survived.
- */
-export class CutInputError extends Error {
-  constructor(
-    readonly file: string,
-    /** The last line read whole or in part (0 if none). */
-    readonly line: number,
-    cause: unknown,
-  ) {
-    super(`${file}: the gzip data ends early, after line ${line}`, { cause });
-    this.name = 'CutInputError';
-  }
+  if (cut !== null) throw new ParserError('cut-input', file, p.lineCount, 'the gzip data ends early', { cause: cut });
 }
 
 /** zlib's error for compressed data that stops before the end of its stream. */

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { BATCH_BYTES, CutInputError, parseChunksSync, parseText, parseTraceFileBatches, readChunksSync, type ParsedLine } from '@strace-gaps/parser';
+import { BATCH_BYTES, ParserError, parseChunksSync, parseText, parseTraceFileBatches, readChunksSync, type ParsedLine } from '@strace-gaps/parser';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
@@ -155,7 +155,7 @@ describe('parseTraceFileBatches and its one open of the file', () => {
     expect((await fromAsync(batches)).flat()).toHaveLength(20_000);
   });
 
-  it('reads a cut .gz to where its data ends, then throws CutInputError with the last line', async () => {
+  it('reads a cut .gz to where its data ends, then throws a cut-input ParserError with the last line', async () => {
     const text = '1 getpid() = 1\n'.repeat(20_000);
     const cutGz = join(dir, 'cut.gz');
     const whole = gzipSync(Buffer.from(text));
@@ -167,8 +167,9 @@ describe('parseTraceFileBatches and its one open of the file', () => {
     } catch (err) {
       error = err;
     }
-    expect(error).toBeInstanceOf(CutInputError);
-    expect((error as CutInputError).line).toBe(got.length);
+    expect(error).toBeInstanceOf(ParserError);
+    expect(error).toMatchObject({ code: 'cut-input', file: cutGz, line: got.length });
+    expect((error as Error).message).toBe(`${cutGz}: the gzip data ends early, after line ${got.length}`);
     expect(got.length).toBeGreaterThan(0);
     expect(got.length).toBeLessThan(20_000);
     // The lines before the cut are the file's own, in order; only the last may be cut short.

@@ -34,7 +34,7 @@ export interface AnalysisOptions {
    * Read only this share of the pids of one input, another analyzer (on another thread) reading
    * each other share; {@link TraceSetAnalyzer.interleave} joins the parts. The lines pushed must be
    * the share's (see the parser's `ReadOptions.partition`); a line that shows the input cannot be
-   * read this way throws `UnpartitionableError`.
+   * read this way throws a `ParserError` coded `unpartitionable`.
    */
   readonly partition?: PidPartition | null;
   /**

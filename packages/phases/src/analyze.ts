@@ -10,7 +10,7 @@
 import {
   CallLine,
   Joiner,
-  UnpartitionableError,
+  unpartitionable,
   partitionOf,
   childPid,
   resultPid,
@@ -261,17 +261,17 @@ export class TraceSetAnalyzer {
     if (raw.kind === 'issue') return;
     // A -r delta counts from the line before, whichever pid printed it: a share would miss the
     // deltas of every line it skips. (The CLI does not split such a file; this keeps the library safe.)
-    if (raw.time === null && raw.relative !== null) throw new UnpartitionableError(s.file, raw.line, 'its times are -r deltas, which add up across the lines of every pid');
+    if (raw.time === null && raw.relative !== null) throw unpartitionable(s.file, raw.line, 'its times are -r deltas, which add up across the lines of every pid');
     if (raw.pid === null) {
-      if (PROCESS_KINDS.has(raw.kind)) throw new UnpartitionableError(s.file, raw.line, 'a process line without a pid prefix');
+      if (PROCESS_KINDS.has(raw.kind)) throw unpartitionable(s.file, raw.line, 'a process line without a pid prefix');
       return;
     }
-    if (!this.mine(raw.pid)) throw new UnpartitionableError(s.file, raw.line, `pid ${raw.pid} is another thread's (its prefix was read differently)`);
+    if (!this.mine(raw.pid)) throw unpartitionable(s.file, raw.line, `pid ${raw.pid} is another thread's (its prefix was read differently)`);
     if (raw.kind === 'unfinished' && raw.newPid !== null && !this.mine(raw.newPid)) {
-      throw new UnpartitionableError(s.file, raw.line, `the call continues in pid ${raw.newPid}, another thread's`);
+      throw unpartitionable(s.file, raw.line, `the call continues in pid ${raw.newPid}, another thread's`);
     }
     if (raw.kind === 'superseded' && raw.execPid !== null && !this.mine(raw.execPid)) {
-      throw new UnpartitionableError(s.file, raw.line, `the execve of pid ${raw.execPid}, another thread's, continues here`);
+      throw unpartitionable(s.file, raw.line, `the execve of pid ${raw.execPid}, another thread's, continues here`);
     }
   }
 
@@ -679,7 +679,7 @@ export class TraceSetAnalyzer {
    * analyzer reading the whole input. Every list is merged in the order its items arrived (`seq`);
    * the input is closed with the totals of all its lines.
    *
-   * Throws `UnpartitionableError` for a time-of-day trace whose times span more than half a day:
+   * Throws a `ParserError` coded `unpartitionable` for a time-of-day trace whose times span more than half a day:
    * where such a trace crosses midnight depends on lines of every share, so each share may have
    * put some of its lines on the wrong day. Read it on one thread.
    */
@@ -690,7 +690,7 @@ export class TraceSetAnalyzer {
     const highs = parts.flatMap((p) => (p.clock.todMax === null ? [] : [p.clock.todMax]));
     if (lows.length > 0 && Math.max(...highs) - Math.min(...lows) > HALF_DAY_SECONDS) {
       const file = parts[0]?.streams[0]?.file ?? '?';
-      throw new UnpartitionableError(file, 0, 'its times of day span more than 12 hours, so where it crosses midnight depends on every share');
+      throw unpartitionable(file, 0, 'its times of day span more than 12 hours, so where it crosses midnight depends on every share');
     }
     const c = this.clock;
     for (const part of parts) {

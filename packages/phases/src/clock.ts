@@ -19,16 +19,29 @@ export type SetClockKind =
 const HALF_DAY = 43_200;
 const DAY = 86_400;
 
-/** Two inputs (or two parts of one input) carry different clocks; they cannot share a timeline. */
-export class ClockMismatchError extends Error {
+/**
+ * Why an analysis refused its input: the `code` of an {@link AnalysisError}. (Misuse of the API,
+ * such as `push` before `beginInput`, throws a plain `Error`: a bug in the caller, not the input.)
+ */
+export const ANALYSIS_ERROR_CODES = [
+  /** Two inputs (or two parts of one input) carry different clocks; they cannot share a timeline. */
+  'clock-mismatch',
+] as const;
+export type AnalysisErrorCode = (typeof ANALYSIS_ERROR_CODES)[number];
+
+/** The one error class of the analysis: `code` says which, `file:line` where. */
+export class AnalysisError extends Error {
   constructor(
+    readonly code: AnalysisErrorCode,
     readonly file: string,
     readonly line: number,
+    /** The set's clock, decided by its first timed line. */
     readonly expected: SetClockKind,
+    /** This line's clock. */
     readonly found: SetClockKind,
   ) {
     super(`this line's clock is ${found}, but the set's is ${expected}`);
-    this.name = 'ClockMismatchError';
+    this.name = 'AnalysisError';
   }
 }
 
@@ -81,7 +94,7 @@ export class SetClock {
       this.kind = found;
       this.decidedAt = { file, line };
     } else if (this.kind !== found) {
-      throw new ClockMismatchError(file, line, this.kind, found);
+      throw new AnalysisError('clock-mismatch', file, line, this.kind, found);
     }
   }
 }

@@ -4,8 +4,8 @@ export { TraceSetAnalyzer, analyzeInputs, DEFAULT_MIN_GAP, DEFAULT_TOP } from '.
 export type { Analysis, AnalysisOptions, ClockInfo, ClockStart, PartialAnalysis, Span, StreamTotals, TaskEvent, TraceListener } from './analyze.js';
 export { buildLanes } from './timeline.js';
 export type { Lane, LaneOptions } from './timeline.js';
-export { ClockMismatchError, SetClock, StreamClock } from './clock.js';
-export type { SetClockKind } from './clock.js';
+export { ANALYSIS_ERROR_CODES, AnalysisError, SetClock, StreamClock } from './clock.js';
+export type { AnalysisErrorCode, SetClockKind } from './clock.js';
 export type { DetectorContext, MergeOrder, PhaseDetector, SetView, TaskWatcher } from './detector.js';
 export { builtinDetectors, envDump, execPhases, isServiceLink, repeatedFiles, runtimeInit, supervisorStart } from './detectors/index.js';
 export { diagnose } from './diagnoses.js';

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { parseText } from '@strace-gaps/parser';
 import { wholeCounts } from '../src/activity.js';
 import {
-  ClockMismatchError,
+  AnalysisError,
   TopK,
   analyzeInputs,
   formatCount,
@@ -39,10 +39,10 @@ describe('the set clock', () => {
   });
 
   it('refuses to mix clocks, naming the line', () => {
-    expect(() => run([['a.1', 1, '10:00:00.000001 close(3) = 0\n'], ['b.2', 2, '1700000000.000001 close(3) = 0\n']])).toThrow(ClockMismatchError);
+    expect(() => run([['a.1', 1, '10:00:00.000001 close(3) = 0\n'], ['b.2', 2, '1700000000.000001 close(3) = 0\n']])).toThrow(AnalysisError);
     const err = thrown(() => run([['a.1', 1, '10:00:00.000001 close(3) = 0\n'], ['b.2', 2, 'close(4) = 0\nclose(3) = 0\n']]));
-    expect(err).toBeInstanceOf(ClockMismatchError);
-    expect(err).toMatchObject({ file: 'b.2', line: 1, expected: 'time-of-day', found: 'none' });
+    expect(err).toBeInstanceOf(AnalysisError);
+    expect(err).toMatchObject({ code: 'clock-mismatch', file: 'b.2', line: 1, expected: 'time-of-day', found: 'none' });
   });
 
   it('sums -r deltas for a single input and warns when several -r-only files cannot be aligned', () => {

@@ -2,14 +2,14 @@
  * One input read split by pid: each share's analyzer reads only its pids' lines (the parser skips
  * the others by their bytes), and `interleave` joins the parts. The result must be exactly the
  * analysis of one analyzer reading the whole input — or, where a trace cannot be split that way,
- * an `UnpartitionableError` that sends the reader back to one thread. Checked on every fixture
+ * an unpartitionable `ParserError` that sends the reader back to one thread. Checked on every fixture
  * file, in two, three and five shares.
  */
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   SummaryBuilder,
-  UnpartitionableError,
+  isParserError,
   mergeSummaries,
   parseText,
   pidFromFileName,
@@ -70,7 +70,7 @@ describe.each(files)('$name', (input) => {
     try {
       got = partitioned(input, count);
     } catch (err) {
-      expect(err).toBeInstanceOf(UnpartitionableError);
+      expect(isParserError(err, 'unpartitionable')).toBe(true);
       outcomes.set(`${input.name}/${count}`, `refused: ${(err as Error).message}`);
       return;
     }
