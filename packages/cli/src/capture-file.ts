@@ -4,7 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { CAPTURE_FILE, parseCaptureManifest, type CaptureManifest } from '@strace-gaps/phases';
+import { type CaptureManifest } from '@strace-gaps/phases';
+import { CAPTURE_FILE, parseCaptureManifest } from '@strace-gaps/phases/internal';
 import type { Input } from './inputs.js';
 
 export interface CaptureLookup {

@@ -17,7 +17,6 @@ import { Worker } from 'node:worker_threads';
 import {
   isParserError,
   unpartitionable,
-  isGzipFile,
   mergeSummaries,
   parseTraceFileBatches,
   pidFromFileName,
@@ -25,6 +24,9 @@ import {
   type PartialSummary,
   type PidPartition,
 } from '@strace-gaps/parser';
+import {
+  isGzipFile,
+} from '@strace-gaps/parser/internal';
 import { AnalysisError, TraceSetAnalyzer, type ClockStart, type PartialAnalysis, type SetClockKind } from '@strace-gaps/phases';
 import type { CliOptions } from './args.js';
 import { CliError } from './errors.js';

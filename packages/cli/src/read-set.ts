@@ -8,7 +8,6 @@ import { statSync } from 'node:fs';
 import {
   isParserError,
   SummaryBuilder,
-  countChunks,
   parseChunks,
   parseTraceFileBatches,
   pidFromFileName,
@@ -17,6 +16,9 @@ import {
   type PartialSummary,
   type PidPartition,
 } from '@strace-gaps/parser';
+import {
+  countChunks,
+} from '@strace-gaps/parser/internal';
 import {
   AnalysisError,
   TraceSetAnalyzer,

@@ -4,7 +4,8 @@
  * `pnpm test:update`, reviewed in the diff) and the facts the issue asks for checked directly.
  */
 import { describe, expect, it } from 'vitest';
-import { roleOf, type DiffReport } from '@strace-gaps/phases';
+import { type DiffReport } from '@strace-gaps/phases';
+import { roleOf } from '@strace-gaps/phases/internal';
 import { runCli } from './helpers.js';
 
 const FAST = 'fixtures/s6-fast/s6.out.*';

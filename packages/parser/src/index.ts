@@ -1,6 +1,6 @@
 export type * from './types.js';
 export { LINE_EVENT_KINDS, PARSE_ISSUE_CODES, ISSUE_TEXT_LIMIT } from './types.js';
-export { parseLine, parseLineLazy, scanPrefix } from './parse-line.js';
+export { parseLine, scanPrefix } from './parse-line.js';
 export { CallLine, failed, plainCallLine } from './call-line.js';
 export { parseResult } from './result.js';
 export {
@@ -8,22 +8,18 @@ export {
   compareTimestamps,
   formatTimestamp,
   secondsBetween,
-  spanOf,
   toSeconds,
 } from './timestamps.js';
 export { LineSplitter, DEFAULT_MAX_LINE_BYTES } from './lines.js';
 export type { LineFilter, LineSink, TooLongSink } from './lines.js';
-export { LineSelector, bytePid, partitionOf } from './partition.js';
 export { PARSER_ERROR_CODES, ParserError, isParserError, unpartitionable } from './errors.js';
 export type { ParserErrorCode } from './errors.js';
 export type { PidPartition } from './partition.js';
 export { TraceLineParser } from './line-parser.js';
 export {
   ChunkParser,
-  countChunks,
   BATCH_BYTES,
   READ_CHUNK_BYTES,
-  isGzipFile,
   openTraceFile,
   parseChunks,
   parseChunksSync,

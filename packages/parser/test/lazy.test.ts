@@ -12,15 +12,17 @@ import {
   joinAll,
   parseChunksSync,
   parseLine,
-  parseLineLazy,
   plainCallLine,
   pidFromFileName,
-  spanOf,
   secondsBetween,
   type JoinedEvent,
   type ParsedLine,
   type SyscallEvent,
 } from '@strace-gaps/parser';
+import {
+  parseLineLazy,
+  spanOf,
+} from '@strace-gaps/parser/internal';
 import { fixtureSets, traceBytes } from './helpers/fixtures.js';
 
 function plain(r: ParsedLine): ParsedLine {

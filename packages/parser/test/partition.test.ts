@@ -7,7 +7,8 @@
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { TraceLineParser, isParserError, bytePid, parseText, partitionOf, scanPrefix, type ParsedLine } from '@strace-gaps/parser';
+import { TraceLineParser, isParserError, parseText, scanPrefix, type ParsedLine } from '@strace-gaps/parser';
+import { bytePid, partitionOf } from '@strace-gaps/parser/internal';
 import { fixtureSets, traceBytes } from './helpers/fixtures.js';
 
 const files = fixtureSets().flatMap((s) => s.files.map((f) => ({ name: `${s.name}/${basename(f)}`, bytes: traceBytes(f) })));

@@ -11,7 +11,6 @@ import {
   CallLine,
   Joiner,
   unpartitionable,
-  partitionOf,
   childPid,
   resultPid,
   createsThread,
@@ -19,7 +18,6 @@ import {
   formatTimestamp,
   leadingArgs,
   secondsBetween,
-  spanOf,
   type ExecInfo,
   type ExitEvent,
   type JoinedEvent,
@@ -30,6 +28,10 @@ import {
   type SyscallEvent,
   type Timestamp,
 } from '@strace-gaps/parser';
+import {
+  partitionOf,
+  spanOf,
+} from '@strace-gaps/parser/internal';
 import { DEFAULT_MERGE_SECONDS } from './activity.js';
 import { blame, idle as idleWindowsOf, spanOfTasks } from './busy.js';
 import { Interner } from './intern.js';

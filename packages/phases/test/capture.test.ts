@@ -1,17 +1,8 @@
 /** A recorded capture's manifest: read, turned into the report's certain warnings, its header, and the end of a stopped recording. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  buildGapReport,
-  buildInputReport,
-  captureLines,
-  captureUntil,
-  captureWarnings,
-  parseCaptureManifest,
-  TraceSetAnalyzer,
-  type CaptureManifest,
-  type Warning,
-} from '../src/index.js';
+import { buildGapReport, buildInputReport, TraceSetAnalyzer, type CaptureManifest, type Warning } from '@strace-gaps/phases';
+import { captureLines, captureUntil, captureWarnings, parseCaptureManifest } from '@strace-gaps/phases/internal';
 import { parseChunksSync } from '@strace-gaps/parser';
 
 const manifest: CaptureManifest = {

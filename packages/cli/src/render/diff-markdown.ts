@@ -1,5 +1,6 @@
 /** A diff as GitHub-flavoured Markdown: the headline, tables by growth, gaps and diagnoses. */
-import { formatCount as n, formatSeconds as secs, measureText, type DiffReport, type DiffRow } from '@strace-gaps/phases';
+import { formatCount as n, formatSeconds as secs, type DiffReport, type DiffRow } from '@strace-gaps/phases';
+import { measureText } from '@strace-gaps/phases/internal';
 import { amount, signed } from './diff-text.js';
 import { mdBlock, mdCode, mdProse, mdText } from './markdown.js';
 

@@ -3,7 +3,8 @@
  * then tables of phases, programs and processes by growth, the gaps that grew, and the diagnoses
  * only one side has.
  */
-import { formatCount as n, formatSeconds as secs, measureText, type DiffReport, type DiffRow, type DiffSideInfo, type GapRow } from '@strace-gaps/phases';
+import { formatCount as n, formatSeconds as secs, type DiffReport, type DiffRow, type DiffSideInfo, type GapRow } from '@strace-gaps/phases';
+import { measureText } from '@strace-gaps/phases/internal';
 import { ANSI_STYLE, NO_STYLE, paintSpan, type Style } from './style.js';
 import { fit, short, wrap } from './text.js';
 

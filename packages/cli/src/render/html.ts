@@ -6,7 +6,8 @@
  * else: no other script, no network request.
  */
 import { createHash } from 'node:crypto';
-import { captureLines, formatCount, formatSeconds, formatShare, type GapReport, type Lane } from '@strace-gaps/phases';
+import { formatCount, formatSeconds, formatShare, type GapReport } from '@strace-gaps/phases';
+import { captureLines, type Lane } from '@strace-gaps/phases/internal';
 import { afterText, offset, readyLine, readyRuleText, stepText } from './path.js';
 import { pageMain, type PageData } from './html-client.js';
 import { treeOrder } from './tree-order.js';

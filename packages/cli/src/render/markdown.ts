@@ -4,7 +4,8 @@
  * log lines in code blocks. Every string from a trace is escaped for where it lands, so a line
  * holding `<script>`, backticks or `|` shows as text and cannot break a table or a block.
  */
-import { captureLines, formatCount as n, formatSeconds as secs, formatShare, type GapReport, type ReportGap } from '@strace-gaps/phases';
+import { formatCount as n, formatSeconds as secs, formatShare, type GapReport, type ReportGap } from '@strace-gaps/phases';
+import { captureLines } from '@strace-gaps/phases/internal';
 import { afterText, foldedText, offset, pathRows, readyLine, readyRuleText, stepText } from './path.js';
 import { safeText } from './safe.js';
 import { timelinePhases } from './select.js';

@@ -4,7 +4,8 @@
  * their cost and fix), then the phases on the path, the process tree, the longest waits and silent
  * gaps with their lines, idle windows, warnings, and unparsed lines.
  */
-import { captureLines, formatCount as n, formatSeconds as secs, formatShare, type GapReport, type ReportGap, type ReportProcess } from '@strace-gaps/phases';
+import { formatCount as n, formatSeconds as secs, formatShare, type GapReport, type ReportGap, type ReportProcess } from '@strace-gaps/phases';
+import { captureLines } from '@strace-gaps/phases/internal';
 import { safeText } from './safe.js';
 import { afterText, foldedText, offset, pathRows, readyLine, readyRuleText, stepText } from './path.js';
 import { shownGaps, timelinePhases } from './select.js';

@@ -8,7 +8,7 @@
  * count within the excerpt, except where the whole fixture file is read.
  */
 import { describe, expect, it } from 'vitest';
-import { isServiceLink } from '@strace-gaps/phases';
+import { isServiceLink } from '@strace-gaps/phases/internal';
 import { at, fixture, inParts, onlyPhase, phasesOf, run, type Input } from './helpers.js';
 
 /**

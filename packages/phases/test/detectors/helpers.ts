@@ -102,4 +102,4 @@ export function inShares(file: string, text: string, count: number, options: Ana
 }
 
 /** The share a pid's lines go to (to check that a split really separates two processes). */
-export { partitionOf as shareOf } from '@strace-gaps/parser';
+export { partitionOf as shareOf } from '@strace-gaps/parser/internal';
