@@ -7,25 +7,23 @@
  *     [pid  4242] 1745377295.040609 read(3,  <unfinished ...>
  *     4242       0.000021 <... read resumed>"abc", 1024) = 3
  *
- * A bare or `[pid N]` pid, a clock (time of day, epoch, or a `-r` delta alone) and a `-r` delta
- * after the clock, each optional, then `NAME(` or `<... NAME resumed>`. Anything else (`-Y`
- * comms, `--secontext`, `-i`/`-n`, other body forms, other stop markers, results it must not take)
- * returns null and goes the general way (parse-line.ts), which reads every line the fast lane
- * takes the same (tested on every fixture line and on mutated ones).
+ * The prefix as prefix.ts reads it for both lanes, then `NAME(` or `<... NAME resumed>`. Anything
+ * else (other body forms, other stop markers, results it must not take) returns null and goes the
+ * general way (parse-line.ts), which reads every line the fast lane takes the same (tested on
+ * every fixture line and on mutated ones).
  *
- * The general parser tries each prefix and body form in turn and makes a string for every syscall
- * name; the fast lane reads the usual prefix in one pass and hands out one string per distinct name.
+ * The general parser tries each body form in turn and makes a string for every syscall name; the
+ * fast lane hands out one string per distinct name.
  */
 import { LAZY, completed, split, splitResult } from './call-tail.js';
 import { CallLine } from './call-line.js';
-import { EPOCH_MIN, PID_MAX, digitsValue, fractionToNanos, isDigit, precisionOf, scanDigits, twoDigits } from './timestamps.js';
-import type { ParsedLine, SyscallResult, Timestamp } from './types.js';
+import { scanPrefixInto, scanned } from './prefix.js';
+import type { ParsedLine, SyscallResult } from './types.js';
 
 const SPACE = 32;
 const UNFINISHED = '<unfinished ...>';
 const RESUMED_OPEN = '<... ';
 const RESUMED_CLOSE = ' resumed>';
-const COLON = 58;
 const DOT = 46;
 
 /** Characters of a syscall name: `read`, `_llseek`, `syscall_0x1b6`, `????`. */
@@ -59,85 +57,9 @@ function nameAt(text: string, b: number, open: number, hash: number): string {
  */
 export function fastLine(text: string, file: string, line: number, lazy: boolean): ParsedLine | null {
   const len = text.length;
-  let i = 0;
-  let pid: number | null = null;
-  let c = text.charCodeAt(0);
-
-  // The pid: "[pid  4242] " or a bare "4242 " (a number followed by ':' or '.' is the clock).
-  if (c === 91 /* [ */) {
-    if (!text.startsWith('[pid ', 0)) return null;
-    let j = 5;
-    while (text.charCodeAt(j) === SPACE) j++;
-    const end = scanDigits(text, j);
-    if (end === j || end - j > 15 || text.charCodeAt(end) !== 93 /* ] */) return null;
-    pid = digitsValue(text, j, end);
-    i = end + 1;
-  } else if (isDigit(c)) {
-    const end = scanDigits(text, 0);
-    const after = text.charCodeAt(end);
-    if (after === SPACE) {
-      if (end > 15) return null;
-      pid = digitsValue(text, 0, end);
-      if (pid > PID_MAX) return null;
-      i = end;
-    } else if (after !== COLON && after !== DOT) {
-      return null;
-    }
-  } else if (c !== SPACE && c !== 60 /* < */ && !isNameChar(c)) {
-    return null;
-  }
-  while (text.charCodeAt(i) === SPACE) i++;
-
-  // The clock: "11:01:35" with 0, 3, 6 or 9 fraction digits (`-t`, `-tt`), an epoch time
-  // ("1745377295.040609", `-ttt`) or, alone, a `-r` delta ("     0.000021"); then one space.
-  let time: Timestamp | null = null;
-  let relative: number | null = null;
-  if (isDigit(text.charCodeAt(i))) {
-    let end: number;
-    let sec: number;
-    const timeOfDay = text.charCodeAt(i + 2) === COLON && text.charCodeAt(i + 5) === COLON;
-    if (timeOfDay) {
-      const h = twoDigits(text, i);
-      const m = twoDigits(text, i + 3);
-      const s = twoDigits(text, i + 6);
-      if (h < 0 || m < 0 || s < 0 || h > 23 || m > 59 || s > 60) return null;
-      sec = h * 3600 + m * 60 + s;
-      end = i + 8;
-    } else {
-      end = scanDigits(text, i);
-      if (end - i > 15) return null;
-      sec = digitsValue(text, i, end);
-    }
-    let nsec = 0;
-    let digits: 0 | 3 | 6 | 9 = 0;
-    if (text.charCodeAt(end) === DOT) {
-      const fracEnd = scanDigits(text, end + 1);
-      const d = precisionOf(fracEnd - end - 1);
-      if (!d) return null;
-      digits = d;
-      nsec = fractionToNanos(text, end + 1, fracEnd);
-      end = fracEnd;
-    }
-    if (text.charCodeAt(end) !== SPACE) return null;
-    if (timeOfDay) time = { sec, nsec, digits, clock: 'time-of-day' };
-    else if (sec >= EPOCH_MIN) time = { sec, nsec, digits, clock: 'epoch' };
-    else relative = sec + nsec / 1e9;
-    i = end + 1;
-
-    // "(+     0.000021) ": `-r` with a timestamp.
-    if (time !== null && text.charCodeAt(i) === 40 /* ( */) {
-      if (text.charCodeAt(i + 1) !== 43 /* + */) return null;
-      let j = i + 2;
-      while (text.charCodeAt(j) === SPACE) j++;
-      const intEnd = scanDigits(text, j);
-      if (intEnd === j || intEnd - j > 15 || text.charCodeAt(intEnd) !== DOT) return null;
-      const fracEnd = scanDigits(text, intEnd + 1);
-      if (!precisionOf(fracEnd - intEnd - 1)) return null;
-      if (text.charCodeAt(fracEnd) !== 41 /* ) */ || text.charCodeAt(fracEnd + 1) !== SPACE) return null;
-      relative = digitsValue(text, j, intEnd) + fractionToNanos(text, intEnd + 1, fracEnd) / 1e9;
-      i = fracEnd + 2;
-    }
-  }
+  const prefix = scanPrefixInto(text, scanned);
+  const { pid, time, relative, ip, syscallNumber } = prefix;
+  let i = prefix.end;
 
   // The body: `NAME(` or `<... NAME resumed>`, the name at most 64 characters.
   while (text.charCodeAt(i) === SPACE) i++;
@@ -160,7 +82,7 @@ export function fastLine(text: string, file: string, line: number, lazy: boolean
     const result = splitResult(text, rest);
     if (result === null || result === LAZY) return null;
     return completed('resumed', nameAt(text, b, nameEnd, hash), text.slice(rest, split.argsEnd).trimStart(), result,
-      pid, time, relative, null, null, text, file, line);
+      pid, time, relative, ip, syscallNumber, text, file, line);
   }
   if (text.charCodeAt(nameEnd) !== 40 /* ( */) return null;
   const open = nameEnd;
@@ -169,14 +91,14 @@ export function fastLine(text: string, file: string, line: number, lazy: boolean
   if (text.charCodeAt(len - 1) === 62 /* > */ && text.charCodeAt(len - 2) === DOT) {
     if (!text.endsWith(UNFINISHED)) return null;
     return { kind: 'unfinished', name: nameAt(text, b, open, hash), args: text.slice(open + 1, len - UNFINISHED.length).trimEnd(),
-      stop: 'unfinished', newPid: null, pid, time, relative, ip: null, syscallNumber: null, text, file, line };
+      stop: 'unfinished', newPid: null, pid, time, relative, ip, syscallNumber, text, file, line };
   }
   const result = splitResult(text, open + 1, lazy);
   if (result === null) return null;
   const name = nameAt(text, b, open, hash);
   if (lazy) {
-    return new CallLine(pid, time, relative, null, null, name, split.duration, text, file, line,
+    return new CallLine(pid, time, relative, ip, syscallNumber, name, split.duration, text, file, line,
       open + 1, split.argsEnd, split.resultStart, split.resultEnd, result === LAZY ? null : result);
   }
-  return completed('syscall', name, text.slice(open + 1, split.argsEnd), result as SyscallResult, pid, time, relative, null, null, text, file, line);
+  return completed('syscall', name, text.slice(open + 1, split.argsEnd), result as SyscallResult, pid, time, relative, ip, syscallNumber, text, file, line);
 }

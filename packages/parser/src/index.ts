@@ -1,6 +1,7 @@
 export type * from './types.js';
 export { LINE_EVENT_KINDS, PARSE_ISSUE_CODES, ISSUE_TEXT_LIMIT } from './types.js';
-export { parseLine, scanPrefix } from './parse-line.js';
+export { parseLine } from './parse-line.js';
+export { scanPrefix } from './prefix.js';
 export { CallLine, failed, plainCallLine } from './call-line.js';
 export { parseResult } from './result.js';
 export {

@@ -1,4 +1,5 @@
-import { parseLine, parseLineLazy, scanPrefix, startsWithCall, straceMessageStart } from './parse-line.js';
+import { parseLine, parseLineLazy, startsWithCall, straceMessageStart } from './parse-line.js';
+import { scanPrefix } from './prefix.js';
 import { CallLine } from './call-line.js';
 import { unpartitionable } from './errors.js';
 import { OutputReader, isCleanWrite, isWriter, readEntry, type WriteEntry } from './program-output.js';

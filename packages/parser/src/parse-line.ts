@@ -9,15 +9,7 @@
  *   scno       `[ 59] ` (`-n`)
  * See docs/strace-format.md for every body form.
  */
-import {
-  EPOCH_MIN,
-  PID_MAX,
-  digitsValue,
-  epochTimestamp,
-  scanDecimal,
-  scanDigits,
-  scanTimeOfDay,
-} from './timestamps.js';
+import { scanPrefixInto, scanned } from './prefix.js';
 import { parseResult } from './result.js';
 import { LAZY, completed, split, splitResult } from './call-tail.js';
 import { fastLine, isNameChar } from './fast-call.js';
@@ -30,7 +22,6 @@ import {
   type ParseIssueCode,
   type ParsedLine,
   type SyscallResult,
-  type Timestamp,
 } from './types.js';
 
 /** How a `-k` stack frame line ends: the address in brackets. */
@@ -143,142 +134,6 @@ function issue(code: ParseIssueCode, reason: string, text: string, file: string,
 
 function issueAt(code: ParseIssueCode, reason: string, base: Base): ParseIssue {
   return issue(code, reason, base.text, base.file, base.line);
-}
-
-// ---------------------------------------------------------------------------------------- prefix
-
-interface ScannedPrefix extends LinePrefix {
-  /** Index of the first character after the prefix. */
-  readonly end: number;
-}
-
-type MutablePrefix = { -readonly [K in keyof ScannedPrefix]: ScannedPrefix[K] };
-
-/**
- * The prefix of the line being parsed: one scratch record whose fields the event copies, instead
- * of an object per line. Read only before the next line is scanned.
- */
-const scanned: MutablePrefix = { pid: null, time: null, relative: null, ip: null, syscallNumber: null, end: 0 };
-
-/** Reads the pid, timestamp, `-r` delta, `-i` and `-n` fields; each may be absent. */
-export function scanPrefix(text: string): ScannedPrefix {
-  return scanPrefixInto(text, { pid: null, time: null, relative: null, ip: null, syscallNumber: null, end: 0 });
-}
-
-/** {@link scanPrefix} into `out` (returned). */
-function scanPrefixInto(text: string, out: MutablePrefix): ScannedPrefix {
-  let i = 0;
-  let pid: number | null = null;
-  let time: Timestamp | null = null;
-  let relative: number | null = null;
-  let ip: string | null = null;
-  let syscallNumber: number | null = null;
-
-  // "[pid  4242] " — strace pads the pid to five columns; with -Y: "[pid 4242<sh>] ".
-  if (text.startsWith('[pid ', 0)) {
-    let j = 5;
-    while (text.charCodeAt(j) === SPACE) j++;
-    const end = scanDigits(text, j);
-    const close = end > j ? skipComm(text, end) : -1;
-    if (close >= 0 && text.charCodeAt(close) === 93 /* ] */) {
-      pid = digitsValue(text, j, end);
-      i = close + 1;
-    }
-  } else {
-    // "4242  " — a bare pid, left-justified in five columns ("18077<sh> " with -Y). A number
-    // followed by '.' or ':' is a timestamp; one above PID_MAX is a `--timestamps=unix,s` timestamp.
-    const end = scanDigits(text, 0);
-    const after = end > 0 ? skipComm(text, end) : -1;
-    if (after >= 0 && text.charCodeAt(after) === SPACE) {
-      const n = digitsValue(text, 0, end);
-      if (n <= PID_MAX && !isFollowedByDelta(text, after)) {
-        pid = n;
-        i = after;
-      }
-    }
-  }
-  i = skipSpaces(text, i);
-  // "[unconfined_u:unconfined_r:unconfined_t:s0] " — --secontext, after the pid.
-  if (text.charCodeAt(i) === 91 /* [ */ && !text.startsWith('[ Process', i)) {
-    const close = text.indexOf('] ', i);
-    if (close > i && /^[\w.-]+:[\w.:,-]+$/.test(text.slice(i + 1, close))) i = close + 2;
-  }
-  i = skipSpaces(text, i);
-
-  // "11:01:35.040609 " / "1745377295.040609 " / "1745377295 "
-  const tod = scanTimeOfDay(text, i);
-  if (tod && text.charCodeAt(tod.end) === SPACE) {
-    time = tod.value;
-    i = tod.end + 1;
-  } else {
-    const dec = scanDecimal(text, i);
-    if (dec && text.charCodeAt(dec.end) === SPACE) {
-      if (dec.value.sec >= EPOCH_MIN) {
-        time = epochTimestamp(dec.value);
-        i = dec.end + 1;
-      } else {
-        // "     0.000021 " — `-r` without `-t`: a delta printed alone, right-aligned; with
-        // `--relative-timestamps=ms` "     0.002 ", with `=s` "     2 ". A bare pid comes first.
-        relative = dec.value.sec + dec.value.nsec / 1e9;
-        i = dec.end + 1;
-      }
-    }
-  }
-
-  // "(+     0.000021) " — `-r` together with a timestamp.
-  if (time !== null && text.startsWith('(+', i)) {
-    const j = skipSpaces(text, i + 2);
-    const dec = scanDecimal(text, j);
-    if (dec && text.charCodeAt(dec.end) === 41 /* ) */ && text.charCodeAt(dec.end + 1) === SPACE) {
-      relative = dec.value.sec + dec.value.nsec / 1e9;
-      i = dec.end + 2;
-    }
-  }
-
-  // "[ 59] " (-n) and "[00007f1c2e0a1b3e] " (-i), in that order since strace 5.x, each once.
-  for (let k = 0; k < 2 && text.charCodeAt(i) === 91 /* [ */; k++) {
-    const close = text.indexOf('] ', i);
-    if (close < 0) break;
-    const inner = text.slice(i + 1, close);
-    if (ip === null && (inner.length === 16 || inner.length === 8) && /^(?:[0-9a-f]+|\?+)$/.test(inner)) {
-      // "[????????????????]" when strace could not read the register.
-      ip = inner;
-    } else if (/^ *(?:\d+|\?+)$/.test(inner)) {
-      // "[???] " when the number is unknown.
-      const n = inner.trim();
-      syscallNumber = n.startsWith('?') ? null : Number(n);
-    } else {
-      break;
-    }
-    i = close + 2;
-  }
-  out.pid = pid;
-  out.time = time;
-  out.relative = relative;
-  out.ip = ip;
-  out.syscallNumber = syscallNumber;
-  out.end = i;
-  return out;
-}
-
-/**
- * A pid is followed by a timestamp or the body, never by `(+`: a bare number before `(+ 0.000021)`
- * is a whole-second timestamp (`--timestamps=unix,s -r`) that happens to be small.
- */
-function isFollowedByDelta(text: string, end: number): boolean {
-  return text.startsWith('(+', skipSpaces(text, end));
-}
-
-/** After a pid: skips a `-Y` `<comm>` (`18077<sh>`); returns the index after it, or `i` if none. */
-function skipComm(text: string, i: number): number {
-  if (text.charCodeAt(i) !== 60 /* < */) return i;
-  const gt = text.indexOf('>', i + 1);
-  return gt > i && gt - i <= 64 ? gt + 1 : -1;
-}
-
-function skipSpaces(text: string, i: number): number {
-  while (text.charCodeAt(i) === SPACE) i++;
-  return i;
 }
 
 // ------------------------------------------------------------------------------------ body forms

@@ -13,7 +13,7 @@
  * bytes line by line until strace's exit print. line-parser.ts keeps the state across lines.
  */
 import { decodeBytes } from './args.js';
-import { scanPrefix } from './parse-line.js';
+import { scanPrefix } from './prefix.js';
 
 const SPACE = 32;
 
