@@ -4,8 +4,8 @@
  */
 import { parseResult, plainIntegerAt } from './result.js';
 import type { SyscallResult, Timestamp } from './types.js';
+import { SPACE } from './markers.js';
 
-const SPACE = 32;
 
 /**
  * What {@link splitResult} found besides the result, read right after it returns: one scratch

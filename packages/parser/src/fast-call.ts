@@ -19,12 +19,8 @@ import { LAZY, completed, split, splitResult } from './call-tail.js';
 import { CallLine } from './call-line.js';
 import { scanPrefixInto, scanned } from './prefix.js';
 import type { ParsedLine, SyscallResult } from './types.js';
+import { DOT, RESUMED_CLOSE, RESUMED_OPEN, SPACE, UNFINISHED } from './markers.js';
 
-const SPACE = 32;
-const UNFINISHED = '<unfinished ...>';
-const RESUMED_OPEN = '<... ';
-const RESUMED_CLOSE = ' resumed>';
-const DOT = 46;
 
 /** Characters of a syscall name: `read`, `_llseek`, `syscall_0x1b6`, `????`. */
 export function isNameChar(c: number): boolean {

@@ -23,18 +23,14 @@ import {
   type ParsedLine,
   type SyscallResult,
 } from './types.js';
+import { DETACHED, RESUMED_CLOSE, RESUMED_OPEN, SPACE, UNFINISHED } from './markers.js';
 
 /** How a `-k` stack frame line ends: the address in brackets. */
 const STACK_FRAME_END = /\[0x[0-9a-f]+\]$/;
 /** How an `-e read=`/`write=` dump row starts: `| ` and a five-digit hex offset. */
 const DATA_DUMP_START = /^\| [0-9a-f]{5} /;
 
-const UNFINISHED = '<unfinished ...>';
-const DETACHED = '<detached ...>';
-const RESUMED_OPEN = '<... ';
-const RESUMED_CLOSE = ' resumed>';
 
-const SPACE = 32;
 
 /** Parses one line (without its line ending) read from `file` at 1-based `line`. */
 export function parseLine(text: string, file: string, line: number): ParsedLine {

@@ -15,6 +15,7 @@
  */
 import type { LineFilter } from './lines.js';
 import { PID_MAX } from './timestamps.js';
+import { SPACE } from './markers.js';
 
 /** One thread's share of a file: the lines whose pid {@link partitionOf} maps to `index`. */
 export interface PidPartition {
@@ -30,7 +31,6 @@ export function partitionOf(pid: number, count: number): number {
   return (Math.imul(pid, 0x9e3779b1) >>> 16) % count;
 }
 
-const SPACE = 32;
 const DIGIT_0 = 48;
 const DIGIT_9 = 57;
 const LT = 60;

@@ -14,10 +14,8 @@
  */
 import { EPOCH_MIN, PID_MAX, digitsValue, fractionToNanos, isDigit, precisionOf, scanDigits, twoDigits } from './timestamps.js';
 import type { LinePrefix, Timestamp } from './types.js';
+import { COLON, DOT, SPACE } from './markers.js';
 
-const SPACE = 32;
-const COLON = 58;
-const DOT = 46;
 
 export interface ScannedPrefix extends LinePrefix {
   /** Index of the first character after the prefix. */

@@ -14,8 +14,8 @@
  */
 import { decodeBytes } from './args.js';
 import { scanPrefix } from './prefix.js';
+import { SPACE, UNFINISHED } from './markers.js';
 
-const SPACE = 32;
 
 /** How a writer's arguments are printed at entry, in order. */
 type Arg =
@@ -292,7 +292,8 @@ export type OutputStep =
   /** The line does not go on with these bytes. */
   | { readonly kind: 'not' };
 
-const UNFINISHED = ' <unfinished ...>';
+/** A writer's `<unfinished ...>` after its bytes, with the space strace prints before it. */
+const SPACED_UNFINISHED = ` ${UNFINISHED}`;
 /** How strace's exit print starts: `)`, padding to column 40, ` = `. */
 const EXIT_PRINT = /^\) *= /;
 
@@ -344,8 +345,8 @@ export class OutputReader {
 
   /** Bytes strace did not print: counted until an exit print that says as many. */
   private count(text: string, p: number): OutputStep {
-    if (text.endsWith(UNFINISHED) && text.length - UNFINISHED.length >= p) {
-      const tail = text.length - UNFINISHED.length;
+    if (text.endsWith(SPACED_UNFINISHED) && text.length - SPACED_UNFINISHED.length >= p) {
+      const tail = text.length - SPACED_UNFINISHED.length;
       const bytes = this.bytes + Buffer.byteLength(text.slice(p, tail), 'utf8');
       // Only the writer's own `<unfinished ...>` ends it: another call's line can end so too.
       if (bytes <= this.entry.bound && this.isExit(text, tail, bytes)) return { kind: 'end', tail };
