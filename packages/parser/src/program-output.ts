@@ -55,8 +55,8 @@ export function isWriter(name: string): boolean {
 
 /**
  * Is a one-line `write`'s argument text `FD, "DATA", COUNT` with COUNT the bytes of DATA printed
- * whole? Then no bytes of the program's follow its arguments (they would run on after COUNT's
- * digits). Most writes are such lines: this is the cheap test before {@link readEntry}, with no
+ * whole, or `FD, "DATA"..., COUNT` with DATA cut and not starting with a digit? Then no bytes of
+ * the program's follow its arguments (they would run on after COUNT's digits). Most writes are such lines: this is the cheap test before {@link readEntry}, with no
  * string made. False sends the line to the full reading.
  */
 export function isCleanWrite(args: string): boolean {
@@ -88,7 +88,20 @@ export function isCleanWrite(args: string): boolean {
       j += cp >= 0x10000 ? 2 : 1;
     }
   }
-  // A cut string (`"…"...`) says nothing of the count: read in full.
+  if (args.startsWith('..., ', j + 1)) {
+    // A cut string (`"…"..., 4096`) says nothing of the count, but the program's bytes would begin
+    // with the data strace printed: when that begins with no digit, digits alone after `..., ` are
+    // the count and nothing else (an empty string: nothing to land).
+    const first = args.charCodeAt(open + 3);
+    if (first >= 48 && first <= 57) return false;
+    let k = j + 6;
+    if (k >= args.length) return false;
+    for (; k < args.length; k++) {
+      const d = args.charCodeAt(k);
+      if (d < 48 || d > 57) return false;
+    }
+    return true;
+  }
   if (args.charCodeAt(j + 1) !== 44 /* , */ || args.charCodeAt(j + 2) !== SPACE) return false;
   let count = 0;
   let k = j + 3;
