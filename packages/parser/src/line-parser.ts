@@ -284,6 +284,10 @@ function scanPid(text: string): number | null {
  * strace names itself by argv[0], so a path may come first: `…SIGCHLD/usr/bin/strace: Process …`.
  */
 function messageIndex(text: string): number {
+  // The message ends the line ("…attached", "…detached", "…with 4 threads", "…interrupt to
+  // quit"): lines that end otherwise (nearly all: in '>', ')', a digit) are not searched.
+  const last = text.charCodeAt(text.length - 1);
+  if (last !== 100 /* d */ && last !== 115 /* s */ && last !== 116 /* t */) return -1;
   const at = text.indexOf(MESSAGE);
   // The message runs to the end of the line; inside a quoted argument it would be followed by `"`.
   if (at < 0 || !/^\d+ (?:attached|detached)[^"]*$/.test(text.slice(at + MESSAGE.length))) return -1;
