@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import {
   CallLine,
   SummaryBuilder,
@@ -254,5 +255,29 @@ describe('lines that only look like a writer going on', () => {
     // Another call's <unfinished ...> (its arguments are not the writer's): not an end.
     const other = both(`${spliced}\n1 00:00:00.000000 read(3, "x", 1 <unfinished ...>\n2 00:00:00.000001 close(3) = 0`);
     expect(other.at(-1)).toMatchObject({ kind: 'syscall', name: 'close', line: 3 });
+  });
+});
+
+describe('any mix of lines', () => {
+  // Real lines of the program-output capture and of a -f fixture, shuffled, cut and joined with
+  // junk: the reader of program output must account for every line, the same on both lanes.
+  const pool = [
+    ...readFileSync(join(FIXTURES, 'program-output/trace.log'), 'utf8').split('\n'),
+    ...readFileSync(join(FIXTURES, 'multiproc/ff/trace.6866'), 'utf8').split('\n').slice(0, 200),
+  ].filter((l) => l !== '');
+  const piece = fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom(...pool) },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...pool), fc.nat(120)).map(([l, k]) => l.slice(0, k)) },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...pool), fc.nat(120)).map(([l, k]) => l.slice(k)) },
+    { weight: 1, arbitrary: fc.constantFrom(') = 3 <0.000010>', ')    = 4', ' <unfinished ...>', 'Killed', '') },
+  );
+  it('never throws, gives one result per line, and the lanes agree', () => {
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 1, maxLength: 12 }), (lines) => {
+        // A line of its own each (an empty piece is a blank line; parseText drops a final newline).
+        both(lines.map((l) => (l === '' ? ' ' : l)).join('\n'));
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 300) },
+    );
   });
 });
