@@ -34,20 +34,17 @@ import {
 } from '@strace-gaps/parser/internal';
 import { DEFAULT_MERGE_SECONDS } from './activity.js';
 import { blame, idle as idleWindowsOf, spanOfTasks } from './busy.js';
-import { Interner } from './intern.js';
-import { SetClock, type SetClockKind, type StreamClock } from './clock.js';
+import type { SetClockKind, StreamClock } from './clock.js';
 import type { DetectorContext, PhaseDetector, TaskWatcher } from './detector.js';
 import { builtinDetectors } from './detectors/index.js';
 import { diagnose } from './diagnoses.js';
 import { formatCount } from './format.js';
-import { GapCollector, GapTracker } from './gaps.js';
+import { GapTracker } from './gaps.js';
 import { MarkBudget, PathRecorder } from './path-marks.js';
 import { criticalPath, describeRun } from './critical-path.js';
 import { findReady, parseTimeOption, rootOf } from './ready.js';
 import { pendingCalls, type PendingCall, type Startup } from './startup.js';
 import { TaskIndex } from './task-index.js';
-import { TopK } from './top-k.js';
-import { bySeq, keyed } from './arrival.js';
 import type { Call, Diagnosis, Finding, LineRef, Phase, Warning } from './model.js';
 import { dirname, leadingInt } from './paths.js';
 import { Task, nameOfPid, refOf } from './task.js';
@@ -55,6 +52,7 @@ import type { Analysis, AnalysisOptions, ClockInfo, ClockStart, PartialAnalysis,
 import { linkTree } from './process-tree.js';
 import { MAX_PHASES_PER_EXEC_KIND, setWarnings } from './set-warnings.js';
 import { waitPhases } from './wait-phases.js';
+import { SEQ_END_TASKS, SetState } from './set-state.js';
 
 export type { Analysis, AnalysisOptions, ClockInfo, ClockStart, PartialAnalysis, Span, StreamTotals, TaskEvent, TraceListener };
 export { MAX_PHASES_PER_EXEC_KIND };
@@ -65,11 +63,6 @@ export const UNNAMED_PID = 0;
 /** Calls whose result is the caller's own pid (for the first thread of a process). */
 const SELF_PID_CALLS = new Set(['set_tid_address', 'getpid', 'gettid']);
 export const DEFAULT_MIN_GAP = 0.001;
-// Kinds that come once per exec: a capture of thousands of processes keeps the longest
-// MAX_PHASES_PER_EXEC_KIND of each (what a timeline shows) and counts the rest, so memory does not
-// grow with every exec.
-const PER_EXEC_KINDS = ['exec', 'loader'] as const;
-
 /** Paths whose actions are looked up by path (bounded: a capture may open millions of files). */
 const MAX_ACTION_PATHS = 4096;
 /**
@@ -78,7 +71,7 @@ const MAX_ACTION_PATHS = 4096;
  * below 2^40.
  */
 const SEQ_END_CALLS = 2 ** 40;
-const SEQ_END_TASKS = 2 ** 42;
+// (SEQ_END_TASKS, in set-state.ts, is 2^42.)
 const HALF_DAY_SECONDS = 43_200;
 /** Lines whose pid a partition must own: those of a process (not strace's own, not tables). */
 const PROCESS_KINDS = new Set(['syscall', 'unfinished', 'resumed', 'signal', 'exit', 'killed', 'superseded']);
@@ -119,11 +112,10 @@ interface TaskState {
 
 /** Reads a set of inputs in turn: `beginInput`, `push` batches, `endInput`; then `finish`. */
 export class TraceSetAnalyzer {
-  private readonly clock = new SetClock();
-  private readonly intern = new Interner();
+  /** What the set has gathered so far, and how parts read elsewhere join it. */
+  private readonly set: SetState;
   /** `NAME under DIR` by the path an fd names and the call's name (see `action`). */
   private readonly actionsByPath = new Map<string, Map<string, string>>();
-  private readonly tasks: Task[] = [];
   private readonly state = new Map<Task, TaskState>();
   /** The task of the last call and its state: a cache in front of {@link state}. */
   private lastTask: Task | null = null;
@@ -134,36 +126,16 @@ export class TraceSetAnalyzer {
   private lastPath: string | null = null;
   private lastPathName = '';
   private lastPathAction = '';
-  private readonly phases: Phase[] = [];
-  private readonly perExec = new Map<string, { top: TopK<Phase>; seen: number }>(
-    PER_EXEC_KINDS.map((k) => [k, { top: new TopK<Phase>(MAX_PHASES_PER_EXEC_KIND, (p) => p.end - p.start), seen: 0 }]),
-  );
-  private readonly findings: Finding[] = [];
-  private readonly warnings: Warning[] = [];
-  private readonly gaps: GapCollector;
-  private readonly detectors: readonly PhaseDetector[];
   private readonly ctx: DetectorContext;
   private readonly top: number;
   private readonly listener: TraceListener | null;
   private stream: Stream | null = null;
-  private readonly ranges: { file: string; first: number; last: number }[] = [];
-  private inputs = 0;
   private readonly partition: PidPartition | null;
-  /** Where the analysis is: the line being read, or past the lines while an input ends. */
-  private seq = 0;
-  private readonly taskSeqs: number[] = [];
-  private readonly phaseSeqs: number[] = [];
-  private readonly findingSeqs: number[] = [];
-  private readonly warningSeqs: number[] = [];
-  /** A partition's inputs, read and waiting for the other parts' lines to be closed. */
-  private readonly openStreams: StreamTotals[] = [];
   /** The pids the report is limited to (`pids`), to say which the trace does not have. */
   private readonly wantedPids: readonly number[];
   private readonly readyOption: string | null;
   /** The intervals all tasks' recorders hold together (see path-marks.ts). */
   private readonly markBudget = new MarkBudget();
-  /** Calls printed with a `-T` duration: none means the trace was captured without -T. */
-  private timedCalls = 0;
   private readonly fromOption: string | null;
   /** {@link AnalysisOptions.until}. */
   private readonly untilOption: string | null;
@@ -172,27 +144,26 @@ export class TraceSetAnalyzer {
     this.top = options.top ?? DEFAULT_TOP;
     const pids = options.pids && options.pids.length > 0 ? new Set(options.pids) : null;
     this.wantedPids = pids === null ? [] : [...pids];
-    this.gaps = new GapCollector(Math.max(this.top, 1), options.minGap ?? DEFAULT_MIN_GAP, pids, () => this.seq);
+    this.set = new SetState(Math.max(this.top, 1), options.minGap ?? DEFAULT_MIN_GAP, pids, options.detectors ?? builtinDetectors());
     this.partition = options.partition ?? null;
-    this.detectors = options.detectors ?? builtinDetectors();
     this.listener = options.listener ?? null;
     this.readyOption = options.ready ?? null;
     this.fromOption = options.from ?? null;
     this.untilOption = options.until ?? null;
     const start = options.clockStart ?? null;
     if (start !== null) {
-      this.clock.kind = start.kind;
-      this.clock.decidedAt = start.decidedAt;
-      this.clock.baseSec = start.base;
+      this.set.clock.kind = start.kind;
+      this.set.clock.decidedAt = start.decidedAt;
+      this.set.clock.baseSec = start.base;
     }
     this.ctx = {
       phase: (p) => this.addPhase(p),
       finding: (f) => {
-        this.findings.push(f);
-        this.findingSeqs.push(this.seq);
+        this.set.findings.push(f);
+        this.set.findingSeqs.push(this.set.seq);
       },
       ref: (call) => this.ref(call.ev),
-      seq: () => this.seq,
+      seq: () => this.set.seq,
     };
   }
 
@@ -203,12 +174,12 @@ export class TraceSetAnalyzer {
   /** Starts an input; `pid` is the pid a `-ff` file's name carries (unprefixed lines belong to it). */
   beginInput(file: string, pid: number | null): void {
     if (this.stream !== null) this.endInput();
-    this.inputs++;
+    this.set.inputs++;
     this.stream = {
       file,
       pidSeqs: new Map(),
       defaultPid: pid,
-      clock: this.clock.stream(file),
+      clock: this.set.clock.stream(file),
       joiner: new Joiner(pid),
       tasks: new Map(),
       first: null,
@@ -230,7 +201,7 @@ export class TraceSetAnalyzer {
     if (s === null) throw new Error('push() before beginInput()');
     for (const raw of batch) {
       s.lines++;
-      this.seq = raw.line;
+      this.set.seq = raw.line;
       if (this.partition !== null) this.checkShare(s, raw);
       if (raw.kind === 'issue') {
         if (s.firstIssue === null) s.firstIssue = raw.line;
@@ -288,30 +259,30 @@ export class TraceSetAnalyzer {
     const s = this.stream;
     if (s === null) return;
     for (const ev of s.joiner.end()) {
-      this.seq = SEQ_END_CALLS + ev.line;
+      this.set.seq = SEQ_END_CALLS + ev.line;
       this.dispatch(s, ev);
       // Nothing more comes for this pid in this input: its task ends right after its last call,
       // so the stream state of thousands of threads left inside calls is never all held at once
       // (a hung start's trace). Unnamed lines keep pid 0 open until the input's end names them.
       const task = ev.pid === null || ev.pid === UNNAMED_PID ? undefined : s.tasks.get(ev.pid);
       if (task !== undefined) {
-        this.seq += 0.5;
+        this.set.seq += 0.5;
         this.endTask(task, null, null);
       }
     }
     for (const [pid, task] of s.tasks) {
       if (task.ended) continue;
-      this.seq = SEQ_END_TASKS + (s.pidSeqs.get(pid) ?? 0);
+      this.set.seq = SEQ_END_TASKS + (s.pidSeqs.get(pid) ?? 0);
       this.endTask(task, null, null);
     }
-    this.seq = SEQ_END_TASKS * 2;
+    this.set.seq = SEQ_END_TASKS * 2;
     const totals: StreamTotals = { file: s.file, lines: s.lines, parsed: s.parsed, firstIssue: s.firstIssue, first: s.first, last: s.last };
     // A partition's lines are not all the input's: the part that joins them closes it.
-    if (this.partition !== null) this.openStreams.push(totals);
-    else this.closeStream(totals);
+    if (this.partition !== null) this.set.openStreams.push(totals);
+    else this.set.closeStream(totals);
     // Only a log that names other pids makes the unnamed lines doubtful.
     if (s.unattributed > 0 && s.tasks.has(UNNAMED_PID) && [...s.tasks.keys()].some((p) => p !== UNNAMED_PID)) {
-      this.warn({
+      this.set.warn({
         code: 'unattributed-lines',
         message: `${formatCount(s.unattributed)} lines carry no pid and are shown as pid 0 (a -f log written to stderr before strace printed any [pid N] prefix)`,
         file: s.file,
@@ -321,25 +292,13 @@ export class TraceSetAnalyzer {
     this.stream = null;
   }
 
-  /** What an input's lines, all of them, say about it. */
-  private closeStream(s: StreamTotals): void {
-    if (s.first !== null && s.last !== null) this.ranges.push({ file: s.file, first: s.first, last: s.last });
-    if (s.lines > 0 && s.parsed === 0) {
-      this.warn({
-        code: 'not-strace',
-        message: `none of its ${formatCount(s.lines)} lines is strace output: is it the right file?`,
-        file: s.file,
-        line: s.firstIssue,
-      });
-    }
-  }
 
   /**
    * The input being read ended early (its gzip data was cut after line `line`): what came before
    * was read, and the report says so. Call before {@link endInput}.
    */
   inputCut(file: string, line: number): void {
-    this.warn({
+    this.set.warn({
       code: 'input-cut',
       message: `the gzip data ends early, after line ${formatCount(line)}: the file was cut (a capture stopped while it was compressed, or a partial copy); the lines before were read`,
       file,
@@ -347,10 +306,6 @@ export class TraceSetAnalyzer {
     });
   }
 
-  private warn(w: Warning): void {
-    this.warnings.push(w);
-    this.warningSeqs.push(this.seq);
-  }
 
   /**
    * The unnamed process (lines without a prefix, analysed as pid 0) is `pid`: its task takes the
@@ -363,10 +318,10 @@ export class TraceSetAnalyzer {
     task.renumber(pid);
     s.tasks.set(pid, task);
     s.joiner.nameUnnamed(pid);
-    this.gaps.renumber(UNNAMED_PID, pid, s.file);
+    this.set.gaps.renumber(UNNAMED_PID, pid, s.file);
     const mine = (p: Phase) => p.pid === UNNAMED_PID && p.startRef.file === s.file;
-    for (let i = 0; i < this.phases.length; i++) if (mine(this.phases[i] as Phase)) this.phases[i] = { ...(this.phases[i] as Phase), pid };
-    for (const { top } of this.perExec.values()) top.replace((p) => (mine(p) ? { ...p, pid } : p));
+    for (let i = 0; i < this.set.phases.length; i++) if (mine(this.set.phases[i] as Phase)) this.set.phases[i] = { ...(this.set.phases[i] as Phase), pid };
+    for (const { top } of this.set.perExec.values()) top.replace((p) => (mine(p) ? { ...p, pid } : p));
   }
 
   private taskFor(s: Stream, pid: number, ev: JoinedEvent): Task {
@@ -378,7 +333,7 @@ export class TraceSetAnalyzer {
     if (pid !== UNNAMED_PID && !s.tasks.has(pid) && !s.born.has(pid) && s.tasks.has(UNNAMED_PID)) this.nameUnnamed(s, pid);
     let task = s.tasks.get(pid);
     if (task !== undefined && task.ended && ev.kind !== 'exit' && ev.kind !== 'killed' && ev.kind !== 'strace-message') {
-      this.warn({
+      this.set.warn({
         code: 'pid-reuse',
         message: `pid ${pid} appears again after it ended: a second process with the same pid, analysed separately`,
         file: ev.file,
@@ -395,19 +350,19 @@ export class TraceSetAnalyzer {
   }
 
   private newTask(s: Stream, pid: number, lifetime: number): Task {
-    const task = new Task(this.tasks.length, pid, s.file, lifetime, this.intern);
-    this.tasks.push(task);
-    this.taskSeqs.push(this.seq);
+    const task = new Task(this.set.tasks.length, pid, s.file, lifetime, this.set.intern);
+    this.set.tasks.push(task);
+    this.set.taskSeqs.push(this.set.seq);
     s.tasks.set(pid, task);
-    if (!s.pidSeqs.has(pid)) s.pidSeqs.set(pid, this.seq);
+    if (!s.pidSeqs.has(pid)) s.pidSeqs.set(pid, this.set.seq);
     const path = new PathRecorder(task, this.markBudget);
     const watchers: TaskWatcher[] = [];
-    for (const d of this.detectors) {
+    for (const d of this.set.detectors) {
       const w = d.watch(task, this.ctx);
       if (w !== null) watchers.push(w);
     }
     this.state.set(task, {
-      gaps: new GapTracker(task, this.gaps, (c) => this.ref(c.ev), path),
+      gaps: new GapTracker(task, this.set.gaps, (c) => this.ref(c.ev), path),
       path,
       watchers,
     });
@@ -474,7 +429,7 @@ export class TraceSetAnalyzer {
       else t1 = t0;
     } else if (ev.end !== null) t1 = t0 !== null && ev.start !== null ? t0 + secondsBetween(ev.start, ev.end) : clock.toNumber(ev.end);
     const seconds = ev.duration ?? (ev.form === 'joined' && t0 !== null && t1 !== null ? t1 - t0 : null);
-    if (ev.duration !== null) this.timedCalls++;
+    if (ev.duration !== null) this.set.timedCalls++;
     const opened = task.fds.observe(ev);
     const exec = (ev.name === 'execve' || ev.name === 'execveat') && ev.result?.value === 0 ? this.execOf(task, ev) : null;
     const call: Call = { ev, pid: task.pid, t0, t1, seconds, opened, exec };
@@ -524,7 +479,7 @@ export class TraceSetAnalyzer {
   /** What a call did, for blame (interned): `openat under DIR`, `write under DIR`, or its name. */
   private action(task: Task, call: Call): string {
     const name = call.ev.name;
-    if (call.opened !== null) return this.intern.get(`${name} under ${call.opened.dir}`);
+    if (call.opened !== null) return this.set.intern.get(`${name} under ${call.opened.dir}`);
     const fd = task.fds.fdOf(call.ev);
     const path = fd === null ? null : task.fds.get(fd);
     // Runs of the same call (reads of one file, futex after futex) are most of a trace: the last
@@ -532,7 +487,7 @@ export class TraceSetAnalyzer {
     if (path === null || !path.startsWith('/')) {
       if (name === this.lastPlain) return this.lastPlainAction;
       this.lastPlain = name;
-      this.lastPlainAction = this.intern.get(name);
+      this.lastPlainAction = this.set.intern.get(name);
       return this.lastPlainAction;
     }
     if (path === this.lastPath && name === this.lastPathName) return this.lastPathAction;
@@ -547,13 +502,13 @@ export class TraceSetAnalyzer {
     // keeps): look the action up by path and name instead of building and hashing it per call.
     let byName = this.actionsByPath.get(path);
     if (byName === undefined) {
-      if (this.actionsByPath.size >= MAX_ACTION_PATHS) return this.intern.get(`${name} under ${dirname(path)}`);
+      if (this.actionsByPath.size >= MAX_ACTION_PATHS) return this.set.intern.get(`${name} under ${dirname(path)}`);
       byName = new Map();
       this.actionsByPath.set(path, byName);
     }
     let action = byName.get(name);
     if (action === undefined) {
-      action = this.intern.get(`${name} under ${dirname(path)}`);
+      action = this.set.intern.get(`${name} under ${dirname(path)}`);
       byName.set(name, action);
     }
     return action;
@@ -579,209 +534,84 @@ export class TraceSetAnalyzer {
   }
 
   private addPhase(p: Phase): void {
-    const capped = this.perExec.get(p.kind);
+    const capped = this.set.perExec.get(p.kind);
     if (capped === undefined) {
-      this.phases.push(p);
-      this.phaseSeqs.push(this.seq);
+      this.set.phases.push(p);
+      this.set.phaseSeqs.push(this.set.seq);
       return;
     }
     capped.seen++;
-    capped.top.push(p, this.seq);
+    capped.top.push(p, this.set.seq);
   }
 
   /** The set's clock and base second, once its first timed line is read (`null` before). */
   get clockStart(): ClockStart | null {
-    const c = this.clock;
+    const c = this.set.clock;
     return c.kind === null || c.baseSec === null ? null : { kind: c.kind, base: c.baseSec, decidedAt: c.decidedAt };
   }
 
   /** Can this analysis be split across threads? Only when every detector can merge its state. */
   get splittable(): boolean {
-    return this.listener === null && this.detectors.every((d) => d.state !== undefined && d.merge !== undefined);
+    return this.listener === null && this.set.detectors.every((d) => d.state !== undefined && d.merge !== undefined);
   }
 
   /** Can one input be read split by pid across threads? Only when every detector can interleave. */
   get partitionable(): boolean {
-    return this.splittable && this.detectors.every((d) => d.interleaves === true);
+    return this.splittable && this.set.detectors.every((d) => d.interleaves === true);
   }
 
   /** Ends the current input and hands over everything read, as data (see {@link PartialAnalysis}). */
   partial(): PartialAnalysis {
     if (this.stream !== null) this.endInput();
-    const c = this.clock;
-    return {
-      clock: {
-        kind: c.kind,
-        decidedAt: c.decidedAt,
-        digits: c.digits,
-        rolledOver: c.rolledOver,
-        relativeStreams: c.relativeStreams,
-        todMin: Number.isFinite(c.todMin) ? c.todMin : null,
-        todMax: Number.isFinite(c.todMax) ? c.todMax : null,
-      },
-      inputs: this.inputs,
-      timedCalls: this.timedCalls,
-      tasks: this.tasks,
-      phases: this.phases,
-      perExec: [...this.perExec].map(([kind, { top, seen }]) => ({ kind, top: top.values(), seen })),
-      findings: this.findings,
-      warnings: this.warnings,
-      ranges: this.ranges,
-      gaps: { userspace: this.gaps.userspace.values(), waiting: this.gaps.waiting.values() },
-      detectors: this.detectors.map((d) => (d.state === undefined ? null : d.state())),
-      seqs: {
-        tasks: this.taskSeqs,
-        phases: this.phaseSeqs,
-        findings: this.findingSeqs,
-        warnings: this.warningSeqs,
-        perExec: [...this.perExec.values()].map(({ top }) => top.entries().map((e) => e.seq)),
-        userspace: this.gaps.userspace.entries().map((e) => e.seq),
-        waiting: this.gaps.waiting.entries().map((e) => e.seq),
-      },
-      streams: this.openStreams,
-    };
+    return this.set.partial();
   }
 
   /**
    * Takes in what another analyzer read (its inputs come after every input read or absorbed so
-   * far). The result is what reading those inputs here would have given: the same tasks in the
-   * same order, top-k lists that keep equal items in arrival order, detectors merged in order.
+   * far): see {@link SetState.absorb}.
    */
   absorb(part: PartialAnalysis): void {
     if (this.stream !== null) this.endInput();
-    const c = this.clock;
-    if (part.clock.kind !== null) {
-      const at = part.clock.decidedAt ?? { file: '?', line: 0 };
-      c.check(part.clock.kind, at.file, at.line);
-    }
-    if (part.clock.digits > c.digits) c.digits = part.clock.digits as Timestamp['digits'];
-    c.rolledOver ||= part.clock.rolledOver;
-    c.relativeStreams += part.clock.relativeStreams;
-    this.inputs += part.inputs;
-    this.timedCalls += part.timedCalls;
-    for (const t of part.tasks) this.tasks.push(Task.revive(t, this.tasks.length, this.intern));
-    this.phases.push(...part.phases);
-    for (const { kind, top, seen } of part.perExec) {
-      const mine = this.perExec.get(kind);
-      if (mine === undefined) continue;
-      for (const p of top) mine.top.push(p);
-      mine.seen += seen;
-    }
-    this.findings.push(...part.findings);
-    this.warnings.push(...part.warnings);
-    this.ranges.push(...part.ranges);
-    for (const g of part.gaps.userspace) this.gaps.userspace.push(g);
-    for (const g of part.gaps.waiting) this.gaps.waiting.push(g);
-    this.detectors.forEach((d, i) => d.merge?.(part.detectors[i], 'after'));
+    this.set.absorb(part);
   }
 
   /**
    * Joins the parts of one input read by pid share (each made with `partition`, in share order)
-   * into this analyzer, which must not have read anything: the result is the analysis of one
-   * analyzer reading the whole input. Every list is merged in the order its items arrived (`seq`);
-   * the input is closed with the totals of all its lines.
-   *
-   * Throws a `ParserError` coded `unpartitionable` for a time-of-day trace whose times span more than half a day:
-   * where such a trace crosses midnight depends on lines of every share, so each share may have
-   * put some of its lines on the wrong day. Read it on one thread.
+   * into this analyzer, which must not have read anything: see {@link SetState.interleave}.
    */
   interleave(parts: readonly PartialAnalysis[]): void {
-    if (this.inputs > 0 || this.stream !== null) throw new Error('interleave() joins parts into an analyzer that has read nothing');
+    if (this.set.inputs > 0 || this.stream !== null) throw new Error('interleave() joins parts into an analyzer that has read nothing');
     if ((parts[0]?.streams.length ?? 0) > 1) throw new Error('interleave() joins the shares of one input');
-    const lows = parts.flatMap((p) => (p.clock.todMin === null ? [] : [p.clock.todMin]));
-    const highs = parts.flatMap((p) => (p.clock.todMax === null ? [] : [p.clock.todMax]));
-    if (lows.length > 0 && Math.max(...highs) - Math.min(...lows) > HALF_DAY_SECONDS) {
-      const file = parts[0]?.streams[0]?.file ?? '?';
-      throw unpartitionable(file, 0, 'its times of day span more than 12 hours, so where it crosses midnight depends on every share');
-    }
-    const c = this.clock;
-    for (const part of parts) {
-      if (part.clock.kind !== null) {
-        const at = part.clock.decidedAt ?? { file: '?', line: 0 };
-        c.check(part.clock.kind, at.file, at.line);
-      }
-      if (part.clock.digits > c.digits) c.digits = part.clock.digits as Timestamp['digits'];
-      c.rolledOver ||= part.clock.rolledOver;
-      c.relativeStreams = Math.max(c.relativeStreams, part.clock.relativeStreams);
-      if (part.clock.todMin !== null && part.clock.todMin < c.todMin) c.todMin = part.clock.todMin;
-      if (part.clock.todMax !== null && part.clock.todMax > c.todMax) c.todMax = part.clock.todMax;
-      this.inputs = Math.max(this.inputs, part.inputs);
-      this.timedCalls += part.timedCalls;
-    }
-    for (const t of bySeq(parts.map((p) => ({ items: p.tasks, seqs: p.seqs.tasks })))) {
-      this.tasks.push(Task.revive(t.item, this.tasks.length, this.intern));
-      this.taskSeqs.push(t.seq);
-    }
-    for (const p of bySeq(parts.map((x) => ({ items: x.phases, seqs: x.seqs.phases })))) {
-      this.phases.push(p.item);
-      this.phaseSeqs.push(p.seq);
-    }
-    [...this.perExec.values()].forEach((mine, k) => {
-      for (const part of parts) {
-        const theirs = part.perExec[k];
-        if (theirs === undefined) continue;
-        mine.top.interleave(keyed(theirs.top, part.seqs.perExec[k] ?? []));
-        mine.seen += theirs.seen;
-      }
-    });
-    for (const f of bySeq(parts.map((p) => ({ items: p.findings, seqs: p.seqs.findings })))) {
-      this.findings.push(f.item);
-      this.findingSeqs.push(f.seq);
-    }
-    for (const w of bySeq(parts.map((p) => ({ items: p.warnings, seqs: p.seqs.warnings })))) {
-      this.seq = w.seq;
-      this.warn(w.item);
-    }
-    for (const part of parts) {
-      this.gaps.userspace.interleave(keyed(part.gaps.userspace, part.seqs.userspace));
-      this.gaps.waiting.interleave(keyed(part.gaps.waiting, part.seqs.waiting));
-    }
-    for (const part of parts) this.detectors.forEach((d, i) => d.merge?.(part.detectors[i], 'interleaved'));
-    // Every part read every input (its own pids of it): close each with all its lines' totals.
-    const files = parts[0]?.streams.length ?? 0;
-    this.seq = SEQ_END_TASKS * 2;
-    for (let k = 0; k < files; k++) {
-      const all = parts.map((p) => p.streams[k] as StreamTotals);
-      const min = (xs: (number | null)[]) => xs.reduce<number | null>((m, x) => (x !== null && (m === null || x < m) ? x : m), null);
-      const max = (xs: (number | null)[]) => xs.reduce<number | null>((m, x) => (x !== null && (m === null || x > m) ? x : m), null);
-      this.closeStream({
-        file: (all[0] as StreamTotals).file,
-        lines: all.reduce((n, x) => n + x.lines, 0),
-        parsed: all.reduce((n, x) => n + x.parsed, 0),
-        firstIssue: min(all.map((x) => x.firstIssue)),
-        first: min(all.map((x) => x.first)),
-        last: max(all.map((x) => x.last)),
-      });
-    }
+    this.set.interleave(parts);
   }
 
   /** Ends the analysis. */
   finish(): Analysis {
     if (this.stream !== null) this.endInput();
-    const clock = this.clock;
+    const clock = this.set.clock;
     const kind: SetClockKind = clock.kind ?? 'none';
-    const aligned = kind === 'time-of-day' || kind === 'epoch' || (kind === 'relative' && this.inputs <= 1);
+    const aligned = kind === 'time-of-day' || kind === 'epoch' || (kind === 'relative' && this.set.inputs <= 1);
     const clockInfo: ClockInfo = { kind, digits: clock.digits, aligned, rolledOver: clock.rolledOver };
-    linkTree(this.tasks, aligned);
-    const span = spanOfTasks(this.tasks);
-    const set = { tasks: this.tasks, aligned };
-    for (const d of this.detectors) d.finish?.(set, this.ctx);
-    const gaps = this.gaps.merged();
-    if (aligned) for (const g of gaps) g.blame = blame(this.tasks, g);
-    this.phases.push(...waitPhases(this.tasks, this.gaps.waiting.values(), (pid, t) => this.nameOf(pid, t)));
-    for (const { top } of this.perExec.values()) this.phases.push(...top.values());
+    linkTree(this.set.tasks, aligned);
+    const span = spanOfTasks(this.set.tasks);
+    const set = { tasks: this.set.tasks, aligned };
+    for (const d of this.set.detectors) d.finish?.(set, this.ctx);
+    const gaps = this.set.gaps.merged();
+    if (aligned) for (const g of gaps) g.blame = blame(this.set.tasks, g);
+    this.set.phases.push(...waitPhases(this.set.tasks, this.set.gaps.waiting.values(), (pid, t) => this.nameOf(pid, t)));
+    for (const { top } of this.set.perExec.values()) this.set.phases.push(...top.values());
     // A total order: with whole-second timestamps (-t) many phases share start and end.
-    this.phases.sort((a, b) => a.start - b.start || a.end - b.end || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0) || a.pid - b.pid);
-    const idle = aligned && span !== null ? idleWindowsOf(this.tasks, span, this.gaps.minSeconds, this.top) : [];
-    const facts = { tasks: this.tasks, inputs: this.inputs, timedCalls: this.timedCalls, ranges: this.ranges, perExec: this.perExec, wantedPids: this.wantedPids };
-    this.warnings.push(...setWarnings(facts, kind));
-    const index = new TaskIndex(this.tasks);
+    this.set.phases.sort((a, b) => a.start - b.start || a.end - b.end || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0) || a.pid - b.pid);
+    const idle = aligned && span !== null ? idleWindowsOf(this.set.tasks, span, this.set.gaps.minSeconds, this.top) : [];
+    const facts = { tasks: this.set.tasks, inputs: this.set.inputs, timedCalls: this.set.timedCalls, ranges: this.set.ranges, perExec: this.set.perExec, wantedPids: this.wantedPids };
+    this.set.warnings.push(...setWarnings(facts, kind));
+    const index = new TaskIndex(this.set.tasks);
     // Calls still waiting when a recording stopped waited until it stopped, past the last line.
     const until = span === null ? null : this.toSet(this.untilOption, span);
     const end = span === null ? 0 : Math.max(span.end, until ?? span.end);
     const startup = aligned && span !== null ? this.startup(index, span, end) : null;
-    if (!aligned && this.tasks.length > 0) {
-      this.warnings.push({
+    if (!aligned && this.set.tasks.length > 0) {
+      this.set.warnings.push({
         code: 'no-common-clock',
         message: 'the files share no clock (-r deltas only), so the start, its critical path and the cost of each cause cannot be measured: re-capture with -tt',
         file: null,
@@ -792,13 +622,13 @@ export class TraceSetAnalyzer {
     const analysis = {
       clock: clockInfo,
       span,
-      tasks: this.tasks,
-      phases: this.phases,
-      findings: this.findings,
+      tasks: this.set.tasks,
+      phases: this.set.phases,
+      findings: this.set.findings,
       gaps,
       idle,
       diagnoses: [] as Diagnosis[],
-      warnings: this.warnings,
+      warnings: this.set.warnings,
       startup,
       pending: pending.list,
       pendingTotal: pending.total,
@@ -813,9 +643,9 @@ export class TraceSetAnalyzer {
     if (text == null) return null;
     const abs = parseTimeOption(text);
     if (abs === null) return null;
-    let t = abs - this.clock.absolute(0);
+    let t = abs - this.set.clock.absolute(0);
     // A time of day before the base second is on the next day (a trace across midnight).
-    if (this.clock.kind === 'time-of-day' && t < span.start - HALF_DAY_SECONDS) t += 86_400;
+    if (this.set.clock.kind === 'time-of-day' && t < span.start - HALF_DAY_SECONDS) t += 86_400;
     return t;
   }
 
@@ -824,10 +654,10 @@ export class TraceSetAnalyzer {
     const readyAt = this.toSet(this.readyOption, span);
     const from = this.toSet(this.fromOption, span) ?? span.start;
     const r = findReady(index, span.start, end, { ready: readyAt === null ? this.readyOption : null, readyAt, from });
-    if (r.warning !== null) this.warnings.push({ code: 'ready-not-found', message: r.warning, file: null, line: null });
+    if (r.warning !== null) this.set.warnings.push({ code: 'ready-not-found', message: r.warning, file: null, line: null });
     const readyT = Math.max(from, Math.min(r.ready.t, end));
     const ready = { ...r.ready, t: readyT };
-    const path = criticalPath(index, from, ready, rootOf(this.tasks));
+    const path = criticalPath(index, from, ready, rootOf(this.set.tasks));
     for (const seg of path) {
       seg.name = seg.task.nameAt((seg.start + seg.end) / 2);
       if (seg.state === 'running' && seg.what === '') seg.what = describeRun(seg.task, seg.start, seg.end);
@@ -837,7 +667,7 @@ export class TraceSetAnalyzer {
   }
 
   private nameOf(pid: number, t: number | null): string {
-    return nameOfPid(this.tasks, pid, t);
+    return nameOfPid(this.set.tasks, pid, t);
   }
 
 
