@@ -46,13 +46,14 @@ import { findReady, parseTimeOption, rootOf } from './ready.js';
 import { pendingCalls, type PendingCall, type Startup } from './startup.js';
 import { TaskIndex } from './task-index.js';
 import type { Call, Diagnosis, Finding, LineRef, Phase, Warning } from './model.js';
-import { dirname, leadingInt } from './paths.js';
+import { leadingInt } from './paths.js';
 import { Task, nameOfPid, refOf } from './task.js';
 import type { Analysis, AnalysisOptions, ClockInfo, ClockStart, PartialAnalysis, Span, StreamTotals, TaskEvent, TraceListener } from './analysis-types.js';
 import { linkTree } from './process-tree.js';
 import { MAX_PHASES_PER_EXEC_KIND, setWarnings } from './set-warnings.js';
 import { waitPhases } from './wait-phases.js';
 import { SEQ_END_TASKS, SetState } from './set-state.js';
+import { CallActions } from './call-actions.js';
 
 export type { Analysis, AnalysisOptions, ClockInfo, ClockStart, PartialAnalysis, Span, StreamTotals, TaskEvent, TraceListener };
 export { MAX_PHASES_PER_EXEC_KIND };
@@ -63,8 +64,6 @@ export const UNNAMED_PID = 0;
 /** Calls whose result is the caller's own pid (for the first thread of a process). */
 const SELF_PID_CALLS = new Set(['set_tid_address', 'getpid', 'gettid']);
 export const DEFAULT_MIN_GAP = 0.001;
-/** Paths whose actions are looked up by path (bounded: a capture may open millions of files). */
-const MAX_ACTION_PATHS = 4096;
 /**
  * `seq` past an input's lines: calls its end closes (by their line, each followed by its task's end
  * at line + 0.5), then the other tasks' ends (by when each pid was first seen). Lines are numbered
@@ -114,18 +113,12 @@ interface TaskState {
 export class TraceSetAnalyzer {
   /** What the set has gathered so far, and how parts read elsewhere join it. */
   private readonly set: SetState;
-  /** `NAME under DIR` by the path an fd names and the call's name (see `action`). */
-  private readonly actionsByPath = new Map<string, Map<string, string>>();
+  /** What each call did, in words for blame. */
+  private readonly actions: CallActions;
   private readonly state = new Map<Task, TaskState>();
   /** The task of the last call and its state: a cache in front of {@link state}. */
   private lastTask: Task | null = null;
   private lastState: TaskState | null = null;
-  /** The last answers of {@link action}: for a call on no known path, and for one on a path. */
-  private lastPlain = '';
-  private lastPlainAction = '';
-  private lastPath: string | null = null;
-  private lastPathName = '';
-  private lastPathAction = '';
   private readonly ctx: DetectorContext;
   private readonly top: number;
   private readonly listener: TraceListener | null;
@@ -145,6 +138,7 @@ export class TraceSetAnalyzer {
     const pids = options.pids && options.pids.length > 0 ? new Set(options.pids) : null;
     this.wantedPids = pids === null ? [] : [...pids];
     this.set = new SetState(Math.max(this.top, 1), options.minGap ?? DEFAULT_MIN_GAP, pids, options.detectors ?? builtinDetectors());
+    this.actions = new CallActions(this.set.intern);
     this.partition = options.partition ?? null;
     this.listener = options.listener ?? null;
     this.readyOption = options.ready ?? null;
@@ -458,7 +452,7 @@ export class TraceSetAnalyzer {
     if (t0 !== null) {
       // A blocking call is busy only at its entry: the rest of it the task waited.
       const busyEnd = seconds !== null && seconds > DEFAULT_MERGE_SECONDS ? t0 : (t1 ?? t0);
-      task.activity.add(t0, busyEnd, this.action(task, call));
+      task.activity.add(t0, busyEnd, this.actions.of(task, call));
     }
     for (const w of st.watchers) w.call(call);
     this.listener?.call(task, call);
@@ -474,44 +468,6 @@ export class TraceSetAnalyzer {
     const fd = leadingInt(leadingArgs(ev));
     const path = (fd === null ? null : task.fds.get(fd)) ?? info.argv[0] ?? '';
     return { ...info, path };
-  }
-
-  /** What a call did, for blame (interned): `openat under DIR`, `write under DIR`, or its name. */
-  private action(task: Task, call: Call): string {
-    const name = call.ev.name;
-    if (call.opened !== null) return this.set.intern.get(`${name} under ${call.opened.dir}`);
-    const fd = task.fds.fdOf(call.ev);
-    const path = fd === null ? null : task.fds.get(fd);
-    // Runs of the same call (reads of one file, futex after futex) are most of a trace: the last
-    // answer is remembered, so that the name, a new string on every line, is not hashed again.
-    if (path === null || !path.startsWith('/')) {
-      if (name === this.lastPlain) return this.lastPlainAction;
-      this.lastPlain = name;
-      this.lastPlainAction = this.set.intern.get(name);
-      return this.lastPlainAction;
-    }
-    if (path === this.lastPath && name === this.lastPathName) return this.lastPathAction;
-    this.lastPath = path;
-    this.lastPathName = name;
-    this.lastPathAction = this.actionOnPath(path, name);
-    return this.lastPathAction;
-  }
-
-  private actionOnPath(path: string, name: string): string {
-    // Reads and writes on an open file repeat its path (the fd table's string, whose hash V8
-    // keeps): look the action up by path and name instead of building and hashing it per call.
-    let byName = this.actionsByPath.get(path);
-    if (byName === undefined) {
-      if (this.actionsByPath.size >= MAX_ACTION_PATHS) return this.set.intern.get(`${name} under ${dirname(path)}`);
-      byName = new Map();
-      this.actionsByPath.set(path, byName);
-    }
-    let action = byName.get(name);
-    if (action === undefined) {
-      action = this.set.intern.get(`${name} under ${dirname(path)}`);
-      byName.set(name, action);
-    }
-    return action;
   }
 
   private endTask(task: Task, t: number | null, ref: LineRef | null): void {
