@@ -12,9 +12,45 @@ export const EXIT = {
   outputClosed: 141,
 } as const;
 
+/** What a {@link CliError} is about: the `code` a script can branch on (the exit code is coarser). */
+export const CLI_ERROR_CODES = [
+  /** An option or operand that cannot be used (exit 2). */
+  'usage',
+  /** No input: nothing given, no file matches, no such file, an empty directory. */
+  'no-input',
+  /** An input that cannot be read: permissions, gone, a directory, corrupt gzip. */
+  'unreadable',
+  /** Inputs that hold no strace output (an archive, another file). */
+  'not-a-trace',
+  /** Inputs with no lines at all. */
+  'empty-input',
+  /** Inputs captured with different timestamp options. */
+  'mixed-clocks',
+  /** A timeline was asked of a trace without timestamps. */
+  'no-timestamps',
+  /** An output file that cannot be written. */
+  'output',
+  /** `record`: strace is not installed, or not where `--strace` says. */
+  'strace-missing',
+  /** `record`: a strace that does not run, lacks a feature asked for, or cannot trace here. */
+  'strace-unusable',
+  /** `record`: ptrace refused (Yama, another user, a container without CAP_SYS_PTRACE). */
+  'ptrace-denied',
+  /** `record --pid`: no such process. */
+  'no-process',
+  /** `record`: no such command. */
+  'no-command',
+  /** `record`: strace ran and wrote no trace. */
+  'no-trace',
+  /** `record --out`: a directory that is not new or empty, or cannot be made. */
+  'capture-dir',
+] as const;
+export type CliErrorCode = (typeof CLI_ERROR_CODES)[number];
+
 /** What went wrong, where, and what to do: printed as one line, without a stack. */
 export class CliError extends Error {
   constructor(
+    readonly code: CliErrorCode,
     message: string,
     readonly where: string | null,
     readonly hint: string,

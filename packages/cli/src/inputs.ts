@@ -42,12 +42,12 @@ export async function resolveInputs(operands: readonly string[], cwd: string): P
       const { default: fg } = await import('fast-glob');
       const matches = fg.sync(op, { cwd, onlyFiles: true, dot: true, absolute: false });
       if (matches.length === 0) {
-        throw new CliError(`no file matches ${JSON.stringify(op)}`, null, 'check the pattern and the directory you run from');
+        throw new CliError('no-input', `no file matches ${JSON.stringify(op)}`, null, 'check the pattern and the directory you run from');
       }
       for (const m of matches) files.add(m);
       continue;
     }
-    if (st === null) throw new CliError('no such file', op, 'check the path');
+    if (st === null) throw new CliError('no-input', 'no such file', op, 'check the path');
     if (st.isDirectory()) {
       for (const f of filesIn(op, cwd)) files.add(f);
       continue;
@@ -69,11 +69,11 @@ function filesIn(dir: string, cwd: string): string[] {
       .filter((e) => e.isFile() && !e.name.startsWith('.'))
       .map((e) => e.name);
   } catch (err) {
-    throw new CliError('cannot list the directory', dir, 'check its permissions', undefined, { cause: err });
+    throw new CliError('unreadable', 'cannot list the directory', dir, 'check its permissions', undefined, { cause: err });
   }
   const traces = names.filter((n) => pidFromFileName(n) !== null);
   const chosen = traces.length > 0 ? traces : names;
-  if (chosen.length === 0) throw new CliError('the directory holds no files', dir, 'pass the directory strace -ff -o wrote into, or the files themselves');
+  if (chosen.length === 0) throw new CliError('no-input', 'the directory holds no files', dir, 'pass the directory strace -ff -o wrote into, or the files themselves');
   return chosen.map((n) => join(dir, n));
 }
 
@@ -84,7 +84,7 @@ function statOrNull(path: string, cwd: string) {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EACCES' || code === 'EPERM') {
-      throw new CliError('permission denied', path, 'run as a user who can read it, or copy it', undefined, { cause: err });
+      throw new CliError('unreadable', 'permission denied', path, 'run as a user who can read it, or copy it', undefined, { cause: err });
     }
     return null;
   }

@@ -29,7 +29,7 @@ import {
 } from '@strace-gaps/parser/internal';
 import { AnalysisError, TraceSetAnalyzer, type ClockStart, type PartialAnalysis, type SetClockKind } from '@strace-gaps/phases';
 import type { CliOptions } from './args.js';
-import { CliError } from './errors.js';
+import { CliError, type CliErrorCode } from './errors.js';
 import type { Input } from './inputs.js';
 import type { CliIo } from './io.js';
 import type { Progress } from './progress.js';
@@ -91,7 +91,7 @@ export type WorkerReply =
       readonly error:
         | { type: 'clock'; file: string; line: number; expected: SetClockKind; found: SetClockKind }
         | { type: 'partition'; file: string; line: number; reason: string }
-        | { type: 'cli'; message: string; where: string | null; hint: string; exitCode: number }
+        | { type: 'cli'; code: CliErrorCode; message: string; where: string | null; hint: string; exitCode: number }
         | { type: 'other'; message: string; stack: string };
     };
 
@@ -406,7 +406,7 @@ export async function readByPid(
 function revive(e: Extract<WorkerReply, { kind: 'error' }>['error']): Error {
   if (e.type === 'clock') return new AnalysisError('clock-mismatch', e.file, e.line, e.expected, e.found);
   if (e.type === 'partition') return unpartitionable(e.file, e.line, e.reason);
-  if (e.type === 'cli') return new CliError(e.message, e.where, e.hint, e.exitCode);
+  if (e.type === 'cli') return new CliError(e.code, e.message, e.where, e.hint, e.exitCode);
   const err = new Error(e.message);
   err.stack = e.stack;
   return err;

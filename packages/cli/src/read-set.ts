@@ -59,7 +59,7 @@ export async function readInput(
       first = false;
       const head = batch[0] as ParsedLine;
       if (head.line === 1 && isTarHeader(head.text)) {
-        throw new CliError('is a tar archive, not a trace file', input.path, `unpack it first (tar -xf ${input.path}) and pass the directory`);
+        throw new CliError('not-a-trace', 'is a tar archive, not a trace file', input.path, `unpack it first (tar -xf ${input.path}) and pass the directory`);
       }
     }
     summary.add(batch);
@@ -109,16 +109,16 @@ export function isTarHeader(firstLine: string): boolean {
 export function readError(err: unknown, path: string): unknown {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'EACCES' || code === 'EPERM') {
-    return new CliError('permission denied', path, 'run as a user who can read it, or copy it', EXIT.usage, { cause: err });
+    return new CliError('unreadable', 'permission denied', path, 'run as a user who can read it, or copy it', EXIT.usage, { cause: err });
   }
   if (code === 'ENOENT') {
-    return new CliError('the file disappeared before it could be read', path, 'check the path; was the capture moved or cleaned up?', EXIT.usage, { cause: err });
+    return new CliError('unreadable', 'the file disappeared before it could be read', path, 'check the path; was the capture moved or cleaned up?', EXIT.usage, { cause: err });
   }
   if (code === 'EISDIR') {
-    return new CliError('is a directory, not a trace file', path, 'pass the files inside it', EXIT.usage, { cause: err });
+    return new CliError('unreadable', 'is a directory, not a trace file', path, 'pass the files inside it', EXIT.usage, { cause: err });
   }
   if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') {
-    return new CliError('the gzip data is corrupt or truncated', path, 'decompress it by hand to see how much survives', EXIT.usage, { cause: err });
+    return new CliError('unreadable', 'the gzip data is corrupt or truncated', path, 'decompress it by hand to see how much survives', EXIT.usage, { cause: err });
   }
   return err;
 }
@@ -127,6 +127,7 @@ function clockError(err: AnalysisError): CliError {
   const first = err.expected === 'none' ? 'no timestamps' : `${err.expected} timestamps`;
   const found = err.found === 'none' ? 'no timestamps' : `${err.found} timestamps`;
   return new CliError(
+    'mixed-clocks',
     `the inputs mix clocks: this line has ${found}, the lines before had ${first}`,
     `${err.file}:${err.line}`,
     'a set must come from one capture with one timestamp option (-t/-tt, -ttt or -r); analyse the others separately',
@@ -225,11 +226,12 @@ function checkReadable(summaries: readonly InputSummary[]): void {
   if (first === undefined || events > 0) return;
   const which = summaries.length === 1 ? 'the input' : `all ${summaries.length} inputs`;
   if (lines === 0) {
-    throw new CliError(`${which} ${summaries.length === 1 ? 'is' : 'are'} empty`, first.path, 'check that strace wrote there (-o FILE) and that the capture ran');
+    throw new CliError('empty-input', `${which} ${summaries.length === 1 ? 'is' : 'are'} empty`, first.path, 'check that strace wrote there (-o FILE) and that the capture ran');
   }
   const issue = summaries.flatMap((s) => s.issues)[0];
   const head = issue === undefined ? '' : safeText(issue.text.slice(0, 40));
   throw new CliError(
+    'not-a-trace',
     `${lines === 1 ? `the one line of ${which} is not` : `none of the ${formatCount(lines)} lines of ${which} is`} strace output` +
       (head === '' ? '' : ` (the first reads: ${head}${issue!.text.length > 40 ? '…' : ''})`),
     issue === undefined ? first.path : `${issue.file}:${issue.line}`,

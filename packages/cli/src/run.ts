@@ -71,7 +71,7 @@ export async function parseArgv(argv: readonly string[], io: CliIo, mode: Mode):
     .exitProcess(false)
     .wrap(Math.min(100, process.stdout.columns || 100))
     .fail((msg: string | null, err: Error | undefined) => {
-      throw new CliError(msg ?? err?.message ?? 'bad arguments', null, `see '${COMMAND.name}${mode === 'report' ? '' : ` ${mode}`} --help'`, EXIT.usage, { cause: err });
+      throw new CliError('usage', msg ?? err?.message ?? 'bad arguments', null, `see '${COMMAND.name}${mode === 'report' ? '' : ` ${mode}`} --help'`, EXIT.usage, { cause: err });
     });
   const args = await parser.parseAsync([...argv], {}, (_err: unknown, _argv: unknown, output: string) => {
     if (output) helpText = output;
@@ -105,56 +105,56 @@ export function reportOptionsOf(parsed: ParsedArgs, mode: Mode): CliOptions {
   };
   const files = args._.map(String);
   if (files.length === 0 && mode === 'report') {
-    throw new CliError('no trace files given', null, `pass strace output files or - for stdin; see '${COMMAND.name} --help'`);
+    throw new CliError('usage', 'no trace files given', null, `pass strace output files or - for stdin; see '${COMMAND.name} --help'`);
   }
   const maxIssues = args['max-issues'];
   if (!Number.isInteger(maxIssues) || maxIssues < 0) {
-    throw new CliError(`--max-issues must be a whole number ≥ 0, not ${String(maxIssues)}`, null, 'e.g. --max-issues 50');
+    throw new CliError('usage', `--max-issues must be a whole number ≥ 0, not ${String(maxIssues)}`, null, 'e.g. --max-issues 50');
   }
   const top = args.top;
   if (!Number.isInteger(top) || top < 0) {
-    throw new CliError(`--top must be a whole number ≥ 0, not ${String(top)}`, null, 'e.g. --top 5');
+    throw new CliError('usage', `--top must be a whole number ≥ 0, not ${String(top)}`, null, 'e.g. --top 5');
   }
   const minGap = parseDuration(args['min-gap']);
   if (minGap === null) {
-    throw new CliError(`--min-gap must be a duration, not ${JSON.stringify(args['min-gap'])}`, null, 'e.g. --min-gap 100ms, --min-gap 2s or --min-gap 0.5');
+    throw new CliError('usage', `--min-gap must be a duration, not ${JSON.stringify(args['min-gap'])}`, null, 'e.g. --min-gap 100ms, --min-gap 2s or --min-gap 0.5');
   }
   let failOnGap: number | null = null;
   if (args['fail-on-gap'] !== undefined) {
     failOnGap = parseDuration(args['fail-on-gap']);
     if (failOnGap === null) {
-      throw new CliError(`--fail-on-gap must be a duration, not ${JSON.stringify(args['fail-on-gap'])}`, null, 'e.g. --fail-on-gap 2s or --fail-on-gap 500ms');
+      throw new CliError('usage', `--fail-on-gap must be a duration, not ${JSON.stringify(args['fail-on-gap'])}`, null, 'e.g. --fail-on-gap 2s or --fail-on-gap 500ms');
     }
   }
   if (args.json && args.format !== 'text' && args.format !== 'json') {
-    throw new CliError(`--json and --format ${args.format} ask for two formats`, null, 'give one of them');
+    throw new CliError('usage', `--json and --format ${args.format} ask for two formats`, null, 'give one of them');
   }
   if (args.html !== undefined && args.html.trim() === '') {
-    throw new CliError('--html needs a file name', null, 'e.g. --html report.html');
+    throw new CliError('usage', '--html needs a file name', null, 'e.g. --html report.html');
   }
   if (mode === 'diff' && (args.format === 'trace-event' || args.html !== undefined)) {
-    throw new CliError('diff writes text, json or markdown', null, `for a timeline, run ${COMMAND.name} --html or --format trace-event on each capture`);
+    throw new CliError('usage', 'diff writes text, json or markdown', null, `for a timeline, run ${COMMAND.name} --html or --format trace-event on each capture`);
   }
   const jobs = args.jobs ?? null;
   if (jobs !== null && (!Number.isInteger(jobs) || jobs < 1)) {
-    throw new CliError(`--jobs must be a whole number ≥ 1, not ${String(jobs)}`, null, 'e.g. --jobs 2, or --jobs 1 for one thread');
+    throw new CliError('usage', `--jobs must be a whole number ≥ 1, not ${String(jobs)}`, null, 'e.g. --jobs 2, or --jobs 1 for one thread');
   }
   const width = args.width ?? null;
   if (width !== null && (!Number.isInteger(width) || width < 40)) {
-    throw new CliError(`--width must be a whole number ≥ 40, not ${String(width)}`, null, 'e.g. --width 120');
+    throw new CliError('usage', `--width must be a whole number ≥ 40, not ${String(width)}`, null, 'e.g. --width 120');
   }
   const from = args.from ?? null;
   if (from !== null && !TIME_OPTION.test(from.trim())) {
-    throw new CliError(`--from must be a time as the trace prints it, not ${JSON.stringify(from)}`, null, 'e.g. --from 11:01:35.040000 (-tt) or --from 1700000000.123456 (-ttt)');
+    throw new CliError('usage', `--from must be a time as the trace prints it, not ${JSON.stringify(from)}`, null, 'e.g. --from 11:01:35.040000 (-tt) or --from 1700000000.123456 (-ttt)');
   }
   const ready = args.ready ?? null;
   if (ready !== null && ready.trim() === '') {
-    throw new CliError('--ready needs a program, listen, or a time', null, 'e.g. --ready s6-svscan, --ready listen or --ready 11:01:42.297482');
+    throw new CliError('usage', '--ready needs a program, listen, or a time', null, 'e.g. --ready s6-svscan, --ready listen or --ready 11:01:42.297482');
   }
   const pids = mode === 'record' ? [] : ([] as unknown[]).concat(args.pid ?? []).map(Number);
   const bad = pids.find((p) => !Number.isInteger(p) || p <= 0);
   if (bad !== undefined) {
-    throw new CliError(`--pid must be a process id, not ${String(bad)}`, null, 'e.g. --pid 1234 (repeat for more)');
+    throw new CliError('usage', `--pid must be a process id, not ${String(bad)}`, null, 'e.g. --pid 1234 (repeat for more)');
   }
   return {
     files,
@@ -249,13 +249,14 @@ async function runDiff(argv: readonly string[], io: CliIo): Promise<{ code: numb
     slow = [options.files[1] as string];
   } else {
     throw new CliError(
+      'usage',
       `diff compares two sets, and ${options.files.length} operands without -- do not say which is which`,
       null,
       `give the fast files, --, then the slow files (or one directory or quoted glob each); see '${COMMAND.name} diff --help'`,
     );
   }
   if (fast.length === 0 || slow.length === 0) {
-    throw new CliError(`the ${fast.length === 0 ? 'fast' : 'slow'} side has no files`, null, `give the fast files, --, then the slow files`);
+    throw new CliError('usage', `the ${fast.length === 0 ? 'fast' : 'slow'} side has no files`, null, `give the fast files, --, then the slow files`);
   }
   const fastSide = findCapture(await resolveInputs(fast, io.cwd), io.cwd);
   const slowSide = findCapture(await resolveInputs(slow, io.cwd), io.cwd);
@@ -291,7 +292,7 @@ function writeHtml(file: string, report: GapReport, analysis: Analysis, options:
     writeFileSync(path, page);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    throw new CliError(`cannot write the HTML report (${code})`, file, 'check that its directory exists and is writable', EXIT.usage, { cause: err });
+    throw new CliError('output', `cannot write the HTML report (${code})`, file, 'check that its directory exists and is writable', EXIT.usage, { cause: err });
   }
   if (!options.quiet) io.stderr.write(`${COMMAND.name}: wrote ${file}\n`);
 }
@@ -324,7 +325,7 @@ async function writeTraceEvents(given: readonly Input[], options: CliOptions, io
       progress?.done();
     }
     if (first.analysis.clock.kind === 'none') {
-      throw new CliError('the trace has no timestamps, so there is no timeline to export', first.report.input.files[0]?.path ?? null, 're-capture with -tt -T (or -ttt)');
+      throw new CliError('no-timestamps', 'the trace has no timestamps, so there is no timeline to export', first.report.input.files[0]?.path ?? null, 're-capture with -tt -T (or -ttt)');
     }
     if (options.html !== null) writeHtml(options.html, first.report, first.analysis, options, io);
     // Gigabytes of events into a slow pipe: the read waits while the output is backed up, instead

@@ -59,7 +59,7 @@ async function read({ piece, inputs, partition, stop }: WorkerPiece): Promise<vo
     let error: Extract<WorkerReply, { kind: 'error' }>['error'];
     if (err instanceof AnalysisError) error = { type: 'clock', file: err.file, line: err.line, expected: err.expected, found: err.found };
     else if (isParserError(err, 'unpartitionable')) error = { type: 'partition', file: err.file, line: err.line, reason: err.reason };
-    else if (err instanceof CliError) error = { type: 'cli', message: err.message, where: err.where, hint: err.hint, exitCode: err.exitCode };
+    else if (err instanceof CliError) error = { type: 'cli', code: err.code, message: err.message, where: err.where, hint: err.hint, exitCode: err.exitCode };
     else error = { type: 'other', message: (err as Error).message, stack: (err as Error).stack ?? '' };
     port!.postMessage({ kind: 'error', piece, error } satisfies WorkerReply);
   }

@@ -31,15 +31,15 @@ export async function runRecord(argv: readonly string[], io: CliIo): Promise<num
   const strace = locateStrace(record.strace, io);
   const straceVersion = readStraceVersion(strace);
   if (record.stack && !straceVersion.stack) {
-    throw new CliError(`this strace cannot print stacks (-k): it was built without stack-trace support`, strace, 'drop --stack, or install a strace built with libunwind or libdw');
+    throw new CliError('strace-unusable', `this strace cannot print stacks (-k): it was built without stack-trace support`, strace, 'drop --stack, or install a strace built with libunwind or libdw');
   }
-  if (record.pid !== null && !alive(record.pid)) throw new CliError(`no process has pid ${record.pid}`, null, 'check the pid (ps -e), and that it still runs');
+  if (record.pid !== null && !alive(record.pid)) throw new CliError('no-process', `no process has pid ${record.pid}`, null, 'check the pid (ps -e), and that it still runs');
   let target: { command: string[] } | { pid: number };
   if (record.pid !== null) target = { pid: record.pid };
   else {
     const name = command[0] as string;
     if (findExecutable(name, io.env?.PATH, io.cwd) === null) {
-      throw new CliError(`no such command: ${name}`, null, name.includes('/') ? 'check the path, and that the file is executable' : 'check its name, or give its path (it is not on PATH)');
+      throw new CliError('no-command', `no such command: ${name}`, null, name.includes('/') ? 'check the path, and that the file is executable' : 'check its name, or give its path (it is not on PATH)');
     }
     checkPtrace(strace, io);
     target = { command: [...command] };
@@ -78,7 +78,7 @@ export async function runRecord(argv: readonly string[], io: CliIo): Promise<num
     try {
       rec = await recording.run();
     } catch (err) {
-      throw new CliError(`strace could not be started (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, strace, 'check that it is an executable strace', EXIT.usage, { cause: err });
+      throw new CliError('strace-unusable', `strace could not be started (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, strace, 'check that it is an executable strace', EXIT.usage, { cause: err });
     }
     return await finish(rec, recording, manifest, dir, { strace, pid: record.pid, report: record.report ? report : null, note }, io);
   } finally {
@@ -142,18 +142,18 @@ function recordOptionsOf(parsed: ParsedArgs, command: readonly string[]): Record
     'follow-threads': boolean;
   };
   if (a._.length > 0) {
-    throw new CliError(`record takes its command after --, not ${JSON.stringify(String(a._[0]))}`, null, `e.g. ${COMMAND.name} record -- ${a._.map(String).join(' ')}`);
+    throw new CliError('usage', `record takes its command after --, not ${JSON.stringify(String(a._[0]))}`, null, `e.g. ${COMMAND.name} record -- ${a._.map(String).join(' ')}`);
   }
-  if (Array.isArray(a.pid)) throw new CliError('record attaches to one --pid', null, 'give one pid (the parent of what you want to trace)');
+  if (Array.isArray(a.pid)) throw new CliError('usage', 'record attaches to one --pid', null, 'give one pid (the parent of what you want to trace)');
   const pid = a.pid === undefined ? null : Number(a.pid);
-  if (pid !== null && (!Number.isInteger(pid) || pid <= 0)) throw new CliError(`--pid must be a process id, not ${String(a.pid)}`, null, 'e.g. --pid 1234');
-  if (pid !== null && command.length > 0) throw new CliError('record runs a command or attaches to a --pid, not both', null, 'drop the command after --, or --pid');
+  if (pid !== null && (!Number.isInteger(pid) || pid <= 0)) throw new CliError('usage', `--pid must be a process id, not ${String(a.pid)}`, null, 'e.g. --pid 1234');
+  if (pid !== null && command.length > 0) throw new CliError('usage', 'record runs a command or attaches to a --pid, not both', null, 'drop the command after --, or --pid');
   if (pid === null && command.length === 0) {
-    throw new CliError('record needs a command after -- (or --pid PID)', null, `e.g. ${COMMAND.name} record -- ./start.sh, or ${COMMAND.name} record --pid 1234`);
+    throw new CliError('usage', 'record needs a command after -- (or --pid PID)', null, `e.g. ${COMMAND.name} record -- ./start.sh, or ${COMMAND.name} record --pid 1234`);
   }
-  if (!Number.isInteger(a.strings) || a.strings < 0) throw new CliError(`--strings must be a whole number ≥ 0, not ${String(a.strings)}`, null, 'e.g. --strings 4096');
-  if (a.syscalls !== undefined && a.syscalls.trim() === '') throw new CliError('--syscalls needs a set of calls', null, 'e.g. --syscalls %process,%net,openat');
-  if (a.out !== undefined && a.out.trim() === '') throw new CliError('--out needs a directory', null, 'e.g. --out /tmp/capture');
+  if (!Number.isInteger(a.strings) || a.strings < 0) throw new CliError('usage', `--strings must be a whole number ≥ 0, not ${String(a.strings)}`, null, 'e.g. --strings 4096');
+  if (a.syscalls !== undefined && a.syscalls.trim() === '') throw new CliError('usage', '--syscalls needs a set of calls', null, 'e.g. --syscalls %process,%net,openat');
+  if (a.out !== undefined && a.out.trim() === '') throw new CliError('usage', '--out needs a directory', null, 'e.g. --out /tmp/capture');
   return {
     command,
     pid,
@@ -171,18 +171,18 @@ function recordOptionsOf(parsed: ParsedArgs, command: readonly string[]): Record
 function locateStrace(given: string | null, io: Pick<CliIo, 'env' | 'cwd'>): string {
   if (given !== null) {
     const found = findExecutable(given.includes('/') ? given : `./${given}`, undefined, io.cwd);
-    if (found === null) throw new CliError('no executable strace there', given, `check the path given to --strace, or ${INSTALL_HINT}`);
+    if (found === null) throw new CliError('strace-missing', 'no executable strace there', given, `check the path given to --strace, or ${INSTALL_HINT}`);
     return found;
   }
   const found = findExecutable('strace', io.env?.PATH, io.cwd);
-  if (found === null) throw new CliError('strace is not installed (it is not on PATH)', null, INSTALL_HINT);
+  if (found === null) throw new CliError('strace-missing', 'strace is not installed (it is not on PATH)', null, INSTALL_HINT);
   return found;
 }
 
 function readStraceVersion(strace: string): StraceVersion {
   const r = spawnSync(strace, ['-V'], { encoding: 'utf8', timeout: 10_000 });
   if (r.error !== undefined || r.status !== 0 || !/strace/i.test(r.stdout)) {
-    throw new CliError('this is not a strace that runs (strace -V failed)', strace, `give another with --strace PATH, or ${INSTALL_HINT}`);
+    throw new CliError('strace-unusable', 'this is not a strace that runs (strace -V failed)', strace, `give another with --strace PATH, or ${INSTALL_HINT}`);
   }
   return parseStraceVersion(r.stdout);
 }
@@ -198,9 +198,9 @@ function checkPtrace(strace: string, io: Pick<CliIo, 'env' | 'cwd'>): void {
   if (r.status === 0 || r.error !== undefined) return;
   if (/operation not permitted|EPERM/i.test(r.stderr)) {
     const { why, fix } = ptraceAdvice(readPtraceFacts(null));
-    throw new CliError(`ptrace is not permitted: ${why}`, null, fix);
+    throw new CliError('ptrace-denied', `ptrace is not permitted: ${why}`, null, fix);
   }
-  throw new CliError(`strace cannot trace here: ${firstLine(r.stderr)}`, strace, 'run strace -f true by hand to see why');
+  throw new CliError('strace-unusable', `strace cannot trace here: ${firstLine(r.stderr)}`, strace, 'run strace -f true by hand to see why');
 }
 
 /** strace -p exits 1 when it could not attach (no trace file, or an empty one). */
@@ -212,10 +212,10 @@ function recordingError(rec: Recording, strace: string, pid: number | null, dir:
   const said = firstLine(rec.straceStderr);
   if (pid !== null && /operation not permitted|EPERM/i.test(rec.straceStderr)) {
     const { why, fix } = ptraceAdvice(readPtraceFacts(pid));
-    return new CliError(`ptrace is not permitted on pid ${pid}: ${why}`, null, fix);
+    return new CliError('ptrace-denied', `ptrace is not permitted on pid ${pid}: ${why}`, null, fix);
   }
-  if (pid !== null && /no such process|ESRCH/i.test(rec.straceStderr)) return new CliError(`no process has pid ${pid}`, null, 'check the pid (ps -e), and that it still runs');
-  return new CliError(`strace wrote no trace${said === '' ? '' : `: ${said}`}`, dir, `run ${strace} -f by hand on the same command to see why`);
+  if (pid !== null && /no such process|ESRCH/i.test(rec.straceStderr)) return new CliError('no-process', `no process has pid ${pid}`, null, 'check the pid (ps -e), and that it still runs');
+  return new CliError('no-trace', `strace wrote no trace${said === '' ? '' : `: ${said}`}`, dir, `run ${strace} -f by hand on the same command to see why`);
 }
 
 function firstLine(text: string): string {
@@ -235,8 +235,8 @@ function makeCaptureDir(out: string | null, io: Pick<CliIo, 'cwd'>): CaptureDir 
   if (out !== null) {
     const absolute = resolve(io.cwd, out);
     const st = statOrNull(absolute);
-    if (st !== null && !st.isDirectory()) throw new CliError('--out is a file, not a directory', out, 'give a new or empty directory');
-    if (st !== null && readdirSync(absolute).length > 0) throw new CliError('the output directory is not empty', out, 'give a new or empty directory, so a capture never mixes with another');
+    if (st !== null && !st.isDirectory()) throw new CliError('capture-dir', '--out is a file, not a directory', out, 'give a new or empty directory');
+    if (st !== null && readdirSync(absolute).length > 0) throw new CliError('capture-dir', 'the output directory is not empty', out, 'give a new or empty directory, so a capture never mixes with another');
     mkdirOrFail(absolute, out);
     return { absolute, shown: out.replace(/\/+$/, '') || '/', created: st === null };
   }
@@ -254,7 +254,7 @@ function mkdirOrFail(absolute: string, shown: string): void {
   try {
     mkdirSync(absolute, { recursive: true });
   } catch (err) {
-    throw new CliError(`cannot make the capture directory (${(err as NodeJS.ErrnoException).code ?? 'error'})`, shown, 'check that its parent exists and is writable, or give --out', EXIT.usage, { cause: err });
+    throw new CliError('capture-dir', `cannot make the capture directory (${(err as NodeJS.ErrnoException).code ?? 'error'})`, shown, 'check that its parent exists and is writable, or give --out', EXIT.usage, { cause: err });
   }
 }
 
