@@ -6,7 +6,6 @@ import { parseResult, plainIntegerAt } from './result.js';
 import type { SyscallResult, Timestamp } from './types.js';
 import { SPACE } from './markers.js';
 
-
 /**
  * What {@link splitResult} found besides the result, read right after it returns: one scratch
  * record instead of an object per line.

@@ -21,7 +21,6 @@ import { scanPrefixInto, scanned } from './prefix.js';
 import type { ParsedLine, SyscallResult } from './types.js';
 import { DOT, RESUMED_CLOSE, RESUMED_OPEN, SPACE, UNFINISHED } from './markers.js';
 
-
 /** Characters of a syscall name: `read`, `_llseek`, `syscall_0x1b6`, `????`. */
 export function isNameChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 63 || (c >= 65 && c <= 90);

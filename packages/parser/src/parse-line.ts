@@ -30,8 +30,6 @@ const STACK_FRAME_END = /\[0x[0-9a-f]+\]$/;
 /** How an `-e read=`/`write=` dump row starts: `| ` and a five-digit hex offset. */
 const DATA_DUMP_START = /^\| [0-9a-f]{5} /;
 
-
-
 /** Parses one line (without its line ending) read from `file` at 1-based `line`. */
 export function parseLine(text: string, file: string, line: number): ParsedLine {
   return fastLine(text, file, line, false) ?? parseLineAs(text, file, line, false);

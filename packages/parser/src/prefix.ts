@@ -16,7 +16,6 @@ import { EPOCH_MIN, PID_MAX, digitsValue, fractionToNanos, isDigit, precisionOf,
 import type { LinePrefix, Timestamp } from './types.js';
 import { COLON, DOT, SPACE } from './markers.js';
 
-
 export interface ScannedPrefix extends LinePrefix {
   /** Index of the first character after the prefix. */
   readonly end: number;

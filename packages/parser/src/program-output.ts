@@ -16,7 +16,6 @@ import { decodeBytes } from './args.js';
 import { scanPrefix } from './prefix.js';
 import { SPACE, UNFINISHED } from './markers.js';
 
-
 /** How a writer's arguments are printed at entry, in order. */
 type Arg =
   /** Printed, not needed: an fd, an offset pointer (`NULL`, `[0]`). */
