@@ -88,3 +88,38 @@ export function fdsPolled(name: string, args: string): number[] {
   const m = /^\s*\d+,\s*\[([\d ]*)\]/.exec(args);
   return m ? (m[1] as string).split(' ').filter(Boolean).map(Number) : [];
 }
+
+// ------------------------------------------------------------------------- calls by what they do
+
+/** Calls that wait on fds until one is ready, or their timeout runs out. */
+export const POLLS = new Set(['poll', 'ppoll', 'ppoll_time64', 'select', 'pselect6', 'pselect6_time64', '_newselect', 'epoll_wait', 'epoll_pwait', 'epoll_pwait2']);
+/** Calls that wait for a child to change state. */
+export const CHILD_WAITS = new Set(['wait4', 'waitid', 'waitpid']);
+/** Calls that take, test or release a lock on a file. */
+export const LOCKS = new Set(['flock', 'fcntl', 'fcntl64']);
+/**
+ * Calls that change or list a tree of files: `chown -R`, `chmod -R`, `rm -r`, `find`, `du`. Plain
+ * `stat`s are left out: every program makes thousands (an interpreter's imports), and counting
+ * each was a tenth of the analysis.
+ */
+export const TREE_CALLS = new Set([
+  'fchownat', 'chown', 'lchown', 'fchown', 'chown32', 'lchown32', 'fchown32',
+  'fchmodat', 'fchmodat2', 'chmod', 'fchmod',
+  'getdents64', 'getdents', 'unlinkat', 'utimensat', 'lsetxattr', 'setxattr',
+]);
+/**
+ * Calls that wait for something by design: without `-T`, the time after them is read as their
+ * wait; with it, one that took long is waiting for something (others, an `execve` or an `fsync`,
+ * were the kernel working).
+ */
+export const BLOCKING = new Set([
+  ...SLEEP_CALLS, ...POLLS, ...CHILD_WAITS, 'flock', 'read', 'recvfrom', 'recvmsg', 'recvmmsg', 'accept', 'accept4', 'connect', 'futex', 'pause',
+  'rt_sigsuspend', 'rt_sigtimedwait', 'sigsuspend', 'restart_syscall', 'semop', 'semtimedop', 'msgrcv', 'mq_timedreceive', 'io_getevents', 'io_uring_enter',
+]);
+/** Calls whose first argument is an fd: a wait in one is named by what the fd is. */
+export const FD_FIRST = new Set([
+  'read', 'readv', 'pread64', 'preadv', 'recvfrom', 'recvmsg', 'recvmmsg', 'recv', 'accept', 'accept4', 'write', 'writev', 'pwrite64',
+  'sendto', 'sendmsg', 'sendmmsg', 'connect', 'flock', 'fcntl', 'fcntl64', 'fsync', 'fdatasync', 'ioctl', 'getdents64', 'splice', 'sendfile',
+]);
+/** Signals that end a program: delivered to the first process, they begin the capture's stop. */
+export const STOP_SIGNALS = new Set(['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGPWR', 'SIGKILL']);

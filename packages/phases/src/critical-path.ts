@@ -5,7 +5,8 @@
  */
 import { bisector } from 'd3-array';
 import { formatCount } from './format.js';
-import { BLOCKING, type IntervalMark, type PointMark } from './path-marks.js';
+import { BLOCKING } from './call-facts.js';
+import type { IntervalMark, PointMark } from './marks.js';
 import type { ReadyPoint } from './ready.js';
 import { isProcess, type TaskIndex } from './task-index.js';
 import type { Task } from './task.js';

@@ -6,7 +6,8 @@
  * go first when a task has too many (see {@link MAX_MARKS}).
  */
 import { leadingArgs, resultPid } from '@strace-gaps/parser';
-import { SLEEP_CALLS, dnsNames, envVars, fdsPolled, sleepSeconds, sockaddr, timedOut } from './call-facts.js';
+import { BLOCKING, CHILD_WAITS, FD_FIRST, LOCKS, POLLS, SLEEP_CALLS, STOP_SIGNALS, TREE_CALLS, dnsNames, envVars, fdsPolled, sleepSeconds, sockaddr, timedOut } from './call-facts.js';
+import type { IntervalMark, Mark, PointMark, TreeWalk } from './marks.js';
 import type { Call } from './model.js';
 import type { FdTable } from './paths.js';
 import { leadingInt } from './paths.js';
@@ -33,93 +34,8 @@ const MIN_KEPT = 16;
 /** Moments kept per task (a server's connects and SIGCHLDs go on for as long as it runs). */
 const MAX_POINTS = 1024;
 
-/** Why a call stopped waiting, as far as the trace shows. */
-export type WakeBy =
-  /** `wait4`/`waitid` returned this child (a pid of the caller's pid namespace). */
-  | 'child'
-  /** A timeout ran out or a sleep ended: `= 0 (Timeout)`, `ETIMEDOUT`, `nanosleep`. */
-  | 'timer'
-  /** The trace does not say. */
-  | 'unknown';
-
-/** A stretch in which the task made no progress of its own. */
-export interface IntervalMark {
-  readonly kind: 'wait' | 'silent';
-  readonly start: number;
-  /** `null`: the call was still waiting when the trace ended (see {@link Task.marks}). */
-  end: number | null;
-  /** The blocking call (`wait`). */
-  readonly syscall: string | null;
-  /** In words: `poll on UDP 127.0.0.53:53`, `clock_nanosleep 2 s`, `wait4 for pid 12`. */
-  readonly what: string;
-  readonly wake: WakeBy;
-  /** `wait4`'s result, for `wake: 'child'`. */
-  readonly child: number | null;
-  /** The call returned a timeout (`(Timeout)`, `= 0` of a sleep): said in the path's words. */
-  readonly timedOut: boolean;
-  /** Port of the socket the call waited on, when the trace showed its `connect`. */
-  readonly port: number | null;
-  /** No `-T`: the call's end is the next call's start (a wait known by its timeout, or guessed). */
-  readonly noDuration: boolean;
-  /** The call's line (`wait`), or the first line after the silence (`silent`). */
-  readonly file: string;
-  readonly line: number;
-  /** The line before a silence; the resumed half of a split wait; else `line`. */
-  readonly otherLine: number;
-  /** The call's line (`wait`), to cite; `''` for a silence. Long lines keep their head and tail (see {@link keptText}). */
-  readonly text: string;
-}
-
-/** A moment that matters to "ready" and to the causes. */
-export interface PointMark {
-  readonly kind: 'exec' | 'listen' | 'signal' | 'connect' | 'lock' | 'dns-query' | 'reap';
-  readonly t: number;
-  readonly file: string;
-  readonly line: number;
-  /** exec: the program path; listen: `fd N`; signal: its name; connect: `addr:port`; lock: the file; dns-query: the name asked. */
-  readonly subject: string;
-  /** The line, to cite (long lines keep their head and tail); `''` for signals. */
-  readonly text: string;
-  /** reap: the child `wait4` returned; signal: `si_pid`; exec: the number of variables of its environment (`N vars` in its comment); connect: 1 ok, 0 failed; lock: 1 taken, 0 released. */
-  readonly n: number | null;
-  /** connect: the errno of a failed try (`ECONNREFUSED`); signal: `si_code`. */
-  readonly detail: string | null;
-}
-
-export type Mark = IntervalMark | PointMark;
-
-/** A run of calls over one tree of files (`chown -R`, `find`), counted per task. */
-export interface TreeWalk {
-  calls: number;
-  first: number;
-  last: number;
-  /** The longest directory prefix every path of the walk shares. */
-  root: string | null;
-  /** Calls by name: `fchownat` → 20,000. */
-  readonly byName: Record<string, number>;
-  readonly file: string;
-  firstLine: number;
-  lastLine: number;
-  firstText: string;
-  lastText: string;
-}
-
 /** A task's walk over files is kept once it has made this many calls (a cause needs thousands). */
 const WALK_KEEP_CALLS = 1000;
-/**
- * Calls that change or list a tree of files: `chown -R`, `chmod -R`, `rm -r`, `find`, `du`. Plain
- * `stat`s are left out: every program makes thousands (an interpreter's imports), and counting
- * each was a tenth of the analysis.
- */
-const TREE_CALLS = new Set([
-  'fchownat', 'chown', 'lchown', 'fchown', 'chown32', 'lchown32', 'fchown32',
-  'fchmodat', 'fchmodat2', 'chmod', 'fchmod',
-  'getdents64', 'getdents', 'unlinkat', 'utimensat', 'lsetxattr', 'setxattr',
-]);
-const SLEEPS = SLEEP_CALLS;
-const POLLS = new Set(['poll', 'ppoll', 'ppoll_time64', 'select', 'pselect6', 'pselect6_time64', '_newselect', 'epoll_wait', 'epoll_pwait', 'epoll_pwait2']);
-const CHILD_WAITS = new Set(['wait4', 'waitid', 'waitpid']);
-const LOCKS = new Set(['flock', 'fcntl', 'fcntl64']);
 /**
  * Calls the recorder reads beyond their times, whatever they took; all others cost one set
  * lookup (what a long wait waited on is read only when it becomes a mark).
@@ -128,23 +44,6 @@ const READ = new Set([
   ...CHILD_WAITS, ...LOCKS, ...TREE_CALLS,
   'socket', 'connect', 'getsockopt', 'close', 'listen', 'sendto', 'sendmmsg', 'sendmsg', 'pipe', 'pipe2',
 ]);
-/**
- * Calls that wait for something by design: without `-T`, the time after them is read as their
- * wait; with it, one that took long is waiting for something (others, an `execve` or an `fsync`,
- * were the kernel working).
- */
-export const BLOCKING = new Set([
-  ...SLEEPS, ...POLLS, ...CHILD_WAITS, 'flock', 'read', 'recvfrom', 'recvmsg', 'recvmmsg', 'accept', 'accept4', 'connect', 'futex', 'pause',
-  'rt_sigsuspend', 'rt_sigtimedwait', 'sigsuspend', 'restart_syscall', 'semop', 'semtimedop', 'msgrcv', 'mq_timedreceive', 'io_getevents', 'io_uring_enter',
-]);
-/** Calls whose first argument is an fd: a wait in one is named by what the fd is. */
-const FD_FIRST = new Set([
-  'read', 'readv', 'pread64', 'preadv', 'recvfrom', 'recvmsg', 'recvmmsg', 'recv', 'accept', 'accept4', 'write', 'writev', 'pwrite64',
-  'sendto', 'sendmsg', 'sendmmsg', 'connect', 'flock', 'fcntl', 'fcntl64', 'fsync', 'fdatasync', 'ioctl', 'getdents64', 'splice', 'sendfile',
-]);
-/** Signals that end a program: delivered to the first process, they begin the capture's stop. */
-export const STOP_SIGNALS = new Set(['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGPWR', 'SIGKILL']);
-
 interface SocketInfo {
   proto: string;
   port: number | null;
@@ -285,7 +184,7 @@ export class PathRecorder {
         child = resultPid(ev.result);
         if (child !== null && child <= 0) child = null;
         if (child !== null) what = `${name} for pid ${child}`;
-      } else if (SLEEPS.has(name)) {
+      } else if (SLEEP_CALLS.has(name)) {
         // TIMER_ABSTIME: the time is a clock reading, not a length.
         const s = ev.args.includes('TIMER_ABSTIME') ? null : sleepSeconds(ev.args);
         if (s !== null) what = `${name} ${formatShort(s)}`;

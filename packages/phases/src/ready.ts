@@ -2,8 +2,8 @@
  * When the start was over ("ready"): the stop, a hang, and the documented rule or `--ready`
  * (docs/critical-path.md).
  */
-import type { IntervalMark, PointMark } from './path-marks.js';
-import { STOP_SIGNALS } from './path-marks.js';
+import type { IntervalMark, PointMark } from './marks.js';
+import { STOP_SIGNALS } from './call-facts.js';
 import { basename } from './paths.js';
 import { isProcess, type TaskIndex } from './task-index.js';
 import type { Task } from './task.js';

@@ -2,7 +2,7 @@
  * The set's tasks looked up by pid and by parent, and their marks (path-marks.ts) sorted out once,
  * for the ready rule, the critical path and the causes.
  */
-import type { IntervalMark, PointMark } from './path-marks.js';
+import type { IntervalMark, PointMark } from './marks.js';
 import type { Task } from './task.js';
 
 const NO_POINTS: readonly PointMark[] = [];

@@ -8,7 +8,7 @@ import { Activity } from './activity.js';
 import type { Call, LineRef, ProcessExit, ProcessName } from './model.js';
 import { detach, type Interner } from './intern.js';
 import { FdTable } from './paths.js';
-import type { Mark, TreeWalk } from './path-marks.js';
+import type { Mark, TreeWalk } from './marks.js';
 import { SyscallStats } from './syscall-stats.js';
 
 /** Names kept per task; a process that execs more often keeps its first ones and its latest. */

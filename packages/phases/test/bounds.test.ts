@@ -5,7 +5,8 @@ import { analyzeInputs } from '@strace-gaps/phases';
 import { Activity } from '../src/activity.js';
 import { Interner, detach } from '../src/intern.js';
 import { SyscallStats } from '../src/syscall-stats.js';
-import { MAX_MARKS, MarkBudget, PathRecorder, type IntervalMark, type Mark } from '../src/path-marks.js';
+import { MAX_MARKS, MarkBudget, PathRecorder } from '../src/path-marks.js';
+import type { IntervalMark, Mark } from '../src/marks.js';
 import { FdTable } from '../src/paths.js';
 
 const time = (us: number) => `10:00:${String(Math.floor(us / 1e6)).padStart(2, '0')}.${String(us % 1e6).padStart(6, '0')}`;

@@ -4,7 +4,7 @@
  * capture left running, or a stop at its end, must not change a diagnosis).
  */
 import type { Diagnosis, DiagnosisPart, LineRef, Phase, Severity } from '../model.js';
-import type { IntervalMark, PointMark } from '../path-marks.js';
+import type { IntervalMark, PointMark } from '../marks.js';
 import type { Startup } from '../startup.js';
 import type { TaskIndex } from '../task-index.js';
 import type { Task } from '../task.js';

@@ -4,7 +4,7 @@
  */
 import { formatCount, formatSeconds, formatShare } from '../format.js';
 import type { Diagnosis, DiagnosisPart, LineRef } from '../model.js';
-import type { IntervalMark } from '../path-marks.js';
+import type { IntervalMark } from '../marks.js';
 import type { Task } from '../task.js';
 import { cite, costly, diagnosis, pointsOf, someOf, who, type CauseContext } from './context.js';
 

@@ -5,7 +5,7 @@
 import { formatSeconds, formatShare } from '../format.js';
 import type { Diagnosis, DiagnosisPart, LineRef } from '../model.js';
 import type { Task } from '../task.js';
-import type { PointMark } from '../path-marks.js';
+import type { PointMark } from '../marks.js';
 import { cite, costly, diagnosis, who, type CauseContext } from './context.js';
 
 const LOCK_CALLS = new Set(['flock', 'fcntl', 'fcntl64']);

@@ -5,7 +5,7 @@
  */
 import { formatSeconds } from '../format.js';
 import type { Diagnosis, LineRef } from '../model.js';
-import type { IntervalMark } from '../path-marks.js';
+import type { IntervalMark } from '../marks.js';
 import { STOP_SLACK_SECONDS } from '../ready.js';
 import type { Task } from '../task.js';
 import { cite, diagnosis, type CauseContext } from './context.js';

@@ -6,7 +6,7 @@
  */
 import { formatCount, formatSeconds, formatShare } from '../format.js';
 import type { Diagnosis } from '../model.js';
-import type { PointMark } from '../path-marks.js';
+import type { PointMark } from '../marks.js';
 import type { Task } from '../task.js';
 import { cite, costly, diagnosis, someOf, type CauseContext } from './context.js';
 
