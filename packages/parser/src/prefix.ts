@@ -105,10 +105,13 @@ export function scanPrefixInto(text: string, out: MutablePrefix): ScannedPrefix 
     } else {
       // "1745377295.040609 " (-ttt), "1745377295 " (unix,s); or alone, right-aligned, a `-r` delta
       // ("     0.000021 "; `--relative-timestamps=ms` "     0.002 ", `=s` "     2 ").
-      const end = readDecimal(text, i);
+      const end = decimalEnd(text, i);
       if (end >= 0 && text.charCodeAt(end) === SPACE) {
-        if (decimalSec >= EPOCH_MIN) time = { sec: decimalSec, nsec: decimalNsec, digits: decimalDigits, clock: 'epoch' };
-        else relative = decimalSec + decimalNsec / 1e9;
+        const intEnd = scanDigits(text, i);
+        const sec = wholeSeconds(text, i, intEnd);
+        const nsec = intEnd < end ? fractionToNanos(text, intEnd + 1, end) : 0;
+        if (sec >= EPOCH_MIN) time = { sec, nsec, digits: intEnd < end ? (precisionOf(end - intEnd - 1) as Timestamp['digits']) : 0, clock: 'epoch' };
+        else relative = sec + nsec / 1e9;
         i = end + 1;
       }
     }
@@ -118,9 +121,10 @@ export function scanPrefixInto(text: string, out: MutablePrefix): ScannedPrefix 
     // "(+     0.000021) ": `-r` together with a clock.
     let j = i + 2;
     while (text.charCodeAt(j) === SPACE) j++;
-    const end = readDecimal(text, j);
+    const end = decimalEnd(text, j);
     if (end >= 0 && text.charCodeAt(end) === 41 /* ) */ && text.charCodeAt(end + 1) === SPACE) {
-      relative = decimalSec + decimalNsec / 1e9;
+      const intEnd = scanDigits(text, j);
+      relative = wholeSeconds(text, j, intEnd) + (intEnd < end ? fractionToNanos(text, intEnd + 1, end) / 1e9 : 0);
       i = end + 2;
     }
   }
@@ -151,25 +155,19 @@ export function scanPrefixInto(text: string, out: MutablePrefix): ScannedPrefix 
   return out;
 }
 
-// What readDecimal read: three numbers, not a record per line.
-let decimalSec = 0;
-let decimalNsec = 0;
-let decimalDigits: Timestamp['digits'] = 0;
+/** The digits `text[from, to)` as a number (past 15 digits, as `Number` reads them). */
+function wholeSeconds(text: string, from: number, to: number): number {
+  return to - from <= 15 ? digitsValue(text, from, to) : Number(text.slice(from, to));
+}
 
-/** Reads `SECONDS[.FRACTION]` at `pos` into the decimal* fields; the index after it, or -1. */
-function readDecimal(text: string, pos: number): number {
+/** The end of `SECONDS[.FRACTION]` at `pos` (3, 6 or 9 fraction digits), or -1 if there is none. */
+function decimalEnd(text: string, pos: number): number {
   const intEnd = scanDigits(text, pos);
   if (intEnd === pos) return -1;
-  decimalSec = intEnd - pos <= 15 ? digitsValue(text, pos, intEnd) : Number(text.slice(pos, intEnd));
-  decimalNsec = 0;
-  decimalDigits = 0;
   if (text.charCodeAt(intEnd) !== DOT) return intEnd;
   const fracEnd = scanDigits(text, intEnd + 1);
   const d = precisionOf(fracEnd - intEnd - 1);
-  if (d === null || d === 0) return -1;
-  decimalNsec = fractionToNanos(text, intEnd + 1, fracEnd);
-  decimalDigits = d;
-  return fracEnd;
+  return d === null || d === 0 ? -1 : fracEnd;
 }
 
 /**
