@@ -8,7 +8,7 @@ import { joinAll, parseLine, parseText } from '@strace-gaps/parser';
 describe('strace 4.x forms', () => {
   it('reads a resumed half with the trailing space 4.x printed after the marker', () => {
     const r = parseLine('1234  10:00:00.000100 <... read resumed> "abc", 4096) = 3 <0.000090>', 'old', 2);
-    expect(r).toMatchObject({ kind: 'resumed', name: 'read', pid: 1234, duration: 0.00009 });
+    expect(r).toMatchObject({ kind: 'resumed', name: 'read', pid: 1234, duration: 0.00009, args: '"abc", 4096' });
     const bare = parseLine('1234  10:00:00.000100 <... openat resumed> ) = -1 ENOENT (No such file or directory) <0.000010>', 'old', 3);
     expect(bare).toMatchObject({ kind: 'resumed', name: 'openat', result: { value: -1, errno: 'ENOENT' } });
   });
