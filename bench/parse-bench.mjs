@@ -113,8 +113,7 @@ ${table}
 
 Worker threads (\`--jobs\`, one per core). A set of files (\`ff-*\`) is cut into pieces of files
 that this thread and worker threads take in turn, absorbed in input order. One file (\`one-100m\`,
-\`f-*\`) is read by every thread, each parsing the lines of its share of the pids, and the parts are
-interleaved in line order (\`one-100m\` is one process: one share gets all of it). *Same output*:
+\`f-*\`) is read on one thread whatever \`--jobs\` says (see "split by pid (removed)" below). *Same output*:
 the SHA-256 of the JSON report equals the single-threaded one.
 
 ${threadTable}

@@ -85,7 +85,7 @@ if (mode === 'count-sync') {
   let out = 0;
   // A digest of the output, so the bench can show that the threaded report is the same document.
   const digest = (await import('node:crypto')).createHash('sha256');
-  // With threads, --debug's note says how the set was read (split by pid, in pieces, or refused).
+  // With threads, --debug's note says how the set was read (in pieces, or on one thread).
   let how = '';
   const stderr = { write: (s) => { if (s.startsWith('strace-gaps: ')) how += s.slice(13).trim(); else process.stderr.write(s); return true; } };
   const io = { stdout: { write: (s) => { out += s.length; digest.update(s); } }, stderr, stdin: process.stdin, cwd: process.cwd() };

@@ -109,7 +109,7 @@ export const OPTIONS = {
     alias: 'j',
     type: 'number',
     requiresArg: true,
-    describe: 'Threads to read on (default: one per core, at most 4, when the input adds up to 256 MB or more; 1 reads on one thread). A set of files is shared out by file; one plain -f file by pid, each thread parsing its pids\' lines. The report is the same either way',
+    describe: 'Threads to read a set of files on (default: one per core, at most 4, when the files add up to 256 MB or more; 1 reads on one thread). The files are shared out in pieces, at most one thread a file: one -f file is read on one thread. The report is the same either way',
   },
   'max-issues': {
     type: 'number',

@@ -1,32 +1,22 @@
 /**
- * Reading on several threads, two ways, each giving the single-threaded report byte for byte
- * (parallel.test.ts). Only files (no stdin) and only analyses whose detectors can merge.
+ * Reading a set of files on several threads, giving the single-threaded report byte for byte
+ * (parallel.test.ts): this thread and worker threads (worker.ts) read contiguous pieces of the
+ * inputs, each into an analysis on the set's clock base, and the parts are absorbed in input
+ * order. Only files (no stdin), only a set of more than one, and only analyses whose detectors
+ * can merge. The only module that knows about threads: the parser and the detectors see one
+ * reader.
  *
- * - A set of files: this thread and worker threads (worker.ts) read contiguous pieces of the
- *   inputs, each into an analysis on the set's clock base, and the parts are absorbed in input
- *   order.
- * - One large `-f` file: every thread reads all of it but parses only its share of the pids (the
- *   parser skips other lines by their bytes), and the parts are interleaved back in line order.
- *   A trace that cannot be split by pid is read again on one thread.
+ * One `-f` file is read on one thread. It was once read on several, each parsing its share of
+ * the pids: on the 2-core machine the project is measured on, that ran 0.92–0.96× as fast as one
+ * thread at 100 MB and 1.12× at 1 GB, in 25–45% more memory, and it made the grammar, the
+ * analysis and every detector's merge know about shares (docs/performance.md).
  */
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import {
-  isParserError,
-  unpartitionable,
-  mergeSummaries,
-  parseTraceFileBatches,
-  pidFromFileName,
-  type InputSummary,
-  type PartialSummary,
-  type PidPartition,
-} from '@strace-gaps/parser';
-import {
-  isGzipFile,
-} from '@strace-gaps/parser/internal';
+import { parseTraceFileBatches, pidFromFileName, type InputSummary } from '@strace-gaps/parser';
 import { AnalysisError, TraceSetAnalyzer, type ClockStart, type PartialAnalysis, type SetClockKind } from '@strace-gaps/phases';
 import type { CliOptions } from './args.js';
 import { CliError, type CliErrorCode } from './errors.js';
@@ -47,14 +37,6 @@ export const PARALLEL_MIN_BYTES = 256 * 1024 * 1024;
  * for more.
  */
 const MAX_AUTO_JOBS = 4;
-/**
- * Threads a file split by pid needs before it is split by default. Every thread reads and scans
- * all of the file, so two threads do more than half of the work each, and on the 2-core machine
- * the project is measured on two busy threads each run 1.3–1.5 times slower than one alone.
- * `f-1g` once ran 0.88–1.20 times as fast on two threads as on one; since the parser's fast lane
- * and the workers' smaller young generation (docs/performance.md), 1.24–1.39 times, in 5 runs.
- */
-const MIN_AUTO_PID_JOBS = 2;
 
 /** How every worker reads (its `workerData`). */
 export interface WorkerSetup {
@@ -69,28 +51,21 @@ export interface WorkerSetup {
   readonly until: string | null;
 }
 
-/**
- * A piece of the set for a worker to read (a message; pieces are contiguous runs of inputs), or,
- * with `partition`, its share of the pids of the one input.
- */
+/** A piece of the set for a worker to read (a message; pieces are contiguous runs of inputs). */
 export interface WorkerPiece {
   readonly piece: number;
   readonly inputs: readonly Input[];
-  readonly partition?: PidPartition;
-  /** With `partition`: a flag any share sets to stop the others (`Int32Array` over shared memory). */
-  readonly stop?: SharedArrayBuffer;
 }
 
 /** What a worker says: progress, a piece's part, or the error that stopped the piece. */
 export type WorkerReply =
   | { readonly kind: 'read' | 'file'; readonly bytes: number }
-  | { readonly kind: 'done'; readonly piece: number; readonly summaries: PartialSummary[]; readonly partial: PartialAnalysis }
+  | { readonly kind: 'done'; readonly piece: number; readonly summaries: InputSummary[]; readonly partial: PartialAnalysis }
   | {
       readonly kind: 'error';
       readonly piece: number;
       readonly error:
         | { type: 'clock'; file: string; line: number; expected: SetClockKind; found: SetClockKind }
-        | { type: 'partition'; file: string; line: number; reason: string }
         | { type: 'cli'; code: CliErrorCode; message: string; where: string | null; hint: string; exitCode: number }
         | { type: 'other'; message: string; stack: string };
     };
@@ -100,26 +75,9 @@ function setupOf(options: CliOptions, top: number, io: Pick<CliIo, 'cwd'>, clock
   return { cwd: io.cwd, top, minGap: options.minGap, pids: options.pids, maxIssues: options.maxIssues, clockStart, ready: options.ready, from: options.from, until: options.until };
 }
 
-/** An analyzer for one thread's part (its share of the pids, with `partition`). */
-export function analyzerFor(setup: WorkerSetup, partition: PidPartition | null = null): TraceSetAnalyzer {
-  return new TraceSetAnalyzer({ top: setup.top, minGap: setup.minGap, pids: setup.pids, clockStart: setup.clockStart, partition, ready: setup.ready, from: setup.from, until: setup.until });
-}
-
-/**
- * The pause hook of a share's read: throws once any share has raised the flag in `stop`, so the
- * others stop at their next batch.
- */
-export function stopWhenFlagged(stop: SharedArrayBuffer, path: string): () => null {
-  const flag = new Int32Array(stop);
-  return () => {
-    if (Atomics.load(flag, 0) !== 0) throw unpartitionable(path, 0, 'another share stopped');
-    return null;
-  };
-}
-
-/** Raises the flag that stops the other shares. */
-export function raiseFlag(stop: SharedArrayBuffer): void {
-  Atomics.store(new Int32Array(stop), 0, 1);
+/** An analyzer for one thread's part. */
+export function analyzerFor(setup: WorkerSetup): TraceSetAnalyzer {
+  return new TraceSetAnalyzer({ top: setup.top, minGap: setup.minGap, pids: setup.pids, clockStart: setup.clockStart, ready: setup.ready, from: setup.from, until: setup.until });
 }
 
 /**
@@ -138,38 +96,25 @@ function startWorker(setup: WorkerSetup, reply: (m: WorkerReply) => void, lost: 
 /** The worker script, built beside this module's bundle (src/ and dist/ are siblings). */
 const WORKER = new URL('../dist/worker.js', import.meta.url);
 
-/** How a set is read on several threads: pieces of its files, or one file's pids in shares. */
-export type SplitBy = 'file' | 'pid';
-
 /**
- * How many threads to read these inputs on, and how: `--jobs`, else one per core for a large set.
- * A set of files is split by file; one plain file (a `-f` capture) by pid.
+ * How many threads to read these inputs on: `--jobs`, else one per core for a large set; never
+ * more than there are files (one file is read on one thread).
  */
 export function jobsFor(
   inputs: readonly Input[],
   options: Pick<CliOptions, 'jobs'>,
   cwd: string,
-  analyzer: Pick<TraceSetAnalyzer, 'splittable' | 'partitionable'> = { splittable: true, partitionable: true },
-): { jobs: number; by: SplitBy } {
-  const one = { jobs: 1, by: 'file' as SplitBy };
-  if (inputs.length === 0 || inputs.some((i) => i.kind === 'stdin') || !existsSync(fileURLToPath(WORKER))) return one;
+  analyzer: Pick<TraceSetAnalyzer, 'splittable'> = { splittable: true },
+): number {
+  if (inputs.length < 2 || inputs.some((i) => i.kind === 'stdin') || !analyzer.splittable || !existsSync(fileURLToPath(WORKER))) return 1;
+  if (options.jobs !== null) return Math.min(options.jobs, inputs.length);
   try {
-    let by: SplitBy = 'file';
-    if (inputs.length === 1) {
-      // A gzip file would be decompressed by every thread: the work that repeats would be most of it.
-      if (!analyzer.partitionable || isGzipFile(resolve(cwd, (inputs[0] as Input).path))) return one;
-      by = 'pid';
-    } else if (!analyzer.splittable) return one;
-    const most = by === 'pid' ? Infinity : inputs.length;
-    if (options.jobs !== null) return { jobs: Math.min(options.jobs, most), by };
     let bytes = 0;
     for (const i of inputs) bytes += statSync(resolve(cwd, i.path)).size;
-    const jobs = Math.min(availableParallelism(), MAX_AUTO_JOBS, most);
-    if (bytes < PARALLEL_MIN_BYTES || (by === 'pid' && jobs < MIN_AUTO_PID_JOBS)) return one;
-    return { jobs, by };
+    return bytes < PARALLEL_MIN_BYTES ? 1 : Math.min(availableParallelism(), MAX_AUTO_JOBS, inputs.length);
   } catch {
     // An input that cannot be read is reported by the read, with its path and what to do.
-    return one;
+    return 1;
   }
 }
 
@@ -324,88 +269,9 @@ export async function readParallel(
   }
 }
 
-/**
- * Reads one file on `jobs` threads, each parsing its share of the pids (see the parser's
- * partition.ts): this thread share 0, worker threads the others. Returns why not when the file
- * cannot be read so, or a share failed: the caller reads it on one thread, which gives the
- * report, or the error, of a single pass. A share that stops raises a flag in shared memory and
- * the others stop at their next batch.
- */
-export async function readByPid(
-  input: Input,
-  jobs: number,
-  clockStart: ClockStart,
-  options: CliOptions,
-  top: number,
-  io: CliIo,
-  progress: Progress | null,
-): Promise<{ summaries: InputSummary[]; analyzer: TraceSetAnalyzer } | { refused: string }> {
-  // -r deltas add up across every line of the file: no share can sum them alone.
-  if (clockStart.kind !== 'time-of-day' && clockStart.kind !== 'epoch') return { refused: `its times are ${clockStart.kind} (-r deltas add up across all lines)` };
-  const stop = new SharedArrayBuffer(4);
-  const setup = setupOf(options, top, io, clockStart);
-  const parts: ({ summaries: PartialSummary[]; partial: PartialAnalysis } | Error | undefined)[] = new Array(jobs);
-  const workers: Worker[] = [];
-  let left = jobs - 1;
-  let wake: (() => void) | null = null;
-  const settle = (k: number, part: { summaries: PartialSummary[]; partial: PartialAnalysis } | Error) => {
-    if (parts[k] !== undefined) return;
-    parts[k] = part;
-    if (part instanceof Error) raiseFlag(stop);
-    left--;
-    wake?.();
-  };
-  try {
-    for (let k = 1; k < jobs; k++) {
-      const w = startWorker(
-        setup,
-        (m) => {
-          if (m.kind === 'done') settle(k, m);
-          else if (m.kind === 'error') settle(k, revive(m.error));
-        },
-        (err) => settle(k, err),
-      );
-      workers.push(w);
-      w.postMessage({ piece: k, inputs: [input], partition: { index: k, count: jobs }, stop } satisfies WorkerPiece);
-    }
-    const partition = { index: 0, count: jobs };
-    const own = analyzerFor(setup, partition);
-    try {
-      const summary = await readInput(input, io, options.maxIssues, own, progress, stopWhenFlagged(stop, input.path), partition);
-      parts[0] = { summaries: [summary], partial: own.partial() };
-    } catch (err) {
-      parts[0] = err as Error;
-      raiseFlag(stop);
-    }
-    while (left > 0) {
-      await new Promise<void>((r) => {
-        wake = r;
-      });
-      wake = null;
-    }
-  } finally {
-    for (const w of workers) void w.terminate();
-  }
-  const done = parts.filter((p): p is { summaries: PartialSummary[]; partial: PartialAnalysis } => p !== undefined && !(p instanceof Error));
-  const analyzer = analyzerFor(setup);
-  try {
-    if (done.length !== jobs) {
-      // The first refusal in share order; a share stopped by another's flag says only that.
-      const failed = parts.filter((p): p is Error => p instanceof Error);
-      throw failed.find((e) => isParserError(e, 'unpartitionable') && e.line > 0) ?? failed[0] ?? unpartitionable(input.path, 0, 'a share did not finish');
-    }
-    analyzer.interleave(done.map((p) => p.partial));
-  } catch (err) {
-    progress?.restart();
-    return { refused: isParserError(err, 'unpartitionable') ? err.message : `a share failed: ${(err as Error).message}` };
-  }
-  return { summaries: [mergeSummaries(done.map((p) => p.summaries[0] as PartialSummary), options.maxIssues)], analyzer };
-}
-
 /** The error a worker reported, as the main thread would have raised it. */
 function revive(e: Extract<WorkerReply, { kind: 'error' }>['error']): Error {
   if (e.type === 'clock') return new AnalysisError('clock-mismatch', e.file, e.line, e.expected, e.found);
-  if (e.type === 'partition') return unpartitionable(e.file, e.line, e.reason);
   if (e.type === 'cli') return new CliError(e.code, e.message, e.where, e.hint, e.exitCode);
   const err = new Error(e.message);
   err.stack = e.stack;

@@ -13,8 +13,6 @@ import {
   pidFromFileName,
   type InputSummary,
   type ParsedLine,
-  type PartialSummary,
-  type PidPartition,
 } from '@strace-gaps/parser';
 import {
   countChunks,
@@ -34,14 +32,11 @@ import type { CliOptions } from './args.js';
 import { CliError, EXIT } from './errors.js';
 import type { Input } from './inputs.js';
 import type { CliIo } from './io.js';
-import { jobsFor, probeClockStart, readByPid, readParallel } from './parallel.js';
+import { jobsFor, probeClockStart, readParallel } from './parallel.js';
 import { Progress } from './progress.js';
 import { safeText } from './render/safe.js';
 
-/**
- * Reads one input into its summary and the analysis. With `partition`, only that share of its
- * pids (the analyzer must be made with the same partition); the summary is then the share's.
- */
+/** Reads one input into its summary and the analysis. */
 export async function readInput(
   input: Input,
   io: Pick<CliIo, 'cwd' | 'stdin'>,
@@ -50,8 +45,7 @@ export async function readInput(
   progress: Pick<Progress, 'read' | 'fileDone'> | null,
   /** Between batches: a promise to wait for (the output a listener writes is backed up), or null. */
   pause: () => Promise<void> | null = () => null,
-  partition?: PidPartition,
-): Promise<PartialSummary> {
+): Promise<InputSummary> {
   const summary = new SummaryBuilder(input.path, keepIssues);
   let first = true;
   const take = (batch: ParsedLine[]) => {
@@ -75,7 +69,7 @@ export async function readInput(
     else {
       // stdin kept in a file for a second pass is read from there, still named `-`.
       const path = input.kind === 'stdin' && input.replay !== undefined ? input.replay : resolve(io.cwd, input.path);
-      batches = parseTraceFileBatches(path, { lazy: true, ...(onRead === undefined ? {} : { onRead }), ...(partition === undefined ? {} : { partition }) }, input.path);
+      batches = parseTraceFileBatches(path, { lazy: true, ...(onRead === undefined ? {} : { onRead }) }, input.path);
     }
     try {
       for await (const batch of batches) {
@@ -90,7 +84,7 @@ export async function readInput(
     }
     analyzer.endInput();
     progress?.fileDone();
-    return summary.partial();
+    return summary.finish();
   } catch (err) {
     throw stdin ? err : readError(err, input.path);
   }
@@ -188,22 +182,18 @@ export async function analyseSet(
     return out;
   };
   try {
-    const { jobs, by } = jobsFor(inputs, options, io.cwd, analyzer);
+    const jobs = jobsFor(inputs, options, io.cwd, analyzer);
     const clockStart = jobs > 1 ? await probeClockStart(inputs, io.cwd) : null;
-    // --debug says how the set was read: threads are chosen by size, and a file may be refused.
+    // --debug says how the set was read: threads are chosen by size and by how many files there are.
     const note = (text: string) => {
       if (options.debug) io.stderr.write(`strace-gaps: ${text}\n`);
     };
-    const byPid = clockStart !== null && by === 'pid' ? await readByPid(inputs[0] as Input, jobs, clockStart, options, top, io, progress) : null;
-    if (byPid !== null && !('refused' in byPid)) {
-      ({ summaries, analyzer } = byPid);
-      note(`read on ${jobs} threads, the file split by pid`);
-    } else if (clockStart !== null && by === 'file') {
+    if (clockStart !== null) {
       ({ summaries, analyzer } = await readParallel(inputs, jobs, clockStart, options, top, io, progress, readAll));
       note(`read on ${jobs} threads, the files shared out in pieces`);
     } else {
-      if (byPid !== null) note(`not split: ${byPid.refused}; read on one thread`);
-      else if (jobs > 1) note('not split: the first inputs give no clock to share; read on one thread');
+      if (jobs > 1) note('not split: the first inputs give no clock to share; read on one thread');
+      else if ((options.jobs ?? 1) > 1) note('read on one thread (--jobs shares out the files of a set, at most one thread a file)');
       summaries = await readAll(inputs, analyzer);
     }
   } catch (err) {

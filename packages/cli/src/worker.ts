@@ -5,10 +5,9 @@
  * raise the same error a single pass would have.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { isParserError } from '@strace-gaps/parser';
 import { AnalysisError } from '@strace-gaps/phases';
 import { CliError } from './errors.js';
-import { analyzerFor, raiseFlag, stopWhenFlagged, type WorkerPiece, type WorkerReply, type WorkerSetup } from './parallel.js';
+import { analyzerFor, type WorkerPiece, type WorkerReply, type WorkerSetup } from './parallel.js';
 import { readInput } from './read-set.js';
 
 const setup = workerData as WorkerSetup;
@@ -39,26 +38,15 @@ port.on('message', (m: WorkerPiece) => {
   queue = queue.then(() => read(m));
 });
 
-async function read({ piece, inputs, partition, stop }: WorkerPiece): Promise<void> {
+async function read({ piece, inputs }: WorkerPiece): Promise<void> {
   try {
-    const analyzer = analyzerFor(setup, partition ?? null);
+    const analyzer = analyzerFor(setup);
     const summaries = [];
-    if (partition !== undefined) {
-      // Every share reads the whole file; share 0, on the main thread, tells the progress.
-      for (const input of inputs) {
-        const pause = stop === undefined ? () => null : stopWhenFlagged(stop, input.path);
-        summaries.push(await readInput(input, io, setup.maxIssues, analyzer, null, pause, partition));
-      }
-    } else {
-      for (const input of inputs) summaries.push(await readInput(input, io, setup.maxIssues, analyzer, progress));
-    }
+    for (const input of inputs) summaries.push(await readInput(input, io, setup.maxIssues, analyzer, progress));
     port!.postMessage({ kind: 'done', piece, summaries, partial: analyzer.partial() } satisfies WorkerReply);
   } catch (err) {
-    // The other shares stop at their next batch: one share refused is the whole file refused.
-    if (stop !== undefined) raiseFlag(stop);
     let error: Extract<WorkerReply, { kind: 'error' }>['error'];
     if (err instanceof AnalysisError) error = { type: 'clock', file: err.file, line: err.line, expected: err.expected, found: err.found };
-    else if (isParserError(err, 'unpartitionable')) error = { type: 'partition', file: err.file, line: err.line, reason: err.reason };
     else if (err instanceof CliError) error = { type: 'cli', code: err.code, message: err.message, where: err.where, hint: err.hint, exitCode: err.exitCode };
     else error = { type: 'other', message: (err as Error).message, stack: (err as Error).stack ?? '' };
     port!.postMessage({ kind: 'error', piece, error } satisfies WorkerReply);

@@ -1,17 +1,15 @@
 /**
- * `--jobs`: a set read on several threads gives the single-threaded report byte for byte, on every
- * multi-file capture and every single `-f` file (split by pid), and the same errors. Workers run
- * the built worker (dist/worker.js; the test script builds first).
+ * `--jobs`: a set of files read on several threads gives the single-threaded report byte for
+ * byte, on every multi-file capture, and the same errors; one file is read on one thread. Workers
+ * run the built worker (dist/worker.js; the test script builds first).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { TraceSetAnalyzer } from '@strace-gaps/phases';
-import { parseOptions } from '../src/run.js';
-import { jobsFor, probeClockStart, readByPid, shares } from '../src/parallel.js';
-import { traceBytes } from '../../parser/test/helpers/fixtures.js';
+import { jobsFor, shares } from '../src/parallel.js';
 import { ROOT, captures, runCli } from './helpers.js';
 
 const BUILT = existsSync(join(ROOT, 'packages/cli/dist/worker.js'));
@@ -72,85 +70,17 @@ describe.skipIf(!BUILT)('the same report on several threads', () => {
   });
 });
 
-/** Single-file captures, decompressed: a .gz file is read on one thread. */
-const singles = captures()
-  .filter((c) => c.files.length === 1)
-  .map((c) => {
-    const dir = mkdtempSync(join(tmpdir(), 'sg-pid-'));
-    const path = join(dir, basename(c.files[0] as string).replace(/\.gz$/, ''));
-    writeFileSync(path, traceBytes(join(ROOT, c.files[0] as string)));
-    return { name: c.name, path };
-  });
-
-describe.skipIf(!BUILT)('one file split by pid', () => {
-  it.each(singles.map((c) => [c.name, c.path] as const))('%s: the same report', async (_name, path) => {
-    for (const format of ['json', 'text']) {
-      const one = await runCli(['--format', format, '--jobs', '1', path]);
-      for (const jobs of ['2', '3']) {
-        const many = await runCli(['--format', format, '--jobs', jobs, path]);
-        expect(many.stderr).toBe(one.stderr);
-        expect(many.code).toBe(one.code);
-        expect(many.stdout, `${format}, --jobs ${jobs}`).toBe(one.stdout);
-      }
-    }
-  });
-
-  it('with --pid, --top and --html too', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sg-pid-'));
-    const path = (singles.find((s) => s.name === 's6-f-single/trace.log.gz') as (typeof singles)[number]).path;
-    const one = await runCli(['--pid', '14571', '--top', '3', '--html', join(dir, '1.html'), '--jobs', '1', path]);
-    const two = await runCli(['--pid', '14571', '--top', '3', '--html', join(dir, '2.html'), '--jobs', '2', path]);
-    expect(one.code).toBe(0);
-    expect(one.stdout).toContain('14571');
-    expect(two.stdout).toBe(one.stdout);
-    expect(readFileSync(join(dir, '2.html'), 'utf8')).toBe(readFileSync(join(dir, '1.html'), 'utf8'));
-  });
-
-  it('--debug says how the file was read, and why it was not split', async () => {
-    const path = (name: string) => (singles.find((s) => s.name === name) as (typeof singles)[number]).path;
-    const split = await runCli(['-q', '--debug', '--jobs', '2', path('s6-f-single/trace.log.gz')]);
-    expect(split.stderr).toBe('strace-gaps: read on 2 threads, the file split by pid\n');
-    const refused = await runCli(['-q', '--debug', '--jobs', '2', path('multiproc/attach/trace.log.gz')]);
-    expect(refused.stderr).toMatch(/^strace-gaps: not split: .*trace\.log:693: cannot be read split by pid: the execve of pid 7034, another thread's, continues here; read on one thread\n$/);
-    expect(refused.code).toBe(0);
-  });
-
-  /** What `readByPid` gives: a joined analysis, or why it refused (the caller reads on one thread). */
-  async function byPid(path: string, jobs: number) {
-    const io = { stdout: { write: () => true }, stderr: { write: () => true }, stdin: (async function* () {})(), cwd: ROOT, env: {} };
-    const options = await parseOptions([path], io);
-    if (options === 'exit') throw new Error('bad test arguments');
-    const input = { kind: 'file' as const, path };
-    const clock = await probeClockStart([input], ROOT);
-    if (clock === null) throw new Error(`${path}: no clock`);
-    return readByPid(input, jobs, clock, options, options.top, io, null);
-  }
-
-  it('is taken where every line has its pid, and refused where a call moves to another share', async () => {
-    const path = (name: string) => (singles.find((s) => s.name === name) as (typeof singles)[number]).path;
-    for (const name of ['s6-f-single/trace.log.gz', 's6-f-ms/trace.log.gz', 's6-k/trace.log.gz', 'multiproc/f/trace.log.gz']) {
-      const read = await byPid(path(name), 2);
-      if ('refused' in read) throw new Error(`${name}: ${read.refused}`);
-      expect(read.summaries[0]?.lines).toBeGreaterThan(100);
-    }
-    // `+++ superseded by execve in pid 7034 +++`: the execve of a thread in another share.
-    expect(await byPid(path('multiproc/attach/trace.log.gz'), 2)).toEqual({ refused: expect.stringContaining('the execve of pid 7034') });
-    // Lines without a pid prefix (a -f log on stderr before a second process appears).
-    expect(await byPid(path('multiproc/f-stderr/trace.log.gz'), 2)).toEqual({ refused: expect.stringContaining('a process line without a pid prefix') });
-  });
-
-  it('an error in the middle of the file is the single pass\'s error', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sg-pid-'));
+describe.skipIf(!BUILT)('one file', () => {
+  it('is read on one thread whatever --jobs asks, and --debug says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sg-one-'));
     const lines = [];
     for (let i = 0; i < 400; i++) lines.push(`${100 + (i % 7)} 10:00:00.${String(100000 + i).slice(1)}0 close(3) = 0 <0.000010>`);
-    lines.splice(300, 0, `103 1700000000.000001 close(3) = 0`);
-    writeFileSync(join(dir, 'mixed.log'), `${lines.join('\n')}\n`);
-    const one = await runCli(['--jobs', '1', 'mixed.log'], { cwd: dir });
-    const two = await runCli(['--jobs', '2', 'mixed.log'], { cwd: dir });
-    expect(one.code).toBe(2);
-    expect(one.stderr).toContain('mixed.log:301');
-    expect(two.stderr).toBe(one.stderr);
-    expect(two.code).toBe(2);
+    writeFileSync(join(dir, 'one.log'), `${lines.join('\n')}\n`);
+    const one = await runCli(['--json', '--jobs', '1', 'one.log'], { cwd: dir });
+    const two = await runCli(['--json', '--debug', '--jobs', '2', 'one.log'], { cwd: dir });
+    expect(one.code).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    expect(two.stderr).toBe('strace-gaps: read on one thread (--jobs shares out the files of a set, at most one thread a file)\n');
   });
 });
 
@@ -166,30 +96,26 @@ describe('how a set is shared', () => {
   it('on one thread for stdin, a .gz file alone or a small set; --jobs decides when given', () => {
     const cwd = join(ROOT, 'fixtures/s6-slow');
     const files = captures().find((c) => c.name === 's6-slow')!.files.map((f) => ({ kind: 'file' as const, path: join(ROOT, f) }));
-    const one = { jobs: 1, by: 'file' };
-    expect(jobsFor(files, { jobs: null }, cwd)).toEqual(one);
-    expect(jobsFor([...files, { kind: 'stdin', path: '-' }], { jobs: 4 }, cwd)).toEqual(one);
+    expect(jobsFor(files, { jobs: null }, cwd)).toBe(1);
+    expect(jobsFor([...files, { kind: 'stdin', path: '-' }], { jobs: 4 }, cwd)).toBe(1);
     const gz = { kind: 'file' as const, path: join(ROOT, 'fixtures/s6-f-single/trace.log.gz') };
-    expect(jobsFor([gz], { jobs: 4 }, cwd)).toEqual(one);
+    expect(jobsFor([gz], { jobs: 4 }, cwd)).toBe(1);
   });
 
   // Threads need the built worker; without it every choice is one thread.
-  it.skipIf(!BUILT)('on --jobs threads for a set (by file) or one plain -f file (by pid), unless a custom detector cannot interleave', () => {
+  it.skipIf(!BUILT)('on --jobs threads for a set, at most one a file, unless a custom detector cannot merge', () => {
     const cwd = join(ROOT, 'fixtures/s6-slow');
     const files = captures().find((c) => c.name === 's6-slow')!.files.map((f) => ({ kind: 'file' as const, path: join(ROOT, f) }));
-    const one = { jobs: 1, by: 'file' };
-    expect(jobsFor(files, { jobs: 3 }, cwd)).toEqual({ jobs: 3, by: 'file' });
-    expect(jobsFor(files.slice(0, 2), { jobs: 3 }, cwd)).toEqual({ jobs: 2, by: 'file' });
-    const plain = { kind: 'file' as const, path: (singles[0] as (typeof singles)[number]).path };
-    expect(jobsFor([plain], { jobs: 3 }, cwd)).toEqual({ jobs: 3, by: 'pid' });
-    expect(jobsFor([plain], { jobs: null }, cwd)).toEqual(one);
-    // A custom detector that cannot interleave its state keeps one file on one thread.
-    const custom = new TraceSetAnalyzer({ detectors: [{ id: 'x', watch: () => null, state: () => null, merge() {} }] });
-    expect(jobsFor([plain], { jobs: 3 }, cwd, custom)).toEqual(one);
-    expect(jobsFor(files, { jobs: 3 }, cwd, custom)).toEqual({ jobs: 3, by: 'file' });
+    expect(jobsFor(files, { jobs: 3 }, cwd)).toBe(3);
+    expect(jobsFor(files.slice(0, 2), { jobs: 3 }, cwd)).toBe(2);
+    expect(jobsFor(files.slice(0, 1), { jobs: 3 }, cwd)).toBe(1);
+    const merges = new TraceSetAnalyzer({ detectors: [{ id: 'x', watch: () => null, state: () => null, merge() {} }] });
+    expect(jobsFor(files, { jobs: 3 }, cwd, merges)).toBe(3);
+    const cannot = new TraceSetAnalyzer({ detectors: [{ id: 'x', watch: () => null }] });
+    expect(jobsFor(files, { jobs: 3 }, cwd, cannot)).toBe(1);
   });
 
-  it.skipIf(!BUILT)('one per core (at most 4) by default for 256 MB or more, by file or, for one file, by pid', () => {
+  it.skipIf(!BUILT)('one per core (at most 4) by default for a set of 256 MB or more; one file on one', () => {
     // Sparse files: the choice reads only their sizes and first bytes.
     const dir = mkdtempSync(join(tmpdir(), 'strace-gaps-jobs-'));
     const big = (name: string) => {
@@ -200,9 +126,8 @@ describe('how a set is shared', () => {
     };
     try {
       const cores = Math.min(availableParallelism(), 4);
-      const expected = (by: string) => (cores >= 2 ? { jobs: cores, by } : { jobs: 1, by: 'file' });
-      expect(jobsFor([big('one.log')], { jobs: null }, dir)).toEqual(expected('pid'));
-      expect(jobsFor([big('s.out.1'), big('s.out.2'), big('s.out.3'), big('s.out.4')], { jobs: null }, dir)).toEqual(expected('file'));
+      expect(jobsFor([big('one.log')], { jobs: null }, dir)).toBe(1);
+      expect(jobsFor([big('s.out.1'), big('s.out.2'), big('s.out.3'), big('s.out.4')], { jobs: null }, dir)).toBe(cores);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

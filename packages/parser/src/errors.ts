@@ -1,6 +1,6 @@
 /**
- * What the parser throws. Bad lines are never thrown (they come back as `ParseIssue` data); these
- * are the two things that stop a read, each with the file and line it stopped at.
+ * What the parser throws. Bad lines are never thrown (they come back as `ParseIssue` data); an
+ * error is what stops a read, with the file and line it stopped at.
  */
 
 /** Why a read stopped: the `code` of a {@link ParserError}. */
@@ -11,11 +11,6 @@ export const PARSER_ERROR_CODES = [
    * that survived; `line` is the last line read, whole or in part (0 if none).
    */
   'cut-input',
-  /**
-   * One input cannot be read split by pid across threads (see partition.ts): a line another share
-   * reads would finish a call of this share. Not a problem with the input: read it on one thread.
-   */
-  'unpartitionable',
 ] as const;
 export type ParserErrorCode = (typeof PARSER_ERROR_CODES)[number];
 
@@ -28,7 +23,7 @@ export class ParserError extends Error {
     readonly reason: string,
     options?: { cause?: unknown },
   ) {
-    super(code === 'cut-input' ? `${file}: ${reason}, after line ${line}` : `${file}:${line}: cannot be read split by pid: ${reason}`, options);
+    super(`${file}: ${reason}, after line ${line}`, options);
     this.name = 'ParserError';
   }
 }
@@ -38,7 +33,3 @@ export function isParserError(err: unknown, code?: ParserErrorCode): err is Pars
   return err instanceof ParserError && (code === undefined || err.code === code);
 }
 
-/** The input cannot be read split by pid: read it on one thread. */
-export function unpartitionable(file: string, line: number, reason: string): ParserError {
-  return new ParserError('unpartitionable', file, line, reason);
-}

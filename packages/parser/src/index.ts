@@ -12,10 +12,9 @@ export {
   toSeconds,
 } from './timestamps.js';
 export { LineSplitter, DEFAULT_MAX_LINE_BYTES } from './lines.js';
-export type { LineFilter, LineSink, TooLongSink } from './lines.js';
-export { PARSER_ERROR_CODES, ParserError, isParserError, unpartitionable } from './errors.js';
+export type { LineSink, TooLongSink } from './lines.js';
+export { PARSER_ERROR_CODES, ParserError, isParserError } from './errors.js';
 export type { ParserErrorCode } from './errors.js';
-export type { PidPartition } from './partition.js';
 export { TraceLineParser } from './line-parser.js';
 export {
   ChunkParser,
@@ -39,5 +38,5 @@ export { decodeArgs, decodeString, decodeValue, splitTopLevel } from './args.js'
 export type { ArgValue, DecodedArg, StructField } from './args.js';
 export { childPid, cloneFlags, createsThread, execInfo, fdArgs, pathArgs, prctlName, resultPid } from './calls.js';
 export type { CallLike, ExecInfo } from './calls.js';
-export { SummaryBuilder, mergeSummaries, pidFromFileName, summarize } from './summary.js';
-export type { InputSummary, PartialSummary } from './summary.js';
+export { SummaryBuilder, pidFromFileName, summarize } from './summary.js';
+export type { InputSummary } from './summary.js';

@@ -1,7 +1,6 @@
-import { parseLine, parseLineLazy, startsWithCall, straceMessageStart } from './parse-line.js';
+import { parseLine, parseLineLazy, straceMessageStart } from './parse-line.js';
 import { scanPrefix } from './prefix.js';
 import { CallLine } from './call-line.js';
-import { unpartitionable } from './errors.js';
 import { OutputReader, isCleanWrite, isWriter, readEntry, type WriteEntry } from './program-output.js';
 import type { ParsedLine, ProgramOutputEvent, ResumedEvent, SummaryEvent, SyscallLineEvent, UnfinishedEvent } from './types.js';
 
@@ -85,41 +84,6 @@ export class TraceLineParser {
     }
     if (r.kind === 'resumed' && this.owed.size > 0) this.owed.delete(r.pid);
     return r;
-  }
-
-  /**
-   * Line `line` was not given to this parser (another thread reads it, see partition.ts): what the
-   * previous line carried cannot reach the next one. Where it would have (a call cut by a strace
-   * message, or an unfinished call whose bare second half the skipped line is), the file cannot be
-   * read split at all. The line's bytes (`b[start, end)`) are decoded only after an unfinished call.
-   */
-  skipped(line: number, b: Uint8Array, start: number, end: number): void {
-    const previous = this.unfinished;
-    this.unfinished = null;
-    if (this.carried !== null) {
-      throw unpartitionable(this.file, line, `the call cut by a strace message on line ${this.carried.line} continues on a line read by another thread`);
-    }
-    if (this.writing !== null) {
-      throw unpartitionable(this.file, line, `the program output printed into line ${this.writing.line}'s ${this.writing.entry.name} goes on on a line read by another thread`);
-    }
-    if (this.owed.size > 0) {
-      const t = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8', start, end);
-      for (const [, o] of this.owed) {
-        const piece = o.reader.nextLine;
-        if (piece !== null && (piece === t || (piece !== '' && t.endsWith(piece)))) {
-          throw unpartitionable(this.file, line, `the line reads as program output of line ${o.line}'s ${o.reader.entry.name}, which another thread reads`);
-        }
-      }
-    }
-    if (previous === null) return;
-    const t = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8', start, end);
-    // The usual line after an unfinished call: another process's call, which no parse takes for a
-    // second half. Only what would parse as unrecognized needs the full test.
-    if (startsWithCall(t)) return;
-    const r = parseLine(t, this.file, line);
-    if (r.kind === 'issue' && r.code === 'unrecognized' && this.bareResume(previous, t, line) !== null) {
-      throw unpartitionable(this.file, line, `the line reads as the second half of line ${previous.line}'s call, which another thread reads`);
-    }
   }
 
   private summary(text: string, line: number): SummaryEvent {

@@ -13,16 +13,6 @@ export type LineSink = (text: string, line: number) => void;
 /** Receives a line that was longer than the limit: its number, length and first bytes as text. */
 export type TooLongSink = (line: number, bytes: number, head: string) => void;
 
-/**
- * Decides from a line's bytes (`b[start, end)`, without its line ending) whether it is wanted; a
- * line that is not is counted and never decoded (see partition.ts). Called once per line, in order.
- */
-export interface LineFilter {
-  select(b: Uint8Array, start: number, end: number): boolean;
-  /** A line was not selected: its number and bytes (valid only during the call). */
-  skipped(line: number, b: Uint8Array, start: number, end: number): void;
-}
-
 const NL = 0x0a;
 const CR = 0x0d;
 const HEAD_BYTES = 200;
@@ -40,7 +30,6 @@ export class LineSplitter {
     private readonly onLine: LineSink,
     private readonly onTooLong: TooLongSink,
     private readonly maxLineBytes: number = DEFAULT_MAX_LINE_BYTES,
-    private readonly filter: LineFilter | null = null,
   ) {}
 
   /** Lines completed so far (and, after {@link end}, all lines). */
@@ -92,39 +81,28 @@ export class LineSplitter {
       const bytes = this.skipping + (end - start);
       this.skipping = -1;
       this.skipHead = Buffer.alloc(0);
-      if (this.wanted(head, 0, head.length)) this.onTooLong(this.lineNo, bytes, head.toString('utf8'));
+      this.onTooLong(this.lineNo, bytes, head.toString('utf8'));
       return;
     }
     let text: string;
     if (this.carryBytes === 0) {
       if (end - start > this.maxLineBytes) {
-        if (this.wanted(buf, start, start + HEAD_BYTES)) this.onTooLong(this.lineNo, end - start, buf.subarray(start, start + HEAD_BYTES).toString('utf8'));
+        this.onTooLong(this.lineNo, end - start, buf.subarray(start, start + HEAD_BYTES).toString('utf8'));
         return;
       }
       if (end > start && buf[end - 1] === CR) end--;
-      if (!this.wanted(buf, start, end)) return;
       text = buf.toString('utf8', start, end);
     } else {
       const whole = Buffer.concat([...this.carry, buf.subarray(start, end)]);
       this.carry = [];
       this.carryBytes = 0;
       if (whole.length > this.maxLineBytes) {
-        if (this.wanted(whole, 0, HEAD_BYTES)) this.onTooLong(this.lineNo, whole.length, whole.subarray(0, HEAD_BYTES).toString('utf8'));
+        this.onTooLong(this.lineNo, whole.length, whole.subarray(0, HEAD_BYTES).toString('utf8'));
         return;
       }
       const len = whole.length > 0 && whole[whole.length - 1] === CR ? whole.length - 1 : whole.length;
-      if (!this.wanted(whole, 0, len)) return;
       text = whole.toString('utf8', 0, len);
     }
     this.onLine(text, this.lineNo);
-  }
-
-  /** Asks the filter, if any, about the current line; tells it when the line is skipped. */
-  private wanted(b: Uint8Array, start: number, end: number): boolean {
-    const f = this.filter;
-    if (f === null) return true;
-    if (f.select(b, start, Math.min(end, b.length))) return true;
-    f.skipped(this.lineNo, b, start, Math.min(end, b.length));
-    return false;
   }
 }

@@ -99,18 +99,6 @@ function parseLineAs(text: string, file: string, line: number, lazy: boolean): P
   return parseCallLine(text, b, open, prefix, file, line, lazy);
 }
 
-/**
- * Is the line's body (after its prefix) a syscall name and its `(`? Such a line parses as a call
- * (or a cut one), never as an unrecognized line. Cheaper than {@link parseLine}.
- */
-export function startsWithCall(text: string): boolean {
-  let b = scanPrefixInto(text, scanned).end;
-  while (text.charCodeAt(b) === SPACE) b++;
-  if (!isNameChar(text.charCodeAt(b))) return false;
-  const open = nameEnd(text, b);
-  return text.charCodeAt(open) === 40 /* ( */ && open - b <= 64;
-}
-
 type Base = LinePrefix & { text: string; file: string; line: number };
 
 /** The index after the run of name characters at `b`. */

@@ -9,8 +9,7 @@
  *   scno    `[ 59] ` (-n), ip `[00007f1c2e0a1b3e] ` (-i)
  *
  * The usual prefix (a pid and a clock) is read in one pass with no object made but the timestamp;
- * the rare parts take the slower branches. (The bytes of a line's pid, for a thread's share, are
- * read by partition.ts's `bytePid` before any string is made.)
+ * the rare parts take the slower branches.
  */
 import { EPOCH_MIN, PID_MAX, digitsValue, fractionToNanos, isDigit, precisionOf, scanDigits, twoDigits } from './timestamps.js';
 import type { LinePrefix, Timestamp } from './types.js';

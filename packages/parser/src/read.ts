@@ -7,7 +7,6 @@ import { createReadStream, openSync, readFileSync, readSync, closeSync } from 'n
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { LineSplitter, DEFAULT_MAX_LINE_BYTES } from './lines.js';
 import { TraceLineParser } from './line-parser.js';
-import { LineSelector, type PidPartition } from './partition.js';
 import type { ParsedLine } from './types.js';
 
 export interface ReadOptions {
@@ -15,11 +14,6 @@ export interface ReadOptions {
   readonly maxLineBytes?: number;
   /** Told the size of each chunk read from the file (compressed bytes for gzip), for progress. */
   readonly onRead?: (bytes: number) => void;
-  /**
-   * Parse only this share of the lines, by pid (one thread's part of a file read on several; see
-   * partition.ts). The other lines are counted, not decoded. May throw a `ParserError` coded `unpartitionable`.
-   */
-  readonly partition?: PidPartition;
   /**
    * One-line calls come as `CallLine`s, whose argument text and result are read from the line
    * when asked for: faster, for consumers that read fields (the analysis). They are not plain data
@@ -58,7 +52,6 @@ export class ChunkParser {
           line,
         }),
       options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
-      options.partition === undefined ? null : new LineSelector(options.partition, (line, b, start, end) => this.lines.skipped(line, b, start, end)),
     );
   }
 

@@ -49,10 +49,6 @@ export class SummaryBuilder {
   private readonly kinds: Partial<Record<LineEvent['kind'], number>> = {};
   private first: Timestamp | null = null;
   private last: Timestamp | null = null;
-  private firstLine = 0;
-  private lastLine = 0;
-  /** The line each kind was first seen on: a merge lists kinds in the order one reader meets them. */
-  private readonly kindLines: Partial<Record<LineEvent['kind'], number>> = {};
   private readonly issues: ParseIssue[] = [];
 
   constructor(
@@ -70,18 +66,12 @@ export class SummaryBuilder {
       }
       this.events++;
       if (r.kind === 'output' || ((r.kind === 'syscall' || r.kind === 'unfinished') && r.output !== undefined && r.output !== '')) this.programOutput++;
-      const seen = this.kinds[r.kind];
-      if (seen === undefined) this.kindLines[r.kind] = r.line;
-      this.kinds[r.kind] = (seen ?? 0) + 1;
+      this.kinds[r.kind] = (this.kinds[r.kind] ?? 0) + 1;
       const t = r.time;
       if (t !== null) {
         // In file order, not by value: a time-of-day trace may cross midnight.
-        if (this.first === null) {
-          this.first = t;
-          this.firstLine = r.line;
-        }
+        if (this.first === null) this.first = t;
         this.last = t;
-        this.lastLine = r.line;
       }
     }
   }
@@ -100,63 +90,6 @@ export class SummaryBuilder {
       issues: [...this.issues],
     };
   }
-
-  /** The summary of some of an input's lines (one thread's share), to be merged with the others'. */
-  partial(): PartialSummary {
-    return { ...this.finish(), firstLine: this.firstLine, lastLine: this.lastLine, kindLines: { ...this.kindLines } };
-  }
-}
-
-/** A summary of one share of an input's lines (see `ReadOptions.partition`). */
-export interface PartialSummary extends InputSummary {
-  /** The lines of `first` and `last` (0 without them). */
-  readonly firstLine: number;
-  readonly lastLine: number;
-  readonly kindLines: Readonly<Partial<Record<LineEvent['kind'], number>>>;
-}
-
-/** The summary of a whole input from the summaries of its shares: what one reader would have made. */
-export function mergeSummaries(parts: readonly PartialSummary[], keepIssues = 20): InputSummary {
-  const [head] = parts;
-  if (head === undefined) throw new Error('mergeSummaries needs at least one part');
-  let lines = 0;
-  let events = 0;
-  let unparsed = 0;
-  let programOutput = 0;
-  const counts = new Map<LineEvent['kind'], { n: number; line: number }>();
-  let first: PartialSummary | null = null;
-  let last: PartialSummary | null = null;
-  for (const p of parts) {
-    lines += p.lines;
-    events += p.events;
-    unparsed += p.unparsed;
-    programOutput += p.programOutput;
-    for (const [k, n] of Object.entries(p.kinds) as [LineEvent['kind'], number][]) {
-      const line = p.kindLines[k] ?? 0;
-      const c = counts.get(k);
-      if (c === undefined) counts.set(k, { n, line });
-      else {
-        c.n += n;
-        if (line < c.line) c.line = line;
-      }
-    }
-    if (p.first !== null && (first === null || p.firstLine < first.firstLine)) first = p;
-    if (p.last !== null && (last === null || p.lastLine > last.lastLine)) last = p;
-  }
-  // Each share kept its first issues; the first of the input are among them.
-  const issues = parts.flatMap((p) => p.issues).sort((a, b) => a.line - b.line).slice(0, keepIssues);
-  return {
-    path: head.path,
-    pid: head.pid,
-    lines,
-    events,
-    unparsed,
-    programOutput,
-    kinds: Object.fromEntries([...counts].sort((a, b) => a[1].line - b[1].line).map(([k, c]) => [k, c.n])),
-    first: first?.first ?? null,
-    last: last?.last ?? null,
-    issues,
-  };
 }
 
 /** Summarises batches from any source (`parseFile`, `parseChunks`). */

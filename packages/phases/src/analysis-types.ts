@@ -2,7 +2,7 @@
  * What an analysis takes and gives: its options, the parts worker threads hand over, and the
  * result. The analyzer that fills them is analyze.ts.
  */
-import type { ExitEvent, KilledEvent, PidPartition, SignalEvent } from '@strace-gaps/parser';
+import type { ExitEvent, KilledEvent, SignalEvent } from '@strace-gaps/parser';
 import type { SetClockKind } from './clock.js';
 import type { PhaseDetector } from './detector.js';
 import type { Call, Diagnosis, Finding, Gap, IdleWindow, LineRef, Phase, Warning } from './model.js';
@@ -30,13 +30,6 @@ export interface AnalysisOptions {
    * that line, as a single analysis does.
    */
   readonly clockStart?: ClockStart | null;
-  /**
-   * Read only this share of the pids of one input, another analyzer (on another thread) reading
-   * each other share; {@link TraceSetAnalyzer.interleave} joins the parts. The lines pushed must be
-   * the share's (see the parser's `ReadOptions.partition`); a line that shows the input cannot be
-   * read this way throws a `ParserError` coded `unpartitionable`.
-   */
-  readonly partition?: PidPartition | null;
   /**
    * What marks the start as over (see startup.ts): a program name or path that is exec'd,
    * `listen`, or a time as the trace prints it (`11:01:42.297482`, `1700000000.123456`). Default:
@@ -71,9 +64,6 @@ export interface PartialAnalysis {
     readonly digits: number;
     readonly rolledOver: boolean;
     readonly relativeStreams: number;
-    /** See `SetClock.todMin`; `null` without time-of-day lines. */
-    readonly todMin: number | null;
-    readonly todMax: number | null;
   };
   readonly inputs: number;
   /** Calls printed with a `-T` duration. */
@@ -89,21 +79,6 @@ export interface PartialAnalysis {
   readonly gaps: { readonly userspace: readonly Gap[]; readonly waiting: readonly Gap[] };
   /** Each detector's {@link PhaseDetector.state}, in detector order. */
   readonly detectors: readonly unknown[];
-  /**
-   * When each item of the lists above arrived (the analysis's `seq`), for parts that interleave
-   * (see {@link TraceSetAnalyzer.interleave}); `perExec` in the order of `perExec`.
-   */
-  readonly seqs: {
-    readonly tasks: readonly number[];
-    readonly phases: readonly number[];
-    readonly findings: readonly number[];
-    readonly warnings: readonly number[];
-    readonly perExec: readonly (readonly number[])[];
-    readonly userspace: readonly number[];
-    readonly waiting: readonly number[];
-  };
-  /** A partition's inputs, read but not closed: what closing them needs from every part. */
-  readonly streams: readonly StreamTotals[];
 }
 
 /** What closing an input needs to know of all its lines. */

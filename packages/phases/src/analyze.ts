@@ -10,7 +10,6 @@
 import {
   CallLine,
   Joiner,
-  unpartitionable,
   childPid,
   resultPid,
   createsThread,
@@ -23,15 +22,11 @@ import {
   type JoinedEvent,
   type KilledEvent,
   type ParsedLine,
-  type PidPartition,
   type SignalEvent,
   type SyscallEvent,
   type Timestamp,
 } from '@strace-gaps/parser';
-import {
-  partitionOf,
-  spanOf,
-} from '@strace-gaps/parser/internal';
+import { spanOf } from '@strace-gaps/parser/internal';
 import { DEFAULT_MERGE_SECONDS } from './activity.js';
 import { blame, idle as idleWindowsOf, spanOfTasks } from './busy.js';
 import type { SetClockKind, StreamClock } from './clock.js';
@@ -52,7 +47,7 @@ import type { Analysis, AnalysisOptions, ClockInfo, ClockStart, PartialAnalysis,
 import { linkTree } from './process-tree.js';
 import { MAX_PHASES_PER_EXEC_KIND, setWarnings } from './set-warnings.js';
 import { waitPhases } from './wait-phases.js';
-import { SEQ_END_TASKS, SetState } from './set-state.js';
+import { SetState } from './set-state.js';
 import { CallActions } from './call-actions.js';
 
 export type { Analysis, AnalysisOptions, ClockInfo, ClockStart, PartialAnalysis, Span, StreamTotals, TaskEvent, TraceListener };
@@ -64,21 +59,10 @@ export const UNNAMED_PID = 0;
 /** Calls whose result is the caller's own pid (for the first thread of a process). */
 const SELF_PID_CALLS = new Set(['set_tid_address', 'getpid', 'gettid']);
 export const DEFAULT_MIN_GAP = 0.001;
-/**
- * `seq` past an input's lines: calls its end closes (by their line, each followed by its task's end
- * at line + 0.5), then the other tasks' ends (by when each pid was first seen). Lines are numbered
- * below 2^40.
- */
-const SEQ_END_CALLS = 2 ** 40;
-// (SEQ_END_TASKS, in set-state.ts, is 2^42.)
 const HALF_DAY_SECONDS = 43_200;
-/** Lines whose pid a partition must own: those of a process (not strace's own, not tables). */
-const PROCESS_KINDS = new Set(['syscall', 'unfinished', 'resumed', 'signal', 'exit', 'killed', 'superseded']);
 
 interface Stream {
   readonly file: string;
-  /** The `seq` at which each pid's first task was made: the order its map holds them in. */
-  readonly pidSeqs: Map<number, number>;
   readonly defaultPid: number | null;
   readonly clock: StreamClock;
   readonly joiner: Joiner;
@@ -123,7 +107,6 @@ export class TraceSetAnalyzer {
   private readonly top: number;
   private readonly listener: TraceListener | null;
   private stream: Stream | null = null;
-  private readonly partition: PidPartition | null;
   /** The pids the report is limited to (`pids`), to say which the trace does not have. */
   private readonly wantedPids: readonly number[];
   private readonly readyOption: string | null;
@@ -139,7 +122,6 @@ export class TraceSetAnalyzer {
     this.wantedPids = pids === null ? [] : [...pids];
     this.set = new SetState(Math.max(this.top, 1), options.minGap ?? DEFAULT_MIN_GAP, pids, options.detectors ?? builtinDetectors());
     this.actions = new CallActions(this.set.intern);
-    this.partition = options.partition ?? null;
     this.listener = options.listener ?? null;
     this.readyOption = options.ready ?? null;
     this.fromOption = options.from ?? null;
@@ -152,12 +134,8 @@ export class TraceSetAnalyzer {
     }
     this.ctx = {
       phase: (p) => this.addPhase(p),
-      finding: (f) => {
-        this.set.findings.push(f);
-        this.set.findingSeqs.push(this.set.seq);
-      },
+      finding: (f) => this.set.findings.push(f),
       ref: (call) => this.ref(call.ev),
-      seq: () => this.set.seq,
     };
   }
 
@@ -171,7 +149,6 @@ export class TraceSetAnalyzer {
     this.set.inputs++;
     this.stream = {
       file,
-      pidSeqs: new Map(),
       defaultPid: pid,
       clock: this.set.clock.stream(file),
       joiner: new Joiner(pid),
@@ -195,8 +172,6 @@ export class TraceSetAnalyzer {
     if (s === null) throw new Error('push() before beginInput()');
     for (const raw of batch) {
       s.lines++;
-      this.set.seq = raw.line;
-      if (this.partition !== null) this.checkShare(s, raw);
       if (raw.kind === 'issue') {
         if (s.firstIssue === null) s.firstIssue = raw.line;
         continue;
@@ -219,61 +194,20 @@ export class TraceSetAnalyzer {
     }
   }
 
-  /**
-   * A partition reads only lines of its own pids, and only as long as no line needs another
-   * share's lines to be read right: an unprefixed process line (its pid is whichever process is
-   * alive), or a call that moves to another pid (`execve` in a thread).
-   */
-  private checkShare(s: Stream, raw: ParsedLine): void {
-    if (raw.kind === 'issue') return;
-    // A -r delta counts from the line before, whichever pid printed it: a share would miss the
-    // deltas of every line it skips. (The CLI does not split such a file; this keeps the library safe.)
-    if (raw.time === null && raw.relative !== null) throw unpartitionable(s.file, raw.line, 'its times are -r deltas, which add up across the lines of every pid');
-    if (raw.pid === null) {
-      if (PROCESS_KINDS.has(raw.kind)) throw unpartitionable(s.file, raw.line, 'a process line without a pid prefix');
-      return;
-    }
-    if (!this.mine(raw.pid)) throw unpartitionable(s.file, raw.line, `pid ${raw.pid} is another thread's (its prefix was read differently)`);
-    if (raw.kind === 'unfinished' && raw.newPid !== null && !this.mine(raw.newPid)) {
-      throw unpartitionable(s.file, raw.line, `the call continues in pid ${raw.newPid}, another thread's`);
-    }
-    if (raw.kind === 'superseded' && raw.execPid !== null && !this.mine(raw.execPid)) {
-      throw unpartitionable(s.file, raw.line, `the execve of pid ${raw.execPid}, another thread's, continues here`);
-    }
-  }
-
-  /** Is `pid` in this partition's share? */
-  private mine(pid: number): boolean {
-    const p = this.partition as PidPartition;
-    return partitionOf(pid, p.count) === p.index;
-  }
-
   /** Ends the current input: calls still open are closed and its tasks end. */
   endInput(): void {
     const s = this.stream;
     if (s === null) return;
     for (const ev of s.joiner.end()) {
-      this.set.seq = SEQ_END_CALLS + ev.line;
       this.dispatch(s, ev);
       // Nothing more comes for this pid in this input: its task ends right after its last call,
       // so the stream state of thousands of threads left inside calls is never all held at once
       // (a hung start's trace). Unnamed lines keep pid 0 open until the input's end names them.
       const task = ev.pid === null || ev.pid === UNNAMED_PID ? undefined : s.tasks.get(ev.pid);
-      if (task !== undefined) {
-        this.set.seq += 0.5;
-        this.endTask(task, null, null);
-      }
+      if (task !== undefined) this.endTask(task, null, null);
     }
-    for (const [pid, task] of s.tasks) {
-      if (task.ended) continue;
-      this.set.seq = SEQ_END_TASKS + (s.pidSeqs.get(pid) ?? 0);
-      this.endTask(task, null, null);
-    }
-    this.set.seq = SEQ_END_TASKS * 2;
-    const totals: StreamTotals = { file: s.file, lines: s.lines, parsed: s.parsed, firstIssue: s.firstIssue, first: s.first, last: s.last };
-    // A partition's lines are not all the input's: the part that joins them closes it.
-    if (this.partition !== null) this.set.openStreams.push(totals);
-    else this.set.closeStream(totals);
+    for (const task of s.tasks.values()) this.endTask(task, null, null);
+    this.set.closeStream({ file: s.file, lines: s.lines, parsed: s.parsed, firstIssue: s.firstIssue, first: s.first, last: s.last });
     // Only a log that names other pids makes the unnamed lines doubtful.
     if (s.unattributed > 0 && s.tasks.has(UNNAMED_PID) && [...s.tasks.keys()].some((p) => p !== UNNAMED_PID)) {
       this.set.warn({
@@ -346,9 +280,7 @@ export class TraceSetAnalyzer {
   private newTask(s: Stream, pid: number, lifetime: number): Task {
     const task = new Task(this.set.tasks.length, pid, s.file, lifetime, this.set.intern);
     this.set.tasks.push(task);
-    this.set.taskSeqs.push(this.set.seq);
     s.tasks.set(pid, task);
-    if (!s.pidSeqs.has(pid)) s.pidSeqs.set(pid, this.set.seq);
     const path = new PathRecorder(task, this.markBudget);
     const watchers: TaskWatcher[] = [];
     for (const d of this.set.detectors) {
@@ -493,11 +425,10 @@ export class TraceSetAnalyzer {
     const capped = this.set.perExec.get(p.kind);
     if (capped === undefined) {
       this.set.phases.push(p);
-      this.set.phaseSeqs.push(this.set.seq);
       return;
     }
     capped.seen++;
-    capped.top.push(p, this.set.seq);
+    capped.top.push(p);
   }
 
   /** The set's clock and base second, once its first timed line is read (`null` before). */
@@ -509,11 +440,6 @@ export class TraceSetAnalyzer {
   /** Can this analysis be split across threads? Only when every detector can merge its state. */
   get splittable(): boolean {
     return this.listener === null && this.set.detectors.every((d) => d.state !== undefined && d.merge !== undefined);
-  }
-
-  /** Can one input be read split by pid across threads? Only when every detector can interleave. */
-  get partitionable(): boolean {
-    return this.splittable && this.set.detectors.every((d) => d.interleaves === true);
   }
 
   /** Ends the current input and hands over everything read, as data (see {@link PartialAnalysis}). */
@@ -529,16 +455,6 @@ export class TraceSetAnalyzer {
   absorb(part: PartialAnalysis): void {
     if (this.stream !== null) this.endInput();
     this.set.absorb(part);
-  }
-
-  /**
-   * Joins the parts of one input read by pid share (each made with `partition`, in share order)
-   * into this analyzer, which must not have read anything: see {@link SetState.interleave}.
-   */
-  interleave(parts: readonly PartialAnalysis[]): void {
-    if (this.set.inputs > 0 || this.stream !== null) throw new Error('interleave() joins parts into an analyzer that has read nothing');
-    if ((parts[0]?.streams.length ?? 0) > 1) throw new Error('interleave() joins the shares of one input');
-    this.set.interleave(parts);
   }
 
   /** Ends the analysis. */

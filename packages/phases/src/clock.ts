@@ -69,13 +69,6 @@ export class SetClock {
   rolledOver = false;
   /** Inputs that held relative-only times. */
   relativeStreams = 0;
-  /**
-   * The lowest and highest time-of-day seen, in seconds from the base before any midnight is
-   * added: within half a day of each other, no line can be taken for the next day's, whatever
-   * order the lines come in (see `TraceSetAnalyzer.interleave`).
-   */
-  todMin = Infinity;
-  todMax = -Infinity;
 
   stream(file: string): StreamClock {
     return new StreamClock(this, file);
@@ -150,8 +143,6 @@ export class StreamClock {
     if (t.digits > set.digits) set.digits = t.digits;
     let v = t.sec - set.baseSec + t.nsec / 1e9;
     if (t.clock === 'time-of-day') {
-      if (v < set.todMin) set.todMin = v;
-      if (v > set.todMax) set.todMax = v;
       if (this.dayOffset === null) {
         // A file of the set that starts on the other side of midnight from the base.
         this.dayOffset = v < -HALF_DAY ? 1 : v > HALF_DAY ? -1 : 0;

@@ -13,13 +13,6 @@ export interface DetectorContext {
   finding(f: Finding): void;
   /** A call's first line, to cite as evidence. */
   ref(call: Call): LineRef;
-  /**
-   * Where the analysis is in its input: grows with every line, and past the last line for what
-   * the end of the input closes. A detector that keeps lists in arrival order keeps this with each
-   * item, so that lists of parts that read different pids of one input can be merged in the order
-   * one reader would have met them (see {@link PhaseDetector.interleaves}).
-   */
-  seq(): number;
 }
 
 /** Watches one task. */
@@ -62,19 +55,5 @@ export interface PhaseDetector {
    * watched those tasks itself. A detector without `state` and `merge` keeps an analysis on one
    * thread.
    */
-  merge?(state: unknown, how?: MergeOrder): void;
-  /**
-   * Set when {@link merge} can take `'interleaved'` states: parts that read different pids of the
-   * same input (a `-f` file read on several threads), whose items arrived interleaved and are
-   * ordered by the {@link DetectorContext.seq} they were kept with. Without it, such a file is
-   * read on one thread.
-   */
-  readonly interleaves?: boolean;
+  merge?(state: unknown): void;
 }
-
-/**
- * How a state merged into another arrived: `'after'` — from inputs that come after this
- * instance's (threads reading different files of a set); `'interleaved'` — from other pids of the
- * same inputs, in `seq` order with this instance's own.
- */
-export type MergeOrder = 'after' | 'interleaved';

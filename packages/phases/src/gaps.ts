@@ -17,8 +17,6 @@ export class GapCollector {
     /** Gaps shorter than this are not candidates. */
     readonly minSeconds: number,
     private readonly pids: ReadonlySet<number> | null,
-    /** The analysis's current position, kept with each gap (see `TopK.interleave`). */
-    private readonly seq: () => number = () => 0,
   ) {
     this.userspace = new TopK<Gap>(k, (g) => g.seconds);
     this.waiting = new TopK<Gap>(k, (g) => g.seconds);
@@ -31,7 +29,7 @@ export class GapCollector {
   }
 
   add(g: Gap): void {
-    (g.kind === 'userspace' ? this.userspace : this.waiting).push(g, this.seq());
+    (g.kind === 'userspace' ? this.userspace : this.waiting).push(g);
   }
 
   /** Gaps of `from` cited from `file` become `to`'s (the unnamed process got its pid). */

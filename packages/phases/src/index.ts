@@ -4,7 +4,7 @@ export { TraceSetAnalyzer, analyzeInputs, DEFAULT_MIN_GAP, DEFAULT_TOP } from '.
 export type { Analysis, AnalysisOptions, ClockInfo, ClockStart, PartialAnalysis, Span, StreamTotals, TaskEvent, TraceListener } from './analyze.js';
 export { ANALYSIS_ERROR_CODES, AnalysisError, SetClock, StreamClock } from './clock.js';
 export type { AnalysisErrorCode, SetClockKind } from './clock.js';
-export type { DetectorContext, MergeOrder, PhaseDetector, SetView, TaskWatcher } from './detector.js';
+export type { DetectorContext, PhaseDetector, SetView, TaskWatcher } from './detector.js';
 export { builtinDetectors, envDump, execPhases, repeatedFiles, runtimeInit, supervisorStart } from './detectors/index.js';
 export { diagnose } from './diagnoses.js';
 export { formatCount, formatSeconds, formatShare } from './format.js';
@@ -14,7 +14,6 @@ export { FdTable, basename, dirname } from './paths.js';
 export type { Opened } from './paths.js';
 export { Task, nameOfPid } from './task.js';
 export { TopK } from './top-k.js';
-export type { Keyed } from './arrival.js';
 export { buildGapReport, clockText, reportProcesses } from './report.js';
 export type { GapReport, ReportGap, ReportLine, ReportOptions, ReportPathStep, ReportPending, ReportPhase, ReportProcess, ReportStartup } from './report.js';
 export type { PathSegment, PathState } from './critical-path.js';

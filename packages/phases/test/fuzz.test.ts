@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { SummaryBuilder, isParserError, mergeSummaries, parseChunksSync, parseLine, type InputSummary } from '@strace-gaps/parser';
+import { SummaryBuilder, parseChunksSync, parseLine, type InputSummary } from '@strace-gaps/parser';
 import { AnalysisError, TraceSetAnalyzer, buildGapReport, buildInputReport, type ClockStart } from '@strace-gaps/phases';
 import { countLines, fixtureSets, traceBytes } from '../../parser/test/helpers/fixtures.js';
 
@@ -198,62 +198,6 @@ describe('the engine on hostile input', () => {
       { numRuns: RUNS },
     );
     if (LONG) console.log(`fuzz split: ${compared} of ${RUNS} sets split and compared (the others have no clock to split on, or one input), 0 differences`);
-    expect(compared).toBeGreaterThan(RUNS / 10);
-  });
-
-  it('one file split by pid across analyzers gives the same report and summary, or is refused', () => {
-    let compared = 0;
-    let declined = 0;
-    fc.assert(
-      fc.property(fFile, fc.integer({ min: 2, max: 4 }), fc.integer({ min: 1, max: 20 }), (lines, count, top) => {
-        const file = 'trace.log';
-        const bytes = Buffer.from(lines.join('\n'), 'utf8');
-        let whole: string;
-        let clockStart: ClockStart | null;
-        const summary = new SummaryBuilder(file, 5);
-        try {
-          const a = new TraceSetAnalyzer({ top, minGap: 0 });
-          const parsed = parseChunksSync([bytes], file);
-          summary.add(parsed);
-          a.beginInput(file, null);
-          a.push(parsed);
-          a.endInput();
-          clockStart = a.clockStart;
-          whole = JSON.stringify(buildGapReport(buildInputReport([], 5), a.finish()));
-        } catch (err) {
-          // The CLI reads a file that its single pass refuses on one thread, which refuses it.
-          if (err instanceof AnalysisError) return;
-          throw err;
-        }
-        if (clockStart === null) return;
-        try {
-          const parts = [];
-          const summaries = [];
-          for (let index = 0; index < count; index++) {
-            const partition = { index, count };
-            const a = new TraceSetAnalyzer({ top, minGap: 0, clockStart, partition });
-            const parsed = parseChunksSync([bytes], file, { partition });
-            const s = new SummaryBuilder(file, 5);
-            s.add(parsed);
-            a.beginInput(file, null);
-            a.push(parsed);
-            a.endInput();
-            parts.push(structuredClone(a.partial()));
-            summaries.push(s.partial());
-          }
-          const main = new TraceSetAnalyzer({ top, minGap: 0, clockStart });
-          main.interleave(parts);
-          expect(JSON.stringify(buildGapReport(buildInputReport([], 5), main.finish()))).toBe(whole);
-          expect(mergeSummaries(summaries, 5)).toEqual(summary.finish());
-          compared++;
-        } catch (err) {
-          if (!isParserError(err, 'unpartitionable')) throw err;
-          declined++;
-        }
-      }),
-      { numRuns: RUNS },
-    );
-    if (LONG) console.log(`fuzz by pid: ${compared} of ${RUNS} files split and compared, ${declined} refused (read on one thread), 0 differences`);
     expect(compared).toBeGreaterThan(RUNS / 10);
   });
 

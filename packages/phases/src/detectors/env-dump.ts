@@ -53,7 +53,6 @@ export function envDump(): PhaseDetector {
     // Its phases go out as each dump ends; nothing is kept between tasks.
     state: () => null,
     merge() {},
-    interleaves: true,
     watch(task: Task, ctx: DetectorContext): TaskWatcher {
       let dump: Dump | null = null;
       const open = (tempDir: string, known = true): Dump => ({

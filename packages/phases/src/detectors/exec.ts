@@ -30,7 +30,6 @@ export function execPhases(): PhaseDetector {
     // Its phases go out as each exec ends; nothing is kept between tasks.
     state: () => null,
     merge() {},
-    interleaves: true,
     watch(task: Task, ctx: DetectorContext): TaskWatcher {
       let running: Running | null = null;
       /** After an execve: the loader's run of calls, from the first call after the execve. */

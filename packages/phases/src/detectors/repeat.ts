@@ -9,7 +9,6 @@ import { formatCount, formatSeconds } from '../format.js';
 import type { Call, KnownPhase, Phase } from '../model.js';
 import { leadingInt } from '../paths.js';
 import type { Task } from '../task.js';
-import type { Keyed } from '../arrival.js';
 import { TopK } from '../top-k.js';
 
 /** Fewer files than this in a row is not a pattern worth a phase. */
@@ -71,7 +70,6 @@ export function repeatedFiles(): PhaseDetector {
             evidence: [firstRef, endRef],
             extra: { dir: r.dir, files: r.files, pattern, perFileSeconds: seconds / r.files },
           } satisfies KnownPhase<'repeat'>,
-          ctx.seq(),
         );
       };
       return {
@@ -106,12 +104,9 @@ export function repeatedFiles(): PhaseDetector {
       for (const p of kept.values()) ctx.phase(p);
     },
     // Largest first, equal ones in arrival order: pushed again they keep what one instance would.
-    state: () => kept.entries(),
-    merge(other, how = 'after') {
-      const theirs = other as Keyed<Phase>[];
-      if (how === 'interleaved') kept.interleave(theirs);
-      else for (const e of theirs) kept.push(e.item, e.seq);
+    state: () => kept.values(),
+    merge(other) {
+      for (const p of other as Phase[]) kept.push(p);
     },
-    interleaves: true,
   };
 }

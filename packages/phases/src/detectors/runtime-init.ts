@@ -8,7 +8,6 @@ import type { DetectorContext, PhaseDetector, TaskWatcher } from '../detector.js
 import { formatSeconds } from '../format.js';
 import type { Call, KnownPhase } from '../model.js';
 import type { Task } from '../task.js';
-import { interleaveInto } from '../arrival.js';
 
 /** `runc:[2:INIT]` → runtime `runc`, stage 2, label `INIT`. */
 const STAGE_NAME = /^([A-Za-z][\w.-]*):\[(\d+):([A-Z]+)\]$/;
@@ -24,9 +23,6 @@ const MAX_STAGES = 64;
 export function runtimeInit(): PhaseDetector {
   const stages: RuntimeStage[] = [];
   const phases: KnownPhase<'runtime-init'>[] = [];
-  /** When each stage and phase was seen (the analysis's seq), to merge parts that interleave. */
-  const stageSeqs: number[] = [];
-  const phaseSeqs: number[] = [];
   return {
     id: 'runtime-init',
     watch(task: Task, ctx: DetectorContext): TaskWatcher {
@@ -38,10 +34,7 @@ export function runtimeInit(): PhaseDetector {
             const n = task.names[task.names.length - 1];
             const m = n?.source === 'prctl' && n.at === call.t0 ? STAGE_NAME.exec(n.name) : null;
             if (m === null) return;
-            if (stages.length < MAX_STAGES) {
-              stages.push({ name: m[0], pid: task.pid });
-              stageSeqs.push(ctx.seq());
-            }
+            if (stages.length < MAX_STAGES) stages.push({ name: m[0], pid: task.pid });
             if (m[3] === 'INIT') init = { runtime: m[1] as string, name: m[0] };
             return;
           }
@@ -62,7 +55,6 @@ export function runtimeInit(): PhaseDetector {
             evidence: [first, end],
             extra: { runtime: init.runtime, stage: init.name, handoffPath: info.path, handoffArgv: info.argv },
           });
-          phaseSeqs.push(ctx.seq());
           init = null;
         },
       };
@@ -70,17 +62,11 @@ export function runtimeInit(): PhaseDetector {
     finish(_set, ctx) {
       for (const p of phases) ctx.phase({ ...p, extra: { ...p.extra, stages: [...stages] } });
     },
-    state: () => ({ stages, phases, stageSeqs, phaseSeqs }),
-    merge(other, how = 'after') {
-      const o = other as { stages: RuntimeStage[]; phases: KnownPhase<'runtime-init'>[]; stageSeqs: number[]; phaseSeqs: number[] };
-      if (how === 'after') {
-        for (const s of o.stages) if (stages.length < MAX_STAGES) stages.push(s);
-        phases.push(...o.phases);
-        return;
-      }
-      interleaveInto(stages, stageSeqs, o.stages, o.stageSeqs, MAX_STAGES);
-      interleaveInto(phases, phaseSeqs, o.phases, o.phaseSeqs, Infinity);
+    state: () => ({ stages, phases }),
+    merge(other) {
+      const o = other as { stages: RuntimeStage[]; phases: KnownPhase<'runtime-init'>[] };
+      for (const s of o.stages) if (stages.length < MAX_STAGES) stages.push(s);
+      phases.push(...o.phases);
     },
-    interleaves: true,
   };
 }

@@ -14,17 +14,17 @@ interface Exec {
   readonly t0: number;
   readonly ref: LineRef;
   readonly argv: readonly string[];
-  /** When it was seen (the analysis's seq): the first of equal times wins, lists keep arrival. */
-  readonly seq: number;
 }
 
 /** Service names kept for the phase: the earliest execs (files of a -ff set come in name order, not time order). */
 const MAX_SERVICES = 50;
 
-/** By time; among equal times, the one seen first. */
-const byTime = (a: Exec, b: Exec) => a.t0 - b.t0 || a.seq - b.seq;
+const byTime = (a: Exec, b: Exec) => a.t0 - b.t0;
 
-/** Adds `x` to `list` (sorted by time), keeping the {@link MAX_SERVICES} earliest. */
+/**
+ * Adds `x` to `list` (sorted by time), keeping the {@link MAX_SERVICES} earliest; among equal
+ * times, the ones added first.
+ */
 function keepEarliest(list: Exec[], x: Exec): void {
   if (list.length >= MAX_SERVICES && byTime(x, list[list.length - 1] as Exec) >= 0) return;
   let k = list.length;
@@ -46,7 +46,7 @@ export function supervisorStart(): PhaseDetector {
           const info = call.exec;
           if (info === null || call.t0 === null) return;
           const program = basename(info.path);
-          const exec = { pid: task.pid, t0: call.t0, ref: ctx.ref(call), argv: info.argv, seq: ctx.seq() };
+          const exec = { pid: task.pid, t0: call.t0, ref: ctx.ref(call), argv: info.argv };
           if (program === 's6-svscan') {
             if (scanner === null || call.t0 < scanner.t0) scanner = exec;
           } else if (program === 's6-supervise') {
@@ -57,18 +57,14 @@ export function supervisorStart(): PhaseDetector {
       };
     },
     state: () => ({ scanner, supervisors, times }),
-    merge(other, how = 'after') {
+    // The other part read later inputs: among equal times, this part's execs stay first.
+    merge(other) {
       const o = other as { scanner: Exec | null; supervisors: Exec[]; times: number[] };
-      const earlier = how === 'interleaved' ? (a: Exec, b: Exec) => a.t0 < b.t0 || (a.t0 === b.t0 && a.seq < b.seq) : (a: Exec, b: Exec) => a.t0 < b.t0;
-      if (o.scanner !== null && (scanner === null || earlier(o.scanner, scanner))) scanner = o.scanner;
-      // A later part's seqs start again from 0: lifted past this part's, so that among equal
-      // times the execs read first stay first.
-      const lift = how === 'interleaved' ? 0 : supervisors.reduce((m, x) => Math.max(m, x.seq), 0) + 1;
-      for (const x of o.supervisors) keepEarliest(supervisors, lift === 0 ? x : { ...x, seq: lift + x.seq });
+      if (o.scanner !== null && (scanner === null || o.scanner.t0 < scanner.t0)) scanner = o.scanner;
+      for (const x of o.supervisors) keepEarliest(supervisors, x);
       // Only counted: their order does not matter.
       times.push(...o.times);
     },
-    interleaves: true,
     finish(set, ctx) {
       const s = scanner;
       // The scanner and the supervisors are different processes: without one timeline, no phase.

@@ -1,9 +1,9 @@
 /**
  * What the per-detector tests share: run real strace lines through the public API, read a set in
- * parts (as the CLI's threads do) or one -f input split by pid, and cite a line as `file:line`.
+ * parts (as the CLI's threads do), and cite a line as `file:line`.
  */
 import { join } from 'node:path';
-import { parseText, type PidPartition } from '@strace-gaps/parser';
+import { parseText } from '@strace-gaps/parser';
 import {
   TraceSetAnalyzer,
   analyzeInputs,
@@ -12,7 +12,6 @@ import {
   type AnalysisOptions,
   type KnownPhase,
   type LineRef,
-  type PartialAnalysis,
   type PhaseKind,
 } from '@strace-gaps/phases';
 import { FIXTURES, traceBytes } from '../../../parser/test/helpers/fixtures.js';
@@ -67,7 +66,7 @@ function read(a: TraceSetAnalyzer, inputs: readonly Input[]): TraceSetAnalyzer {
 /**
  * The set read in parts, split before each index in `cuts` (one analyzer per part, on the clock
  * base a whole read settles on), each part carried over as a structured clone and absorbed in
- * order: what the CLI does with `--jobs` on a set of -ff files. Detectors merge with `'after'`.
+ * order: what the CLI does with `--jobs` on a set of -ff files.
  */
 export function inParts(inputs: readonly Input[], cuts: readonly number[], options: AnalysisOptions = {}): Analysis {
   const clockStart = read(new TraceSetAnalyzer(options), inputs).clockStart;
@@ -80,26 +79,3 @@ export function inParts(inputs: readonly Input[], cuts: readonly number[], optio
   }
   return main.finish();
 }
-
-/**
- * One -f input read in `count` shares by pid (each analyzer reads only its pids' lines), joined
- * with `interleave`: detectors merge with `'interleaved'`.
- */
-export function inShares(file: string, text: string, count: number, options: AnalysisOptions = {}): Analysis {
-  const clockStart = read(new TraceSetAnalyzer(options), [[file, null, text]]).clockStart;
-  const parts: PartialAnalysis[] = [];
-  for (let index = 0; index < count; index++) {
-    const partition: PidPartition = { index, count };
-    const a = new TraceSetAnalyzer({ ...options, clockStart, partition });
-    a.beginInput(file, null);
-    a.push(parseText(text, file, { partition }));
-    a.endInput();
-    parts.push(structuredClone(a.partial()));
-  }
-  const main = new TraceSetAnalyzer({ ...options, clockStart });
-  main.interleave(parts);
-  return main.finish();
-}
-
-/** The share a pid's lines go to (to check that a split really separates two processes). */
-export { partitionOf as shareOf } from '@strace-gaps/parser/internal';

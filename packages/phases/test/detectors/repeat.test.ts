@@ -8,7 +8,7 @@
  * the excerpt, except where the whole file is read.
  */
 import { describe, expect, it } from 'vitest';
-import { at, fixture, fixtureLines, inParts, inShares, onlyPhase, phasesOf, run, type Input } from './helpers.js';
+import { at, fixture, fixtureLines, inParts, onlyPhase, phasesOf, run, type Input } from './helpers.js';
 
 const F = 's6-no-r/s6.out.15775.gz';
 /** Lines 1070-1071 (mkdir of the dump directory, its openat as fd 3), then `files` variables of six lines each. */
@@ -80,14 +80,13 @@ describe('repeat', () => {
       expect(phasesOf(inParts(reversed, [1]), 'repeat')).toEqual(phasesOf(run(reversed), 'repeat'));
     });
 
-    it('one -f log split by pid gives the same phase', () => {
+    it('in a -f log, among other pids\' lines', () => {
       const log = fixtureLines('s6-f-single/trace.log.gz', 5708, 5811);
       const whole = onlyPhase(run([['trace.log', null, log]]), 'repeat');
       // 17 files, 07:41:19.285235 (line 3) to the 17th close(4) at 07:41:19.305355 (line 104).
       expect(whole.extra.files).toBe(17);
       expect(whole.evidence.map(at)).toEqual(['trace.log:3', 'trace.log:104']);
       expect(whole.end - whole.start).toBeCloseTo(0.02012, 9);
-      for (const count of [2, 3]) expect(onlyPhase(inShares('trace.log', log, count), 'repeat'), `${count} shares`).toEqual(whole);
     });
   });
 
