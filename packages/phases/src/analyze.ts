@@ -3,44 +3,37 @@
  * joined per pid and fed to per-task aggregates, gap trackers and detectors. Only aggregates and
  * top-k lists are kept, so memory follows the number of tasks, not the number of lines.
  *
- *   ParsedLine ─▶ StreamClock ─▶ Joiner ─▶ Task (stats, fds, activity) ─▶ GapTracker ─▶ detectors
- *                                                                         finish(): tree, blame,
- *                                                                         idle windows, diagnoses
+ *   ParsedLine ─▶ InputStream (clock, Joiner, whose line) ─▶ Task (stats, fds, activity)
+ *              ─▶ GapTracker, PathRecorder ─▶ detectors
+ *   finish(): tree (process-tree.ts), blame and idle windows (busy.ts), warnings (set-warnings.ts),
+ *             the start and its critical path (startup.ts), diagnoses (diagnoses.ts)
  */
 import {
   CallLine,
-  Joiner,
   childPid,
-  resultPid,
   createsThread,
   execInfo,
   formatTimestamp,
   leadingArgs,
   secondsBetween,
   type ExecInfo,
-  type ExitEvent,
   type JoinedEvent,
-  type KilledEvent,
   type ParsedLine,
-  type SignalEvent,
   type SyscallEvent,
-  type Timestamp,
 } from '@strace-gaps/parser';
 import { spanOf } from '@strace-gaps/parser/internal';
 import { DEFAULT_MERGE_SECONDS } from './activity.js';
 import { blame, idle as idleWindowsOf, spanOfTasks } from './busy.js';
-import type { SetClockKind, StreamClock } from './clock.js';
-import type { DetectorContext, PhaseDetector, TaskWatcher } from './detector.js';
+import type { SetClockKind } from './clock.js';
+import type { DetectorContext, TaskWatcher } from './detector.js';
 import { builtinDetectors } from './detectors/index.js';
 import { diagnose } from './diagnoses.js';
 import { formatCount } from './format.js';
 import { GapTracker } from './gaps.js';
 import { MarkBudget, PathRecorder } from './path-marks.js';
-import { criticalPath, describeRun } from './critical-path.js';
-import { findReady, parseTimeOption, rootOf } from './ready.js';
-import { pendingCalls, type PendingCall, type Startup } from './startup.js';
+import { findStartup, onSetClock, pendingCalls, type Startup } from './startup.js';
 import { TaskIndex } from './task-index.js';
-import type { Call, Diagnosis, Finding, LineRef, Phase, Warning } from './model.js';
+import type { Call, Diagnosis, LineRef, Phase } from './model.js';
 import { leadingInt } from './paths.js';
 import { Task, nameOfPid, refOf } from './task.js';
 import type { Analysis, AnalysisOptions, ClockInfo, ClockStart, PartialAnalysis, Span, StreamTotals, TaskEvent, TraceListener } from './analysis-types.js';
@@ -49,43 +42,15 @@ import { MAX_PHASES_PER_EXEC_KIND, setWarnings } from './set-warnings.js';
 import { waitPhases } from './wait-phases.js';
 import { SetState } from './set-state.js';
 import { CallActions } from './call-actions.js';
+import { InputStream, UNNAMED_PID, type InputHost } from './input-stream.js';
+
+export { UNNAMED_PID };
 
 export type { Analysis, AnalysisOptions, ClockInfo, ClockStart, PartialAnalysis, Span, StreamTotals, TaskEvent, TraceListener };
 export { MAX_PHASES_PER_EXEC_KIND };
 
 export const DEFAULT_TOP = 10;
-/** The pid given to lines that carry none: a trace of one process made without -f. */
-export const UNNAMED_PID = 0;
-/** Calls whose result is the caller's own pid (for the first thread of a process). */
-const SELF_PID_CALLS = new Set(['set_tid_address', 'getpid', 'gettid']);
 export const DEFAULT_MIN_GAP = 0.001;
-const HALF_DAY_SECONDS = 43_200;
-
-interface Stream {
-  readonly file: string;
-  readonly defaultPid: number | null;
-  readonly clock: StreamClock;
-  readonly joiner: Joiner;
-  /** The current task of each pid in this input. */
-  readonly tasks: Map<number, Task>;
-  first: number | null;
-  last: number | null;
-  unattributed: number;
-  firstUnattributed: number | null;
-  /** Pids this input saw created (clone results) or attached (`strace: Process N attached`). */
-  readonly born: Set<number>;
-  /** A line with a pid prefix was seen. */
-  sawPrefix: boolean;
-  /** Lines pushed, and those that were not issues. */
-  lines: number;
-  parsed: number;
-  firstIssue: number | null;
-  /**
-   * The unnamed task's lines came before any prefix: they are all the first process's, whose pid
-   * can then be learned. Unprefixed lines later in a log may be any process's; they stay pid 0.
-   */
-  leadingUnnamed: boolean;
-}
 
 interface TaskState {
   readonly gaps: GapTracker;
@@ -104,9 +69,10 @@ export class TraceSetAnalyzer {
   private lastTask: Task | null = null;
   private lastState: TaskState | null = null;
   private readonly ctx: DetectorContext;
+  private readonly host: InputHost;
   private readonly top: number;
   private readonly listener: TraceListener | null;
-  private stream: Stream | null = null;
+  private stream: InputStream | null = null;
   /** The pids the report is limited to (`pids`), to say which the trace does not have. */
   private readonly wantedPids: readonly number[];
   private readonly readyOption: string | null;
@@ -132,6 +98,11 @@ export class TraceSetAnalyzer {
       this.set.clock.decidedAt = start.decidedAt;
       this.set.clock.baseSec = start.base;
     }
+    this.host = {
+      newTask: (input, pid, lifetime) => this.newTask(input, pid, lifetime),
+      renamed: (file, pid) => this.renamed(file, pid),
+      warn: (w) => this.set.warn(w),
+    };
     this.ctx = {
       phase: (p) => this.addPhase(p),
       finding: (f) => this.set.findings.push(f),
@@ -147,23 +118,7 @@ export class TraceSetAnalyzer {
   beginInput(file: string, pid: number | null): void {
     if (this.stream !== null) this.endInput();
     this.set.inputs++;
-    this.stream = {
-      file,
-      defaultPid: pid,
-      clock: this.set.clock.stream(file),
-      joiner: new Joiner(pid),
-      tasks: new Map(),
-      first: null,
-      last: null,
-      unattributed: 0,
-      firstUnattributed: null,
-      born: new Set(),
-      sawPrefix: false,
-      lines: 0,
-      parsed: 0,
-      firstIssue: null,
-      leadingUnnamed: false,
-    };
+    this.stream = new InputStream(file, pid, this.set.clock.stream(file), this.host);
   }
 
   /** Feeds parsed lines of the current input, in order. */
@@ -182,14 +137,14 @@ export class TraceSetAnalyzer {
         // read lazily is joined lazily too (the analysis reads only fields).
         s.joiner.lazy = true;
         const done = s.joiner.pushCall(raw);
-        if (s.joiner.unnamed !== null) this.nameUnnamed(s, s.joiner.unnamed);
+        s.joined();
         if (Array.isArray(done)) for (const ev of done) this.dispatch(s, ev);
         else this.dispatch(s, done);
         continue;
       }
       const line = s.clock.normalize(raw);
       const events = s.joiner.push(line);
-      if (s.joiner.unnamed !== null) this.nameUnnamed(s, s.joiner.unnamed);
+      s.joined();
       for (const ev of events) this.dispatch(s, ev);
     }
   }
@@ -207,16 +162,9 @@ export class TraceSetAnalyzer {
       if (task !== undefined) this.endTask(task, null, null);
     }
     for (const task of s.tasks.values()) this.endTask(task, null, null);
-    this.set.closeStream({ file: s.file, lines: s.lines, parsed: s.parsed, firstIssue: s.firstIssue, first: s.first, last: s.last });
-    // Only a log that names other pids makes the unnamed lines doubtful.
-    if (s.unattributed > 0 && s.tasks.has(UNNAMED_PID) && [...s.tasks.keys()].some((p) => p !== UNNAMED_PID)) {
-      this.set.warn({
-        code: 'unattributed-lines',
-        message: `${formatCount(s.unattributed)} lines carry no pid and are shown as pid 0 (a -f log written to stderr before strace printed any [pid N] prefix)`,
-        file: s.file,
-        line: s.firstUnattributed,
-      });
-    }
+    this.set.closeStream(s.totals());
+    const unattributed = s.unattributedWarning();
+    if (unattributed !== null) this.set.warn(unattributed);
     this.stream = null;
   }
 
@@ -235,52 +183,17 @@ export class TraceSetAnalyzer {
   }
 
 
-  /**
-   * The unnamed process (lines without a prefix, analysed as pid 0) is `pid`: its task takes the
-   * pid, and what was already cited with pid 0 from this input follows.
-   */
-  private nameUnnamed(s: Stream, pid: number): void {
-    const task = s.tasks.get(UNNAMED_PID);
-    if (task === undefined || !s.leadingUnnamed || s.tasks.has(pid)) return;
-    s.tasks.delete(UNNAMED_PID);
-    task.renumber(pid);
-    s.tasks.set(pid, task);
-    s.joiner.nameUnnamed(pid);
-    this.set.gaps.renumber(UNNAMED_PID, pid, s.file);
-    const mine = (p: Phase) => p.pid === UNNAMED_PID && p.startRef.file === s.file;
+  /** The unnamed process of `file` turned out to be `pid`: gaps and phases cited as pid 0 follow. */
+  private renamed(file: string, pid: number): void {
+    this.set.gaps.renumber(UNNAMED_PID, pid, file);
+    const mine = (p: Phase) => p.pid === UNNAMED_PID && p.startRef.file === file;
     for (let i = 0; i < this.set.phases.length; i++) if (mine(this.set.phases[i] as Phase)) this.set.phases[i] = { ...(this.set.phases[i] as Phase), pid };
     for (const { top } of this.set.perExec.values()) top.replace((p) => (mine(p) ? { ...p, pid } : p));
   }
 
-  private taskFor(s: Stream, pid: number, ev: JoinedEvent): Task {
-    // Most lines: a live task of this input (one lookup instead of the three below).
-    const live = s.tasks.get(pid);
-    if (live !== undefined && !live.ended) return live;
-    // The first prefixed pid that no clone made and strace did not announce as attached is the
-    // process whose earlier lines had no prefix.
-    if (pid !== UNNAMED_PID && !s.tasks.has(pid) && !s.born.has(pid) && s.tasks.has(UNNAMED_PID)) this.nameUnnamed(s, pid);
-    let task = s.tasks.get(pid);
-    if (task !== undefined && task.ended && ev.kind !== 'exit' && ev.kind !== 'killed' && ev.kind !== 'strace-message') {
-      this.set.warn({
-        code: 'pid-reuse',
-        message: `pid ${pid} appears again after it ended: a second process with the same pid, analysed separately`,
-        file: ev.file,
-        line: ev.line,
-      });
-      const next = this.newTask(s, pid, task.lifetime + 1);
-      return next;
-    }
-    if (task === undefined) {
-      task = this.newTask(s, pid, 1);
-      if (pid === UNNAMED_PID) s.leadingUnnamed = !s.sawPrefix;
-    }
-    return task;
-  }
-
-  private newTask(s: Stream, pid: number, lifetime: number): Task {
+  private newTask(s: InputStream, pid: number, lifetime: number): Task {
     const task = new Task(this.set.tasks.length, pid, s.file, lifetime, this.set.intern);
     this.set.tasks.push(task);
-    s.tasks.set(pid, task);
     const path = new PathRecorder(task, this.markBudget);
     const watchers: TaskWatcher[] = [];
     for (const d of this.set.detectors) {
@@ -295,31 +208,17 @@ export class TraceSetAnalyzer {
     return task;
   }
 
-  private dispatch(s: Stream, ev: JoinedEvent): void {
-    let pid = ev.pid;
-    if (pid !== null && pid !== s.defaultPid) s.sawPrefix = true;
-    if (pid === null) {
-      // A log of one process (no -f) never names its pid; nor does a -f log on stderr before
-      // strace prints its first [pid N] prefix. Such lines go to pid 0, "the unnamed process".
-      pid = UNNAMED_PID;
-      if (ev.kind === 'syscall' || ev.kind === 'signal' || ev.kind === 'exit' || ev.kind === 'killed') {
-        if (s.unattributed++ === 0) s.firstUnattributed = ev.line;
-      }
-    }
+  private dispatch(s: InputStream, ev: JoinedEvent): void {
+    const pid = s.pidOf(ev);
     if (ev.kind === 'syscall') {
-      this.call(s, this.taskFor(s, pid, ev), ev);
+      this.call(s, s.taskFor(pid, ev), ev);
       return;
     }
-    if (ev.kind === 'strace-message' && ev.message === 'attached' && ev.subject !== null) {
-      s.born.add(ev.subject);
-      // `strace -p N` on stderr opens with "strace: Process N attached"; without -f its lines then
-      // carry no pid, and they are N's. (Started by strace, a command gets no such line.)
-      if (s.defaultPid === null && s.tasks.size === 0 && !s.sawPrefix) s.joiner.nameUnnamed(ev.subject);
-    }
+    if (ev.kind === 'strace-message' && ev.message === 'attached' && ev.subject !== null) s.attached(ev.subject);
     if (ev.kind !== 'exit' && ev.kind !== 'killed' && ev.kind !== 'signal') return;
-    const task = this.taskFor(s, pid, ev);
+    const task = s.taskFor(pid, ev);
     const t = ev.time === null ? null : s.clock.toNumber(ev.time);
-    this.seen(s, task, t, null);
+    s.seen(task, t, null);
     if (task.first === null) task.first = refOf(ev, ev.time === null ? null : formatTimestamp(ev.time));
     this.listener?.event(task, ev, t);
     if (ev.kind === 'signal') {
@@ -335,17 +234,7 @@ export class TraceSetAnalyzer {
     this.endTask(task, t, ref);
   }
 
-  /** Extends the task's and the input's time range. */
-  private seen(s: Stream, task: Task, t0: number | null, t1: number | null): void {
-    if (t0 === null) return;
-    const end = t1 ?? t0;
-    if (task.start === null || t0 < task.start) task.start = t0;
-    if (task.last === null || end > task.last) task.last = end;
-    if (s.first === null || t0 < s.first) s.first = t0;
-    if (s.last === null || end > s.last) s.last = end;
-  }
-
-  private call(s: Stream, task: Task, ev: SyscallEvent): void {
+  private call(s: InputStream, task: Task, ev: SyscallEvent): void {
     const clock = s.clock;
     const t0 = ev.start === null ? null : clock.toNumber(ev.start);
     let t1: number | null = null;
@@ -360,19 +249,12 @@ export class TraceSetAnalyzer {
     const exec = (ev.name === 'execve' || ev.name === 'execveat') && ev.result?.value === 0 ? this.execOf(task, ev) : null;
     const call: Call = { ev, pid: task.pid, t0, t1, seconds, opened, exec };
     if (task.first === null) task.first = this.ref(ev);
-    this.seen(s, task, t0, t1);
+    s.seen(task, t0, t1);
     task.record(call);
     const child = childPid(ev);
     // The entry time: the child often runs (and prints) before the parent's clone returns.
-    if (child !== null) {
-      task.children.push({ pid: child, thread: createsThread(ev), at: t0 ?? t1, line: ev.line });
-      s.born.add(child);
-    }
-    // The unnamed process says its own pid when libc starts (set_tid_address) or it asks.
-    if (task.pid === UNNAMED_PID && SELF_PID_CALLS.has(ev.name)) {
-      const self = resultPid(ev.result);
-      if (self !== null) this.nameUnnamed(s, self);
-    }
+    if (child !== null) task.children.push({ pid: child, thread: createsThread(ev), at: t0 ?? t1, line: ev.line });
+    s.called(task, ev, child);
     // Consecutive calls are mostly one task's (all of a -ff file's are).
     let st = this.lastState;
     if (task !== this.lastTask || st === null) {
@@ -479,9 +361,14 @@ export class TraceSetAnalyzer {
     this.set.warnings.push(...setWarnings(facts, kind));
     const index = new TaskIndex(this.set.tasks);
     // Calls still waiting when a recording stopped waited until it stopped, past the last line.
-    const until = span === null ? null : this.toSet(this.untilOption, span);
+    const until = span === null ? null : onSetClock(this.untilOption, clock, span);
     const end = span === null ? 0 : Math.max(span.end, until ?? span.end);
-    const startup = aligned && span !== null ? this.startup(index, span, end) : null;
+    let startup: Startup | null = null;
+    if (aligned && span !== null) {
+      const found = findStartup(index, this.set.tasks, span, end, clock, { ready: this.readyOption, from: this.fromOption });
+      if (found.warning !== null) this.set.warnings.push({ code: 'ready-not-found', message: found.warning, file: null, line: null });
+      startup = found.startup;
+    }
     if (!aligned && this.set.tasks.length > 0) {
       this.set.warnings.push({
         code: 'no-common-clock',
@@ -510,40 +397,9 @@ export class TraceSetAnalyzer {
     return analysis;
   }
 
-  /** A time as the trace prints it (`--ready`, `--from`, `until`) on the set's clock; `null` for none. */
-  private toSet(text: string | null | undefined, span: Span): number | null {
-    if (text == null) return null;
-    const abs = parseTimeOption(text);
-    if (abs === null) return null;
-    let t = abs - this.set.clock.absolute(0);
-    // A time of day before the base second is on the next day (a trace across midnight).
-    if (this.set.clock.kind === 'time-of-day' && t < span.start - HALF_DAY_SECONDS) t += 86_400;
-    return t;
-  }
-
-  /** Ready, the window of the start, and the critical path to ready (names and words filled in); `end`: the capture's. */
-  private startup(index: TaskIndex, span: Span, end: number): Startup {
-    const readyAt = this.toSet(this.readyOption, span);
-    const from = this.toSet(this.fromOption, span) ?? span.start;
-    const r = findReady(index, span.start, end, { ready: readyAt === null ? this.readyOption : null, readyAt, from });
-    if (r.warning !== null) this.set.warnings.push({ code: 'ready-not-found', message: r.warning, file: null, line: null });
-    const readyT = Math.max(from, Math.min(r.ready.t, end));
-    const ready = { ...r.ready, t: readyT };
-    const path = criticalPath(index, from, ready, rootOf(this.set.tasks));
-    for (const seg of path) {
-      seg.name = seg.task.nameAt((seg.start + seg.end) / 2);
-      if (seg.state === 'running' && seg.what === '') seg.what = describeRun(seg.task, seg.start, seg.end);
-      if (seg.state === 'silent' && seg.what === 'no syscall') seg.what = 'no syscall (user code, CPU, or calls the trace left out)';
-    }
-    return { start: from, ready, seconds: readyT - from, afterReadySeconds: Math.max(0, end - readyT), stopAt: r.stopAt, criticalPath: path };
-  }
-
   private nameOf(pid: number, t: number | null): string {
     return nameOfPid(this.set.tasks, pid, t);
   }
-
-
-
 }
 
 /** Analyses batches of parsed lines per input, in one call (tests, small inputs). */

@@ -238,6 +238,9 @@ describe('the unnamed first process of a -f log on stderr', () => {
       '[pid   501] 10:00:00.000400 getppid() = 500 <0.000002>\n' +
       '[pid   500] 10:00:00.000500 wait4(-1, NULL, 0, NULL) = 501 <0.000100>\n']]);
     expect(pids(a)).toEqual([500, 501]);
+    // The child the clone made is not the unnamed process, though it prints first.
+    expect(a.tasks.find((t) => t.pid === 500)!.stats.get('clone')).toMatchObject({ count: 1 });
+    expect(a.tasks.find((t) => t.pid === 501)!.ppid).toBe(500);
   });
 
   it('is named by its own call resuming under a prefix, even when the child prints first', () => {
