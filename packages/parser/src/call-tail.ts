@@ -7,17 +7,17 @@ import type { SyscallResult, Timestamp } from './types.js';
 import { SPACE } from './markers.js';
 
 /**
- * What {@link splitResult} found besides the result, read right after it returns: one scratch
- * record instead of an object per line.
+ * What {@link splitResult} found besides the result, read right after it returns: one record a
+ * reader reuses (scan-state.ts) instead of an object per line.
  */
-export const split = {
+export class CallTail {
   /** Index of the `)` that closes the argument list. */
-  argsEnd: 0,
-  duration: null as number | null,
+  argsEnd = 0;
+  duration: number | null = null;
   /** Where the result's text is, when {@link splitResult} returned {@link LAZY}. */
-  resultStart: 0,
-  resultEnd: 0,
-};
+  resultStart = 0;
+  resultEnd = 0;
+}
 
 /** What {@link splitResult} returns, when asked to be lazy, for a result left in the line. */
 export const LAZY = 'lazy';
@@ -28,7 +28,7 @@ export const LAZY = 'lazy';
  * is the separator. strace pads short calls so that ` = ` lands in column 40:
  * `close(3)                                = 0`.
  */
-export function splitResult(text: string, argsStart: number, lazy = false): SyscallResult | typeof LAZY | null {
+export function splitResult(text: string, argsStart: number, out: CallTail, lazy = false): SyscallResult | typeof LAZY | null {
   let end = text.length;
   let duration: number | null = null;
   // "<0.000012>" — `-T`; "<unavailable>" is part of the result, not a duration.
@@ -50,10 +50,10 @@ export function splitResult(text: string, argsStart: number, lazy = false): Sysc
       // A plain integer with nothing around it (most results) is one parseResult accepts: it can wait.
       const result = lazy && plainIntegerAt(text, eq + 3, end) !== undefined ? LAZY : parseResult(text.slice(eq + 3, end));
       if (result !== null) {
-        split.argsEnd = p - 1;
-        split.duration = duration;
-        split.resultStart = eq + 3;
-        split.resultEnd = end;
+        out.argsEnd = p - 1;
+        out.duration = duration;
+        out.resultStart = eq + 3;
+        out.resultEnd = end;
         return result;
       }
     }
@@ -93,7 +93,7 @@ function decimalAt(text: string, from: number, to: number): number | null {
  * spread (same keys, same order).
  */
 export function completed<K extends 'syscall' | 'resumed'>(
-  kind: K, name: string, args: string, result: SyscallResult,
+  kind: K, name: string, args: string, result: SyscallResult, duration: number | null,
   pid: number | null, time: Timestamp | null, relative: number | null, ip: string | null, syscallNumber: number | null,
   text: string, file: string, line: number,
 ) {
@@ -102,7 +102,7 @@ export function completed<K extends 'syscall' | 'resumed'>(
     name,
     args,
     result,
-    duration: split.duration,
+    duration,
     pid,
     time,
     relative,

@@ -15,9 +15,10 @@
  * The general parser tries each body form in turn and makes a string for every syscall name; the
  * fast lane hands out one string per distinct name.
  */
-import { LAZY, completed, split, splitResult } from './call-tail.js';
+import { LAZY, completed, splitResult } from './call-tail.js';
 import { CallLine } from './call-line.js';
-import { scanPrefixInto, scanned } from './prefix.js';
+import { scanPrefixInto } from './prefix.js';
+import type { ScanState } from './scan-state.js';
 import type { ParsedLine, SyscallResult } from './types.js';
 import { DOT, RESUMED_CLOSE, RESUMED_OPEN, SPACE, UNFINISHED } from './markers.js';
 
@@ -27,32 +28,13 @@ export function isNameChar(c: number): boolean {
 }
 
 /**
- * Syscall names by a hash of their characters, so that a line's name is found without slicing it
- * (and the analysis keys its tables by strings whose hash V8 has already computed). Bounded: a
- * garbage input with endless "names" stops adding to it.
- */
-const names = new Map<number, string>();
-const MAX_NAMES = 4096;
-
-function nameAt(text: string, b: number, open: number, hash: number): string {
-  const known = names.get(hash);
-  if (known !== undefined && known.length === open - b && text.startsWith(known, b)) return known;
-  const name = text.slice(b, open);
-  if (known !== undefined || names.size >= MAX_NAMES) return name;
-  // V8 makes a slice of 13 or more characters a view that keeps its whole line alive: the table
-  // keeps a copy (a JSON round trip makes one), once per distinct name.
-  const own = name.length < 13 ? name : (JSON.parse(JSON.stringify(name)) as string);
-  names.set(hash, own);
-  return own;
-}
-
-/**
  * A common call line, whole (a {@link CallLine} when `lazy`), unfinished or resumed, as the general
  * parser reads it; or null for the general parser to read.
  */
-export function fastLine(text: string, file: string, line: number, lazy: boolean): ParsedLine | null {
+export function fastLine(st: ScanState, text: string, file: string, line: number, lazy: boolean): ParsedLine | null {
   const len = text.length;
-  const prefix = scanPrefixInto(text, scanned);
+  const prefix = scanPrefixInto(text, st.prefix);
+  const tail = st.tail;
   const { pid, time, relative, ip, syscallNumber } = prefix;
   let i = prefix.end;
 
@@ -74,9 +56,9 @@ export function fastLine(text: string, file: string, line: number, lazy: boolean
     // `<... read resumed>"abc", 1024) = 3`: the name ends at the first " resumed>" (a name has no space).
     if (!text.startsWith(RESUMED_CLOSE, nameEnd)) return null;
     const rest = nameEnd + RESUMED_CLOSE.length;
-    const result = splitResult(text, rest);
+    const result = splitResult(text, rest, tail);
     if (result === null || result === LAZY) return null;
-    return completed('resumed', nameAt(text, b, nameEnd, hash), text.slice(rest, split.argsEnd).trimStart(), result,
+    return completed('resumed', st.name(text, b, nameEnd, hash), text.slice(rest, tail.argsEnd).trimStart(), result, tail.duration,
       pid, time, relative, ip, syscallNumber, text, file, line);
   }
   if (text.charCodeAt(nameEnd) !== 40 /* ( */) return null;
@@ -85,15 +67,15 @@ export function fastLine(text: string, file: string, line: number, lazy: boolean
   // parser; a `-T` duration ends in a digit.
   if (text.charCodeAt(len - 1) === 62 /* > */ && text.charCodeAt(len - 2) === DOT) {
     if (!text.endsWith(UNFINISHED)) return null;
-    return { kind: 'unfinished', name: nameAt(text, b, open, hash), args: text.slice(open + 1, len - UNFINISHED.length).trimEnd(),
+    return { kind: 'unfinished', name: st.name(text, b, open, hash), args: text.slice(open + 1, len - UNFINISHED.length).trimEnd(),
       stop: 'unfinished', newPid: null, pid, time, relative, ip, syscallNumber, text, file, line };
   }
-  const result = splitResult(text, open + 1, lazy);
+  const result = splitResult(text, open + 1, tail, lazy);
   if (result === null) return null;
-  const name = nameAt(text, b, open, hash);
+  const name = st.name(text, b, open, hash);
   if (lazy) {
-    return new CallLine(pid, time, relative, ip, syscallNumber, name, split.duration, text, file, line,
-      open + 1, split.argsEnd, split.resultStart, split.resultEnd, result === LAZY ? null : result);
+    return new CallLine(pid, time, relative, ip, syscallNumber, name, tail.duration, text, file, line,
+      open + 1, tail.argsEnd, tail.resultStart, tail.resultEnd, result === LAZY ? null : result);
   }
-  return completed('syscall', name, text.slice(open + 1, split.argsEnd), result as SyscallResult, pid, time, relative, ip, syscallNumber, text, file, line);
+  return completed('syscall', name, text.slice(open + 1, tail.argsEnd), result as SyscallResult, tail.duration, pid, time, relative, ip, syscallNumber, text, file, line);
 }

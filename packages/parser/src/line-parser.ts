@@ -1,4 +1,5 @@
-import { parseLine, parseLineLazy, straceMessageStart } from './parse-line.js';
+import { parseWith, straceMessageStart } from './parse-line.js';
+import { ScanState } from './scan-state.js';
 import { scanPrefix } from './prefix.js';
 import { CallLine } from './call-line.js';
 import { OutputReader, isCleanWrite, isWriter, readEntry, type WriteEntry } from './program-output.js';
@@ -42,11 +43,18 @@ export class TraceLineParser {
    */
   private readonly owed = new Map<number | null, OwedOutput>();
 
-  private readonly parseBody: typeof parseLine;
+  /** What reading a line reuses from the last (no parse keeps state at module level). */
+  private readonly scan = new ScanState();
 
   /** `lazy`: one-line calls come as `CallLine`s (see call-line.ts and `ReadOptions.lazy`). */
-  constructor(readonly file: string, lazy = false) {
-    this.parseBody = lazy ? parseLineLazy : parseLine;
+  constructor(
+    readonly file: string,
+    private readonly lazy = false,
+  ) {}
+
+  /** One line alone, as `parseLine` reads it (`lazy`: a one-line call as a `CallLine`). */
+  private parseLine(text: string, line: number, lazy = false): ParsedLine {
+    return parseWith(this.scan, text, this.file, line, lazy);
   }
 
   /** Parses line number `line` (1-based). */
@@ -98,9 +106,9 @@ export class TraceLineParser {
       const joined = head.text + text;
       const split = this.splitSplice(joined, head.line);
       if (split !== null) return split;
-      return this.parseBody(joined, this.file, head.line);
+      return this.parseLine(joined, head.line, this.lazy);
     }
-    return this.splitSplice(text, line) ?? this.parseBody(text, this.file, line);
+    return this.splitSplice(text, line) ?? this.parseLine(text, line, this.lazy);
   }
 
   /**
@@ -113,7 +121,7 @@ export class TraceLineParser {
    * Read such a line right after an unfinished call as that call's resumed half.
    */
   private bareResume(u: UnfinishedEvent, text: string, line: number): ResumedEvent | null {
-    const r = parseLine(`<... ${u.name} resumed>${text}`, this.file, line);
+    const r = this.parseLine(`<... ${u.name} resumed>${text}`, line);
     if (r.kind !== 'resumed') return null;
     return { ...r, pid: u.pid, text };
   }
@@ -157,7 +165,7 @@ export class TraceLineParser {
 
   /** Is `text[at…]` the writer's exit print, having written `bytes`? Keeps the call it reads. */
   private isExit(w: Writing, text: string, at: number, bytes: number): boolean {
-    const r = parseLine(w.head + text.slice(at), this.file, w.line);
+    const r = this.parseLine(w.head + text.slice(at), w.line);
     w.exit = null;
     if (r.kind === 'unfinished' && r.stop === 'unfinished' && r.name === w.entry.name && r.args === w.entry.args) {
       w.exit = r;
@@ -171,9 +179,9 @@ export class TraceLineParser {
   private endWriting(w: Writing, output: string): SyscallLineEvent | UnfinishedEvent {
     const call = w.exit as SyscallLineEvent | UnfinishedEvent;
     this.unfinished = call.kind === 'unfinished' ? call : null;
-    if (this.parseBody !== parseLine && call.kind === 'syscall') {
+    if (this.lazy && call.kind === 'syscall') {
       // The lazy lane: the call as a CallLine, like every one-line call.
-      const lazy = this.parseBody(call.text, this.file, call.line);
+      const lazy = this.parseLine(call.text, call.line, true);
       if (lazy instanceof CallLine) {
         lazy.output = output;
         return lazy as unknown as SyscallLineEvent;
@@ -214,7 +222,7 @@ export class TraceLineParser {
     // Only a message glued to the end of a cut call line: "NAME(…" + "strace: Process N attached".
     const head = text.slice(0, at);
     if (!head.includes('(') || straceMessageStart(text, 0) >= 0) return null;
-    const msg = parseLine(text.slice(at), this.file, line);
+    const msg = this.parseLine(text.slice(at), line);
     if (msg.kind !== 'strace-message') return null;
     this.carried = { text: head, line };
     return { ...msg, cutCall: head, text };

@@ -9,9 +9,10 @@
  *   scno       `[ 59] ` (`-n`)
  * See docs/strace-format.md for every body form.
  */
-import { scanPrefixInto, scanned } from './prefix.js';
+import { scanPrefixInto } from './prefix.js';
+import { ScanState } from './scan-state.js';
 import { parseResult } from './result.js';
-import { LAZY, completed, split, splitResult } from './call-tail.js';
+import { LAZY, completed, splitResult } from './call-tail.js';
 import { fastLine, isNameChar } from './fast-call.js';
 import { CallLine } from './call-line.js';
 import {
@@ -32,7 +33,12 @@ const DATA_DUMP_START = /^\| [0-9a-f]{5} /;
 
 /** Parses one line (without its line ending) read from `file` at 1-based `line`. */
 export function parseLine(text: string, file: string, line: number): ParsedLine {
-  return fastLine(text, file, line, false) ?? parseLineAs(text, file, line, false);
+  return parseWith(new ScanState(), text, file, line, false);
+}
+
+/** {@link parseLine} (a {@link CallLine} for a one-line call when `lazy`) with a reader's own scratch. */
+export function parseWith(st: ScanState, text: string, file: string, line: number, lazy: boolean): ParsedLine {
+  return fastLine(st, text, file, line, lazy) ?? parseLineAs(st, text, file, line, lazy);
 }
 
 /**
@@ -40,7 +46,7 @@ export function parseLine(text: string, file: string, line: number): ParsedLine 
  * result are read from the line when asked for. Same results otherwise (tested on every fixture).
  */
 export function parseLineLazy(text: string, file: string, line: number): ParsedLine {
-  return fastLine(text, file, line, true) ?? parseLineAs(text, file, line, true);
+  return parseWith(new ScanState(), text, file, line, true);
 }
 
 /**
@@ -48,10 +54,10 @@ export function parseLineLazy(text: string, file: string, line: number): ParsedL
  * reference the fast lane is tested against. Not exported from the package.
  */
 export function parseLineGeneral(text: string, file: string, line: number, lazy: boolean): ParsedLine {
-  return parseLineAs(text, file, line, lazy);
+  return parseLineAs(new ScanState(), text, file, line, lazy);
 }
 
-function parseLineAs(text: string, file: string, line: number, lazy: boolean): ParsedLine {
+function parseLineAs(st: ScanState, text: string, file: string, line: number, lazy: boolean): ParsedLine {
   let i = 0;
   while (i < text.length && text.charCodeAt(i) === SPACE) i++;
   if (i === text.length || (text.charCodeAt(i) < 32 && text.trim() === '')) return issue('blank-line', 'blank line', text, file, line);
@@ -61,7 +67,7 @@ function parseLineAs(text: string, file: string, line: number, lazy: boolean): P
     return { kind: 'summary', row: text, ...NO_PREFIX, text, file, line };
   }
 
-  const prefix = scanPrefixInto(text, scanned);
+  const prefix = scanPrefixInto(text, st.prefix);
   let b = prefix.end;
   while (b < text.length && text.charCodeAt(b) === SPACE) b++;
   if (b === text.length) return issue('truncated', 'the line ends after its prefix', text, file, line);
@@ -70,14 +76,14 @@ function parseLineAs(text: string, file: string, line: number, lazy: boolean): P
   // the forms below (they start with other characters, or have no `(` after a name) can be.
   if (isNameChar(c)) {
     const open = nameEnd(text, b);
-    if (text.charCodeAt(open) === 40 /* ( */ && open - b <= 64) return parseCallLine(text, b, open, prefix, file, line, lazy);
+    if (text.charCodeAt(open) === 40 /* ( */ && open - b <= 64) return parseCallLine(st, text, b, open, prefix, file, line, lazy);
   }
   const base = { pid: prefix.pid, time: prefix.time, relative: prefix.relative, ip: prefix.ip,
     syscallNumber: prefix.syscallNumber, text, file, line };
 
   if (c === 43 /* + */ && text.startsWith('+++ ', b)) return parseExitLine(text, b, base);
   if (c === 45 /* - */ && text.startsWith('--- ', b)) return parseSignalLine(text, b, base);
-  if (c === 60 /* < */ && text.startsWith(RESUMED_OPEN, b)) return parseResumedLine(text, b, prefix, file, line);
+  if (c === 60 /* < */ && text.startsWith(RESUMED_OPEN, b)) return parseResumedLine(st, text, b, prefix, file, line);
   if (c === 62 /* > */ && text.charCodeAt(b + 1) === SPACE && STACK_FRAME_END.test(text)) {
     // ` > /usr/lib/x86_64-linux-gnu/libc.so.6(__write+0x14) [0xf4e14]` (-k): always ends in the address.
     return { kind: 'stack-frame', frame: text.slice(b + 2), ...base };
@@ -96,7 +102,7 @@ function parseLineAs(text: string, file: string, line: number, lazy: boolean): P
       body: text.slice(b), ...base };
   }
   const open = text.indexOf('(', b);
-  return parseCallLine(text, b, open, prefix, file, line, lazy);
+  return parseCallLine(st, text, b, open, prefix, file, line, lazy);
 }
 
 type Base = LinePrefix & { text: string; file: string; line: number };
@@ -174,21 +180,21 @@ function parseStraceMessage(body: string, base: Base): LineEvent {
 }
 
 /** `<... read resumed>"abc", 1024) = 3 <0.000021>` (strace < 5.3 put a space after `>`). */
-function parseResumedLine(text: string, b: number, prefix: LinePrefix, file: string, line: number): ParsedLine {
+function parseResumedLine(st: ScanState, text: string, b: number, prefix: LinePrefix, file: string, line: number): ParsedLine {
   const close = text.indexOf(RESUMED_CLOSE, b + RESUMED_OPEN.length);
   if (close < 0) return issue('truncated', 'a "<... NAME resumed>" line cut before "resumed>"', text, file, line);
   const name = text.slice(b + RESUMED_OPEN.length, close);
   if (!isSyscallName(name)) return issue('unrecognized', `"${name}" is not a syscall name`, text, file, line);
   const restStart = close + RESUMED_CLOSE.length;
-  const result = splitResult(text, restStart) as SyscallResult | null;
+  const result = splitResult(text, restStart, st.tail) as SyscallResult | null;
   if (result === null) return issue('truncated', 'no ") = RESULT" after the resumed arguments', text, file, line);
-  return completed('resumed', name, text.slice(restStart, split.argsEnd).trimStart(), result, prefix.pid, prefix.time, prefix.relative, prefix.ip, prefix.syscallNumber, text, file, line);
+  return completed('resumed', name, text.slice(restStart, st.tail.argsEnd).trimStart(), result, st.tail.duration, prefix.pid, prefix.time, prefix.relative, prefix.ip, prefix.syscallNumber, text, file, line);
 }
 
 const NOT_A_LINE = 'not a strace line: no "NAME(" call, signal, exit or message';
 
 /** `openat(AT_FDCWD, "/etc/ld.so.cache", O_RDONLY|O_CLOEXEC) = 3 <0.000012>` or `read(3,  <unfinished ...>` */
-function parseCallLine(text: string, b: number, open: number, prefix: LinePrefix, file: string, line: number, lazy = false): ParsedLine {
+function parseCallLine(st: ScanState, text: string, b: number, open: number, prefix: LinePrefix, file: string, line: number, lazy: boolean): ParsedLine {
   if (open < 0) return issue('unrecognized', NOT_A_LINE, text, file, line);
   const name = text.slice(b, open);
   if (!isSyscallName(name)) return issue('unrecognized', NOT_A_LINE, text, file, line);
@@ -200,13 +206,14 @@ function parseCallLine(text: string, b: number, open: number, prefix: LinePrefix
         syscallNumber: prefix.syscallNumber, text, file, line };
     }
   }
-  const result = splitResult(text, open + 1, lazy);
+  const tail = st.tail;
+  const result = splitResult(text, open + 1, tail, lazy);
   if (result === null) return issue('truncated', `${name}(…) has no ") = RESULT": the line is cut short`, text, file, line);
   if (lazy) {
-    return new CallLine(prefix.pid, prefix.time, prefix.relative, prefix.ip, prefix.syscallNumber, name, split.duration,
-      text, file, line, open + 1, split.argsEnd, split.resultStart, split.resultEnd, result === LAZY ? null : result);
+    return new CallLine(prefix.pid, prefix.time, prefix.relative, prefix.ip, prefix.syscallNumber, name, tail.duration,
+      text, file, line, open + 1, tail.argsEnd, tail.resultStart, tail.resultEnd, result === LAZY ? null : result);
   }
-  return completed('syscall', name, text.slice(open + 1, split.argsEnd), result as SyscallResult, prefix.pid, prefix.time, prefix.relative, prefix.ip, prefix.syscallNumber, text, file, line);
+  return completed('syscall', name, text.slice(open + 1, tail.argsEnd), result as SyscallResult, tail.duration, prefix.pid, prefix.time, prefix.relative, prefix.ip, prefix.syscallNumber, text, file, line);
 }
 
 /**

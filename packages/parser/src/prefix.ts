@@ -20,17 +20,17 @@ export interface ScannedPrefix extends LinePrefix {
   readonly end: number;
 }
 
-type MutablePrefix = { -readonly [K in keyof ScannedPrefix]: ScannedPrefix[K] };
+/** A prefix record that a reader fills line after line (scan-state.ts). */
+export type MutablePrefix = { -readonly [K in keyof ScannedPrefix]: ScannedPrefix[K] };
 
-/**
- * The prefix of the line being parsed: one scratch record whose fields the event copies, instead
- * of an object per line. Read only before the next line is scanned.
- */
-export const scanned: MutablePrefix = { pid: null, time: null, relative: null, ip: null, syscallNumber: null, end: 0 };
+/** An empty prefix record. */
+export function emptyPrefix(): MutablePrefix {
+  return { pid: null, time: null, relative: null, ip: null, syscallNumber: null, end: 0 };
+}
 
 /** The prefix of `text`, in a record of its own. */
 export function scanPrefix(text: string): ScannedPrefix {
-  return scanPrefixInto(text, { pid: null, time: null, relative: null, ip: null, syscallNumber: null, end: 0 });
+  return scanPrefixInto(text, emptyPrefix());
 }
 
 /** {@link scanPrefix} into `out` (returned). */

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { CallLine, plainCallLine } from '../src/call-line.js';
 import { parseLineGeneral } from '../src/parse-line.js';
 import { fastLine } from '../src/fast-call.js';
+import { ScanState } from '../src/scan-state.js';
 import type { ParsedLine } from '../src/types.js';
 import { fixtureSets, traceBytes } from './helpers/fixtures.js';
 
@@ -19,8 +20,8 @@ function plain(r: ParsedLine): ParsedLine {
 
 /** Does the fast lane refuse the line, or read it as the general parser does (lazily and not)? */
 function expectSameOrRefused(line: string): boolean {
-  const eager = fastLine(line, 'f', 7, false);
-  const lazy = fastLine(line, 'f', 7, true);
+  const eager = fastLine(new ScanState(), line, 'f', 7, false);
+  const lazy = fastLine(new ScanState(), line, 'f', 7, true);
   expect(lazy === null).toBe(eager === null);
   if (eager === null || lazy === null) return false;
   expect(eager).toStrictEqual(parseLineGeneral(line, 'f', 7, false));
@@ -74,7 +75,7 @@ describe('fastLine', () => {
     ['a delta of no fraction', '11:01:35.040609 (+ 5) read(3, "", 1) = 0'],
   ])('takes %s lines', (_form, line) => {
     expect(expectSameOrRefused(line)).toBe(true);
-    expect(fastLine(line, 'f', 7, false)).not.toBeNull();
+    expect(fastLine(new ScanState(), line, 'f', 7, false)).not.toBeNull();
   });
 
   it.each([
@@ -95,13 +96,13 @@ describe('fastLine', () => {
     ['a strace message', 'strace: Process 4242 attached'],
     ['a name of 65 characters', `${'a'.repeat(65)}() = 0`],
   ])('leaves %s lines to the general parser', (_form, line) => {
-    expect(fastLine(line, 'f', 7, false)).toBeNull();
-    expect(fastLine(line, 'f', 7, true)).toBeNull();
+    expect(fastLine(new ScanState(), line, 'f', 7, false)).toBeNull();
+    expect(fastLine(new ScanState(), line, 'f', 7, true)).toBeNull();
   });
 
   it('reads mutated prefixes as parseLine does, or leaves them', () => {
     // Indices, not a spread of every line: the fixtures hold more lines than a call's arguments may.
-    const calls = lines.filter((l) => fastLine(l, 'f', 7, false) !== null);
+    const calls = lines.filter((l) => fastLine(new ScanState(), l, 'f', 7, false) !== null);
     const prefixChars = fc.constantFrom(' ', '0', '1', '5', '9', ':', '.', '[', ']', '(', '+', ')', '<', '>', 'p', 'i', 'd', 'a', '_', '?', 'Z', '\t');
     fc.assert(
       fc.property(fc.nat(calls.length - 1).map((k) => calls[k] as string), fc.nat(40), fc.nat(4), fc.string({ maxLength: 4, unit: prefixChars }), (line, at, cut, junk) => {
@@ -114,7 +115,9 @@ describe('fastLine', () => {
   });
 
   it('tells names apart whose hashes collide', () => {
-    const nameOf = (line: string) => (fastLine(line, 'f', 1, true) as CallLine).name;
+    // One reader's table, as a TraceLineParser keeps it across lines.
+    const st = new ScanState();
+    const nameOf = (line: string) => (fastLine(st, line, 'f', 1, true) as CallLine).name;
     expect(nameOf('read(3, "", 1) = 0')).toBe('read');
     // "Aa" and "BB" have the same 31-hash: the second must not be read as the first.
     expect(nameOf('Aa() = 0')).toBe('Aa');

@@ -1,0 +1,36 @@
+/**
+ * What a reader of lines reuses from one line to the next: the prefix and the call tail of the
+ * line being read, and the syscall names seen so far. One per `TraceLineParser` (the public
+ * `parseLine` makes one per call), so that parsing keeps no state at module level: two readers
+ * never share it, whatever they interleave.
+ */
+import { CallTail } from './call-tail.js';
+import { emptyPrefix, type MutablePrefix } from './prefix.js';
+
+/** Distinct names kept: a garbage input with endless "names" stops adding to the table. */
+const MAX_NAMES = 4096;
+
+export class ScanState {
+  /** The prefix of the line being read; valid until the next line is scanned. */
+  readonly prefix: MutablePrefix = emptyPrefix();
+  /** What the tail split of the line being read found besides its result. */
+  readonly tail = new CallTail();
+  /**
+   * Syscall names by a hash of their characters, so that a line's name is found without slicing
+   * it (and the analysis keys its tables by strings whose hash V8 has already computed).
+   */
+  private readonly names = new Map<number, string>();
+
+  /** The name `text[b, end)`, whose characters hash to `hash`: one string per distinct name. */
+  name(text: string, b: number, end: number, hash: number): string {
+    const known = this.names.get(hash);
+    if (known !== undefined && known.length === end - b && text.startsWith(known, b)) return known;
+    const name = text.slice(b, end);
+    if (known !== undefined || this.names.size >= MAX_NAMES) return name;
+    // V8 makes a slice of 13 or more characters a view that keeps its whole line alive: the table
+    // keeps a copy (a JSON round trip makes one), once per distinct name.
+    const own = name.length < 13 ? name : (JSON.parse(JSON.stringify(name)) as string);
+    this.names.set(hash, own);
+    return own;
+  }
+}
