@@ -1,5 +1,6 @@
 import { parseWith, straceMessageStart } from './parse-line.js';
 import { ScanState } from './scan-state.js';
+import { SummaryTable } from './summary-table.js';
 import { scanPrefix } from './prefix.js';
 import { CallLine } from './call-line.js';
 import { OutputReader, isCleanWrite, isWriter, readEntry, type WriteEntry } from './program-output.js';
@@ -34,7 +35,7 @@ export class TraceLineParser {
   /** The previous result, when it was a call cut by `<unfinished ...>`. */
   private unfinished: UnfinishedEvent | null = null;
   /** The columns of the `-c`/`-C` table being read, after its header; else null. */
-  private table: SummaryColumns | null = null;
+  private table: SummaryTable | null = null;
   /** A writer whose bytes go on on the next line: its entry print and what it wrote so far. */
   private writing: Writing | null = null;
   /**
@@ -70,7 +71,7 @@ export class TraceLineParser {
     const r = this.parseOne(text, line);
     if ((r.kind === 'summary' || (r.kind === 'issue' && r.code === 'unrecognized')) && this.carried === null) {
       // A -c table's header says its columns (-U picks them and their order): its rows follow.
-      this.table = SummaryColumns.fromHeader(text);
+      this.table = SummaryTable.fromHeader(text);
       if (this.table !== null) return r.kind === 'summary' ? r : this.summary(text, line);
     }
     const previous = this.unfinished;
@@ -267,44 +268,4 @@ function messageIndex(text: string): number {
   while (start > 0 && text.charCodeAt(start - 1) !== 32) start--;
   const slash = text.indexOf('/', start);
   return slash >= 0 && slash < at ? slash : at;
-}
-
-/** Column titles of a `-c`/`-C`/`-w` table (strace's count.c); `% time` is one title of two words. */
-const SUMMARY_TITLES = new Set(['%', 'time', 'seconds', 'usecs/call', 'calls', 'errors', 'syscall', 'shortest', 'longest', 'wall-total', 'wall-min', 'wall-max', 'wall-avg']);
-const NUMBER = /^\d+(?:\.\d+)?$/;
-const NAME = /^[A-Za-z_][\w]*$/;
-
-/**
- * The columns of a summary table, from its header. `-U` chooses them and their order
- * (`syscall calls errors % time seconds usecs/call shortest longest`, `    calls syscall`), and
- * strace always adds the `syscall` column. A row is one syscall name (or `total`) among numbers;
- * `errors` is blank when there were none.
- */
-class SummaryColumns {
-  private constructor(
-    private readonly count: number,
-    private readonly errors: boolean,
-  ) {}
-
-  static fromHeader(text: string): SummaryColumns | null {
-    const words = text.trim().split(/\s+/);
-    if (words.length < 2 || !words.includes('syscall') || !words.every((w) => SUMMARY_TITLES.has(w))) return null;
-    // "% time" is two words and one column.
-    const count = words.filter((w) => w !== 'time' && w !== '%').length + (words.includes('%') ? 1 : 0);
-    return new SummaryColumns(count, words.includes('errors'));
-  }
-
-  /** Is `text` a divider, a row or the totals of this table? */
-  reads(text: string): boolean {
-    if (/^-+(?: +-+)*$/.test(text)) return true;
-    if (text.startsWith('System call usage summary for ')) return true;
-    const fields = text.trim().split(/ +/);
-    if (fields.length !== this.count && !(this.errors && fields.length === this.count - 1)) return false;
-    let names = 0;
-    for (const f of fields) {
-      if (NAME.test(f)) names++;
-      else if (!NUMBER.test(f)) return false;
-    }
-    return names === 1;
-  }
 }

@@ -11,6 +11,7 @@
  */
 import { scanPrefixInto } from './prefix.js';
 import { ScanState } from './scan-state.js';
+import { SummaryTable } from './summary-table.js';
 import { parseResult } from './result.js';
 import { LAZY, completed, splitResult } from './call-tail.js';
 import { fastLine, isNameChar } from './fast-call.js';
@@ -63,7 +64,7 @@ function parseLineAs(st: ScanState, text: string, file: string, line: number, la
   if (i === text.length || (text.charCodeAt(i) < 32 && text.trim() === '')) return issue('blank-line', 'blank line', text, file, line);
 
   // `-c`/`-C` table rows start with numbers like a `-r` delta, so they are told apart first.
-  if (isSummaryRow(text)) {
+  if (SummaryTable.isDefaultLine(text)) {
     return { kind: 'summary', row: text, ...NO_PREFIX, text, file, line };
   }
 
@@ -240,20 +241,4 @@ function isSyscallName(name: string): boolean {
   if (name.length === 0 || name.length > 64) return false;
   for (let k = 0; k < name.length; k++) if (!isNameChar(name.charCodeAt(k))) return false;
   return true;
-}
-
-/** `-c` table: header, separators, rows and the total row. */
-function isSummaryRow(text: string): boolean {
-  const c = text.charCodeAt(0);
-  if (c === 37 /* % */) return text.startsWith('% time');
-  if (c === 45 /* - */) return /^-{6}[- ]*$/.test(text);
-  if (c !== SPACE && !(c >= 48 && c <= 57)) return false;
-  // Every line of a -f log starts with digits too (its pid): a row's first field is a decimal, so
-  // look at what follows the first run of digits before running the expression.
-  let i = 0;
-  while (text.charCodeAt(i) === SPACE) i++;
-  while (i < text.length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
-  if (text.charCodeAt(i) !== 46 /* . */) return false;
-  // " 45.00    0.000123          12        10         1 read" / "100.00    0.000300  …  25  2 total"
-  return /^ *\d+\.\d+ +\d+\.\d+ +(?:\d+ +){1,6}[A-Za-z_][\w]*$/.test(text);
 }

@@ -284,6 +284,8 @@ describe('other line forms', () => {
     ' 28.57    0.000040          40         1           execve',
     ' 45.00    0.000123          12        10         1 read',
     '100.00    0.000140           5        26         3 total',
+    // strace 4.x: the total row has no usecs/call, and no errors when there were none.
+    '100.00    0.000123                    27           total',
   ])('reads the -c summary row %s', (line) => {
     expect(p(line)).toMatchObject({ kind: 'summary', row: line });
   });
@@ -306,6 +308,12 @@ describe('other line forms', () => {
     const got = parseText(text, 'f');
     expect(got.map((r) => r.kind)).toEqual(['syscall', ...table.map(() => 'summary'), 'exit']);
     expect(got.filter((r) => r.kind === 'summary').map((r) => (r as { row: string }).row)).toEqual(table);
+  });
+
+  it('reads as a default row, out of context, only decimals, counts and a name that fit its columns', () => {
+    for (const line of [' 45.00    0.000123          12        10         1         7 read', ' 45.00    0.000123 read', ' 45.00 12 10 1 read', ' 45.00    0.000123          12        10 read total']) {
+      expect(p(line).kind, line).toBe('issue');
+    }
   });
 
   it('reads rows of a -U table only after its header, and no other line as one', () => {
