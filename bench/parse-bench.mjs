@@ -97,7 +97,7 @@ fastest time and its highest peak RSS (\`BENCH_RUNS=${runs}\`)` : ''}.
 
 - **count-sync / count-stream**: Node reading the files in 1 MiB chunks (synchronous reads / a read
   stream) and counting newline bytes — the floor for any Node parser. The faster is *the baseline*.
-- **parse**: bytes → lines → parsed events (\`ChunkParser\`, in 64 KiB batches and with lazy one-line calls, as the CLI reads), nothing kept.
+- **parse**: bytes → lines → parsed events (\`ChunkParser\`, in 64 KiB batches, as the CLI reads), nothing kept.
 - **parse-join**: the same plus unfinished/resumed joining (\`Joiner\`).
 - **upper-bound**: not a parser: \`bench/upper-bound.mjs\` reads the bench traces' line shape in place
   in the bytes, with no object or string per line, into per-process syscall aggregates and the

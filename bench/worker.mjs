@@ -101,8 +101,7 @@ if (mode === 'count-sync') {
   globalThis.outputDigest = digest.digest('hex');
 } else {
   for (const f of files) {
-    // Lazy one-line calls, as the CLI reads for its analysis.
-    const p = new ChunkParser(f, { lazy: true });
+    const p = new ChunkParser(f);
     const j = mode === 'parse-join' ? new Joiner(pidFromFileName(f)) : null;
     const drain = (batch) => {
       for (const r of batch) {

@@ -64,12 +64,11 @@ export async function readInput(
   const stdin = input.kind === 'stdin' && input.replay === undefined;
   try {
     let batches: Iterable<ParsedLine[]> | AsyncIterable<ParsedLine[]>;
-    // The analysis only reads events' fields: one-line calls can stay lazy (see the parser's CallLine).
-    if (stdin) batches = parseChunks(onRead === undefined ? io.stdin : countChunks(io.stdin, onRead), input.path, { lazy: true });
+    if (stdin) batches = parseChunks(onRead === undefined ? io.stdin : countChunks(io.stdin, onRead), input.path);
     else {
       // stdin kept in a file for a second pass is read from there, still named `-`.
       const path = input.kind === 'stdin' && input.replay !== undefined ? input.replay : resolve(io.cwd, input.path);
-      batches = parseTraceFileBatches(path, { lazy: true, ...(onRead === undefined ? {} : { onRead }) }, input.path);
+      batches = parseTraceFileBatches(path, onRead === undefined ? {} : { onRead }, input.path);
     }
     try {
       for await (const batch of batches) {

@@ -1,14 +1,13 @@
 /**
- * A one-line call read lazily: the common line (`openat(…) = 3 <0.000012>`) with its argument text
- * and result left in the line until something asks for them. Most of a big trace is such lines,
- * and most consumers read only a call's name, time and duration: building every line's result
- * object cost about a sixth of parsing and joining the bench's 100 MB `-f` trace.
+ * A one-line call: the common line (`openat(…) = 3 <0.000012>`) with its argument text and result
+ * left in the line until something asks for them. Most of a big trace is such lines, and most
+ * consumers read only a call's name, time and duration: building every line's result object cost
+ * about a sixth of parsing and joining the bench's 100 MB `-f` trace.
  *
  * It is both the line's event ({@link SyscallLineEvent}) and, once the joiner has given it its pid,
  * the joined call ({@link SyscallEvent}): a one-line call needs no second object. Its fields read
- * as a plain event's do, but it is not plain data: a spread, `JSON.stringify` or a structured clone
- * sees only its own fields. Only readers that ask for fields get these (`ReadOptions.lazy`);
- * {@link plainCallLine} gives the plain event.
+ * as a plain event's do and `JSON.stringify` writes the plain event, but a spread or a structured
+ * clone sees only its own fields: {@link plainCallLine} gives the plain event.
  */
 import { parseResult } from './result.js';
 import { addSeconds } from './timestamps.js';
@@ -77,6 +76,19 @@ export class CallLine {
   get endLine(): number {
     return this.line;
   }
+
+  /** The same call at another time (a `-r` delta summed into a timestamp). */
+  withTime(time: Timestamp): CallLine {
+    const c = new CallLine(this.linePid, time, this.relative, this.ip, this.syscallNumber, this.name, this.duration, this.text, this.file, this.line,
+      this.argsStart, this.argsEnd, this.resultStart, this.resultEnd, this.resultValue);
+    if (this.output !== undefined) c.output = this.output;
+    return c;
+  }
+
+  /** `JSON.stringify` writes the plain line event. */
+  toJSON(): SyscallLineEvent {
+    return plainCallLine(this, this.pid);
+  }
 }
 
 /** The plain event a {@link CallLine} stands for: what `parseLine` returns for its line. */
@@ -99,7 +111,7 @@ export function plainCallLine(c: CallLine, pid: number | null = c.linePid): Sysc
   return c.output === undefined ? plain : { ...plain, output: c.output };
 }
 
-/** Did the call fail (an errno in its result)? Asked of every call: a lazy line answers without building its result. */
+/** Did the call fail (an errno in its result)? Asked of every call: a CallLine answers without building its result. */
 export function failed(ev: { readonly result: SyscallResult | null }): boolean {
   return ev instanceof CallLine ? ev.failed : Boolean(ev.result?.errno);
 }

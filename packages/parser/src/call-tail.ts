@@ -19,7 +19,7 @@ export class CallTail {
   resultEnd = 0;
 }
 
-/** What {@link splitResult} returns, when asked to be lazy, for a result left in the line. */
+/** What {@link splitResult} returns for a result left in the line (a plain integer: most results). */
 export const LAZY = 'lazy';
 
 /**
@@ -28,7 +28,7 @@ export const LAZY = 'lazy';
  * is the separator. strace pads short calls so that ` = ` lands in column 40:
  * `close(3)                                = 0`.
  */
-export function splitResult(text: string, argsStart: number, out: CallTail, lazy = false): SyscallResult | typeof LAZY | null {
+export function splitResult(text: string, argsStart: number, out: CallTail): SyscallResult | typeof LAZY | null {
   let end = text.length;
   let duration: number | null = null;
   // "<0.000012>" — `-T`; "<unavailable>" is part of the result, not a duration.
@@ -48,7 +48,7 @@ export function splitResult(text: string, argsStart: number, out: CallTail, lazy
     while (p > argsStart && text.charCodeAt(p - 1) === SPACE) p--;
     if (p > argsStart - 1 && text.charCodeAt(p - 1) === 41 /* ) */ && p - 1 >= argsStart) {
       // A plain integer with nothing around it (most results) is one parseResult accepts: it can wait.
-      const result = lazy && plainIntegerAt(text, eq + 3, end) !== undefined ? LAZY : parseResult(text.slice(eq + 3, end));
+      const result = plainIntegerAt(text, eq + 3, end) !== undefined ? LAZY : parseResult(text.slice(eq + 3, end));
       if (result !== null) {
         out.argsEnd = p - 1;
         out.duration = duration;
@@ -60,6 +60,11 @@ export function splitResult(text: string, argsStart: number, out: CallTail, lazy
     eq = text.lastIndexOf(' = ', eq - 1);
   }
   return null;
+}
+
+/** {@link splitResult}'s result, built now when it was left in the line (for a plain `resumed` half). */
+export function builtResult(text: string, tail: CallTail, result: SyscallResult | typeof LAZY): SyscallResult {
+  return result === LAZY ? (parseResult(text.slice(tail.resultStart, tail.resultEnd)) as SyscallResult) : result;
 }
 
 /**
@@ -88,17 +93,16 @@ function decimalAt(text: string, from: number, to: number): number | null {
 }
 
 /**
- * A call line with its result (`syscall`, or the `resumed` half). Fields written out, not spread
- * from the prefix: these are most lines, and a literal of one shape is cheaper to build than a
- * spread (same keys, same order).
+ * The `resumed` half of a call, with its result. Fields written out, not spread from the prefix:
+ * a literal of one shape is cheaper to build than a spread (same keys, same order).
  */
-export function completed<K extends 'syscall' | 'resumed'>(
-  kind: K, name: string, args: string, result: SyscallResult, duration: number | null,
+export function resumedHalf(
+  name: string, args: string, result: SyscallResult, duration: number | null,
   pid: number | null, time: Timestamp | null, relative: number | null, ip: string | null, syscallNumber: number | null,
   text: string, file: string, line: number,
 ) {
   return {
-    kind,
+    kind: 'resumed' as const,
     name,
     args,
     result,

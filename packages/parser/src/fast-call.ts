@@ -15,7 +15,7 @@
  * The general parser tries each body form in turn and makes a string for every syscall name; the
  * fast lane hands out one string per distinct name.
  */
-import { LAZY, completed, splitResult } from './call-tail.js';
+import { LAZY, builtResult, resumedHalf, splitResult } from './call-tail.js';
 import { CallLine } from './call-line.js';
 import { scanPrefixInto } from './prefix.js';
 import type { ScanState } from './scan-state.js';
@@ -28,10 +28,10 @@ export function isNameChar(c: number): boolean {
 }
 
 /**
- * A common call line, whole (a {@link CallLine} when `lazy`), unfinished or resumed, as the general
+ * A common call line, whole (a {@link CallLine}), unfinished or resumed, as the general
  * parser reads it; or null for the general parser to read.
  */
-export function fastLine(st: ScanState, text: string, file: string, line: number, lazy: boolean): ParsedLine | null {
+export function fastLine(st: ScanState, text: string, file: string, line: number): ParsedLine | null {
   const len = text.length;
   const prefix = scanPrefixInto(text, st.prefix);
   const tail = st.tail;
@@ -57,8 +57,8 @@ export function fastLine(st: ScanState, text: string, file: string, line: number
     if (!text.startsWith(RESUMED_CLOSE, nameEnd)) return null;
     const rest = nameEnd + RESUMED_CLOSE.length;
     const result = splitResult(text, rest, tail);
-    if (result === null || result === LAZY) return null;
-    return completed('resumed', st.name(text, b, nameEnd, hash), text.slice(rest, tail.argsEnd).trimStart(), result, tail.duration,
+    if (result === null) return null;
+    return resumedHalf(st.name(text, b, nameEnd, hash), text.slice(rest, tail.argsEnd).trimStart(), builtResult(text, tail, result), tail.duration,
       pid, time, relative, ip, syscallNumber, text, file, line);
   }
   if (text.charCodeAt(nameEnd) !== 40 /* ( */) return null;
@@ -70,12 +70,8 @@ export function fastLine(st: ScanState, text: string, file: string, line: number
     return { kind: 'unfinished', name: st.name(text, b, open, hash), args: text.slice(open + 1, len - UNFINISHED.length).trimEnd(),
       stop: 'unfinished', newPid: null, pid, time, relative, ip, syscallNumber, text, file, line };
   }
-  const result = splitResult(text, open + 1, tail, lazy);
+  const result = splitResult(text, open + 1, tail);
   if (result === null) return null;
-  const name = st.name(text, b, open, hash);
-  if (lazy) {
-    return new CallLine(pid, time, relative, ip, syscallNumber, name, tail.duration, text, file, line,
-      open + 1, tail.argsEnd, tail.resultStart, tail.resultEnd, result === LAZY ? null : result);
-  }
-  return completed('syscall', name, text.slice(open + 1, tail.argsEnd), result as SyscallResult, tail.duration, pid, time, relative, ip, syscallNumber, text, file, line);
+  return new CallLine(pid, time, relative, ip, syscallNumber, st.name(text, b, open, hash), tail.duration, text, file, line,
+    open + 1, tail.argsEnd, tail.resultStart, tail.resultEnd, result === LAZY ? null : result);
 }

@@ -1,8 +1,7 @@
 /**
  * The parser's machinery that the CLI and the analysis use and a library user does not need:
- * counting lines without parsing, the lazy lane.
+ * counting the bytes of a stream as it is read, a `-T` span without an end timestamp.
  * `@strace-gaps/parser/internal`: no promise of stability; the public API is index.ts.
  */
-export { countChunks, isGzipFile } from './read.js';
-export { parseLineLazy } from './parse-line.js';
+export { countChunks } from './read.js';
 export { spanOf } from './timestamps.js';

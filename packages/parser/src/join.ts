@@ -72,10 +72,11 @@ export type JoinedEvent = SyscallEvent | PassThroughEvent;
 
 function fromLine(ev: SyscallLineEvent, pid: number | null): SyscallEvent {
   if (ev instanceof CallLine) {
-    // A lazy line is its own joined call (see call-line.ts): only its pid may change.
+    // A CallLine is its own joined call (see call-line.ts): only its pid may change.
     ev.pid = pid;
     return ev;
   }
+  // A plain event a caller built.
   return {
     kind: 'syscall',
     pid,
@@ -95,26 +96,9 @@ function fromLine(ev: SyscallLineEvent, pid: number | null): SyscallEvent {
   };
 }
 
-function fromPair(u: UnfinishedEvent, r: ResumedEvent, pid: number | null, lazy: boolean): SyscallEvent {
+function fromPair(u: UnfinishedEvent, r: ResumedEvent, pid: number | null): SyscallEvent {
   const end = u.time && r.duration !== null ? addSeconds(u.time, r.duration) : r.time;
-  if (lazy) return new JoinedCall(pid, r.name, u.args, r.args, r.result, u.time, end, r.duration, u.relative, u.file, u.line, r.line, u.text);
-  return {
-    kind: 'syscall',
-    pid,
-    name: r.name,
-    args: joinArgs(u.args, r.args),
-    result: r.result,
-    start: u.time,
-    end,
-    duration: r.duration,
-    relative: u.relative,
-    form: 'joined',
-    stop: null,
-    file: u.file,
-    line: u.line,
-    endLine: r.line,
-    text: u.text,
-  };
+  return new JoinedCall(pid, r.name, u.args, r.args, r.result, u.time, end, r.duration, u.relative, u.file, u.line, r.line, u.text);
 }
 
 function fromUnfinished(u: UnfinishedEvent, pid: number | null): SyscallEvent {
@@ -240,12 +224,6 @@ export class Joiner {
   /** The pending unprefixed call was made while {@link leading}. */
   private leadingPending = false;
 
-  /**
-   * Join a call's two halves as a {@link JoinedCall}, whose argument text is joined when asked
-   * for: for readers that read fields (the analysis), as `ReadOptions.lazy` is for the parser.
-   */
-  lazy = false;
-
   constructor(private readonly defaultPid: number | null = null) {}
 
   /**
@@ -270,7 +248,7 @@ export class Joiner {
   }
 
   private pidOf(ev: LineEvent): number | null {
-    // A lazy line's `pid` is the joined call's once joined: its prefix's is `linePid`.
+    // A CallLine's `pid` is the joined call's once joined: its prefix's is `linePid`.
     const linePid = ev instanceof CallLine ? ev.linePid : ev.pid;
     if (linePid !== null) {
       this.leading = false;
@@ -296,7 +274,7 @@ export class Joiner {
   }
 
   /**
-   * {@link push} for a lazy one-line call: what it completes, without a list for the usual one
+   * {@link push} for a one-line call ({@link CallLine}): what it completes, without a list for the usual one
    * event. Gives the call its pid; a call of that pid still waiting comes first, never resumed.
    */
   pushCall(ev: CallLine): SyscallEvent | JoinedEvent[] {
@@ -353,7 +331,7 @@ export class Joiner {
         const u = this.pending.get(pid);
         if (u !== undefined && u.name === ev.name) {
           this.pending.delete(pid);
-          return [fromPair(u, ev, pid, this.lazy)];
+          return [fromPair(u, ev, pid)];
         }
         return this.flushThen(pid, fromResumed(ev, pid));
       }
@@ -410,7 +388,7 @@ export class Joiner {
 }
 
 function isExitCall(ev: LineEvent): boolean {
-  // The name first: reading a lazy line's result builds it.
+  // The name first: reading a CallLine's result builds it.
   return (ev.kind === 'syscall' || ev.kind === 'resumed') && (ev.name === 'exit_group' || ev.name === 'exit') && ev.result.value === null;
 }
 
@@ -421,17 +399,9 @@ function withPid<T extends PassThroughEvent>(
   return ev.pid === pid ? ev : { ...ev, pid };
 }
 
-/**
- * Joins a whole list of parsed lines (tests, small inputs); issues are returned separately.
- * `lazy`: split calls come as {@link JoinedCall}s (see {@link Joiner.lazy}).
- */
-export function joinAll(
-  parsed: readonly ParsedLine[],
-  defaultPid: number | null = null,
-  options: { readonly lazy?: boolean } = {},
-): { events: JoinedEvent[]; issues: ParseIssue[] } {
+/** Joins a whole list of parsed lines (tests, small inputs); issues are returned separately. */
+export function joinAll(parsed: readonly ParsedLine[], defaultPid: number | null = null): { events: JoinedEvent[]; issues: ParseIssue[] } {
   const j = new Joiner(defaultPid);
-  j.lazy = options.lazy ?? false;
   const events: JoinedEvent[] = [];
   const issues: ParseIssue[] = [];
   for (const p of parsed) {

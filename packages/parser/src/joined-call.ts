@@ -1,13 +1,12 @@
 /**
- * A call joined from its `<unfinished ...>` and `<... NAME resumed>` halves whose argument text is
- * joined only when asked for. The halves' texts are separate strings: joined, they make a string
+ * A call joined from its `<unfinished ...>` and `<... NAME resumed>` halves (what a `Joiner` makes
+ * of them) whose argument text is joined only when asked for. The halves' texts are separate strings: joined, they make a string
  * V8 keeps as a pair until a character of it is read, and then copies whole (a read's buffer, up
  * to `-s` bytes). The analysis reads most calls' first argument (is it a tracked fd?), which the
  * first half holds: {@link leadingArgs} gives it without the copy.
  *
- * Made by a {@link Joiner} told to be lazy (the analysis's); it is a {@link SyscallEvent} whose
- * fields read as the plain one's, but not plain data: a spread, `JSON.stringify` or a structured
- * clone does not see `args`.
+ * A {@link SyscallEvent} whose fields read as a plain one's, and `JSON.stringify` writes them all;
+ * but a spread or a structured clone does not see `args`.
  */
 import type { SyscallResult, Timestamp } from './types.js';
 
@@ -44,6 +43,12 @@ export class JoinedCall {
 
   get args(): string {
     return (this.argsText ??= joinArgs(this.unfinishedArgs, this.resumedArgs));
+  }
+
+  /** `JSON.stringify` writes the call as plain data. */
+  toJSON(): object {
+    const { kind, pid, name, args, result, start, end, duration, relative, form, stop, file, line, endLine, text } = this;
+    return { kind, pid, name, args, result, start, end, duration, relative, form, stop, file, line, endLine, text };
   }
 }
 

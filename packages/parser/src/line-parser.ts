@@ -47,15 +47,11 @@ export class TraceLineParser {
   /** What reading a line reuses from the last (no parse keeps state at module level). */
   private readonly scan = new ScanState();
 
-  /** `lazy`: one-line calls come as `CallLine`s (see call-line.ts and `ReadOptions.lazy`). */
-  constructor(
-    readonly file: string,
-    private readonly lazy = false,
-  ) {}
+  constructor(readonly file: string) {}
 
-  /** One line alone, as `parseLine` reads it (`lazy`: a one-line call as a `CallLine`). */
-  private parseLine(text: string, line: number, lazy = false): ParsedLine {
-    return parseWith(this.scan, text, this.file, line, lazy);
+  /** One line alone, as `parseLine` reads it. */
+  private parseLine(text: string, line: number): ParsedLine {
+    return parseWith(this.scan, text, this.file, line);
   }
 
   /** Parses line number `line` (1-based). */
@@ -107,9 +103,9 @@ export class TraceLineParser {
       const joined = head.text + text;
       const split = this.splitSplice(joined, head.line);
       if (split !== null) return split;
-      return this.parseLine(joined, head.line, this.lazy);
+      return this.parseLine(joined, head.line);
     }
-    return this.splitSplice(text, line) ?? this.parseLine(text, line, this.lazy);
+    return this.splitSplice(text, line) ?? this.parseLine(text, line);
   }
 
   /**
@@ -180,13 +176,10 @@ export class TraceLineParser {
   private endWriting(w: Writing, output: string): SyscallLineEvent | UnfinishedEvent {
     const call = w.exit as SyscallLineEvent | UnfinishedEvent;
     this.unfinished = call.kind === 'unfinished' ? call : null;
-    if (this.lazy && call.kind === 'syscall') {
-      // The lazy lane: the call as a CallLine, like every one-line call.
-      const lazy = this.parseLine(call.text, call.line, true);
-      if (lazy instanceof CallLine) {
-        lazy.output = output;
-        return lazy as unknown as SyscallLineEvent;
-      }
+    if (call instanceof CallLine) {
+      // Its fields are not all its own: a spread would lose them.
+      call.output = output;
+      return call;
     }
     return { ...call, output };
   }

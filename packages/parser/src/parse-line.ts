@@ -13,7 +13,7 @@ import { scanPrefixInto } from './prefix.js';
 import { ScanState } from './scan-state.js';
 import { SummaryTable } from './summary-table.js';
 import { parseResult } from './result.js';
-import { LAZY, completed, splitResult } from './call-tail.js';
+import { LAZY, builtResult, resumedHalf, splitResult } from './call-tail.js';
 import { fastLine, isNameChar } from './fast-call.js';
 import { CallLine } from './call-line.js';
 import {
@@ -34,31 +34,23 @@ const DATA_DUMP_START = /^\| [0-9a-f]{5} /;
 
 /** Parses one line (without its line ending) read from `file` at 1-based `line`. */
 export function parseLine(text: string, file: string, line: number): ParsedLine {
-  return parseWith(new ScanState(), text, file, line, false);
+  return parseWith(new ScanState(), text, file, line);
 }
 
-/** {@link parseLine} (a {@link CallLine} for a one-line call when `lazy`) with a reader's own scratch. */
-export function parseWith(st: ScanState, text: string, file: string, line: number, lazy: boolean): ParsedLine {
-  return fastLine(st, text, file, line, lazy) ?? parseLineAs(st, text, file, line, lazy);
-}
-
-/**
- * {@link parseLine}, but a one-line call comes back as a {@link CallLine}, whose argument text and
- * result are read from the line when asked for. Same results otherwise (tested on every fixture).
- */
-export function parseLineLazy(text: string, file: string, line: number): ParsedLine {
-  return parseWith(new ScanState(), text, file, line, true);
+/** {@link parseLine} with a reader's own scratch. */
+export function parseWith(st: ScanState, text: string, file: string, line: number): ParsedLine {
+  return fastLine(st, text, file, line) ?? parseLineAs(st, text, file, line);
 }
 
 /**
  * The general parser alone, without the fast lane for common call lines (fast-call.ts): the
  * reference the fast lane is tested against. Not exported from the package.
  */
-export function parseLineGeneral(text: string, file: string, line: number, lazy: boolean): ParsedLine {
-  return parseLineAs(new ScanState(), text, file, line, lazy);
+export function parseLineGeneral(text: string, file: string, line: number): ParsedLine {
+  return parseLineAs(new ScanState(), text, file, line);
 }
 
-function parseLineAs(st: ScanState, text: string, file: string, line: number, lazy: boolean): ParsedLine {
+function parseLineAs(st: ScanState, text: string, file: string, line: number): ParsedLine {
   let i = 0;
   while (i < text.length && text.charCodeAt(i) === SPACE) i++;
   if (i === text.length || (text.charCodeAt(i) < 32 && text.trim() === '')) return issue('blank-line', 'blank line', text, file, line);
@@ -77,7 +69,7 @@ function parseLineAs(st: ScanState, text: string, file: string, line: number, la
   // the forms below (they start with other characters, or have no `(` after a name) can be.
   if (isNameChar(c)) {
     const open = nameEnd(text, b);
-    if (text.charCodeAt(open) === 40 /* ( */ && open - b <= 64) return parseCallLine(st, text, b, open, prefix, file, line, lazy);
+    if (text.charCodeAt(open) === 40 /* ( */ && open - b <= 64) return parseCallLine(st, text, b, open, prefix, file, line);
   }
   const base = { pid: prefix.pid, time: prefix.time, relative: prefix.relative, ip: prefix.ip,
     syscallNumber: prefix.syscallNumber, text, file, line };
@@ -103,7 +95,7 @@ function parseLineAs(st: ScanState, text: string, file: string, line: number, la
       body: text.slice(b), ...base };
   }
   const open = text.indexOf('(', b);
-  return parseCallLine(st, text, b, open, prefix, file, line, lazy);
+  return parseCallLine(st, text, b, open, prefix, file, line);
 }
 
 type Base = LinePrefix & { text: string; file: string; line: number };
@@ -187,15 +179,15 @@ function parseResumedLine(st: ScanState, text: string, b: number, prefix: LinePr
   const name = text.slice(b + RESUMED_OPEN.length, close);
   if (!isSyscallName(name)) return issue('unrecognized', `"${name}" is not a syscall name`, text, file, line);
   const restStart = close + RESUMED_CLOSE.length;
-  const result = splitResult(text, restStart, st.tail) as SyscallResult | null;
+  const result = splitResult(text, restStart, st.tail);
   if (result === null) return issue('truncated', 'no ") = RESULT" after the resumed arguments', text, file, line);
-  return completed('resumed', name, text.slice(restStart, st.tail.argsEnd).trimStart(), result, st.tail.duration, prefix.pid, prefix.time, prefix.relative, prefix.ip, prefix.syscallNumber, text, file, line);
+  return resumedHalf(name, text.slice(restStart, st.tail.argsEnd).trimStart(), builtResult(text, st.tail, result), st.tail.duration, prefix.pid, prefix.time, prefix.relative, prefix.ip, prefix.syscallNumber, text, file, line);
 }
 
 const NOT_A_LINE = 'not a strace line: no "NAME(" call, signal, exit or message';
 
 /** `openat(AT_FDCWD, "/etc/ld.so.cache", O_RDONLY|O_CLOEXEC) = 3 <0.000012>` or `read(3,  <unfinished ...>` */
-function parseCallLine(st: ScanState, text: string, b: number, open: number, prefix: LinePrefix, file: string, line: number, lazy: boolean): ParsedLine {
+function parseCallLine(st: ScanState, text: string, b: number, open: number, prefix: LinePrefix, file: string, line: number): ParsedLine {
   if (open < 0) return issue('unrecognized', NOT_A_LINE, text, file, line);
   const name = text.slice(b, open);
   if (!isSyscallName(name)) return issue('unrecognized', NOT_A_LINE, text, file, line);
@@ -208,13 +200,10 @@ function parseCallLine(st: ScanState, text: string, b: number, open: number, pre
     }
   }
   const tail = st.tail;
-  const result = splitResult(text, open + 1, tail, lazy);
+  const result = splitResult(text, open + 1, tail);
   if (result === null) return issue('truncated', `${name}(…) has no ") = RESULT": the line is cut short`, text, file, line);
-  if (lazy) {
-    return new CallLine(prefix.pid, prefix.time, prefix.relative, prefix.ip, prefix.syscallNumber, name, tail.duration,
-      text, file, line, open + 1, tail.argsEnd, tail.resultStart, tail.resultEnd, result === LAZY ? null : result);
-  }
-  return completed('syscall', name, text.slice(open + 1, tail.argsEnd), result as SyscallResult, tail.duration, prefix.pid, prefix.time, prefix.relative, prefix.ip, prefix.syscallNumber, text, file, line);
+  return new CallLine(prefix.pid, prefix.time, prefix.relative, prefix.ip, prefix.syscallNumber, name, tail.duration,
+    text, file, line, open + 1, tail.argsEnd, tail.resultStart, tail.resultEnd, result === LAZY ? null : result);
 }
 
 /**

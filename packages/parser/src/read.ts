@@ -14,12 +14,6 @@ export interface ReadOptions {
   readonly maxLineBytes?: number;
   /** Told the size of each chunk read from the file (compressed bytes for gzip), for progress. */
   readonly onRead?: (bytes: number) => void;
-  /**
-   * One-line calls come as `CallLine`s, whose argument text and result are read from the line
-   * when asked for: faster, for consumers that read fields (the analysis). They are not plain data
-   * (a spread or a structured clone loses their fields); `plainCallLine` makes one plain.
-   */
-  readonly lazy?: boolean;
 }
 
 /** Bytes per read: large reads keep the per-chunk overhead negligible. */
@@ -39,7 +33,7 @@ export class ChunkParser {
   private readonly splitter: LineSplitter;
 
   constructor(readonly file: string, options: ReadOptions = {}) {
-    this.lines = new TraceLineParser(file, options.lazy ?? false);
+    this.lines = new TraceLineParser(file);
     this.splitter = new LineSplitter(
       (text, line) => this.out.push(this.lines.parse(text, line)),
       (line, bytes, head) =>
@@ -133,7 +127,7 @@ function isCutGzip(err: unknown): boolean {
 }
 
 /** Is this file gzip-compressed? (By its magic bytes, not its name.) */
-export function isGzipFile(path: string): boolean {
+function isGzipFile(path: string): boolean {
   const fd = openSync(path, 'r');
   try {
     return isGzipFd(fd);

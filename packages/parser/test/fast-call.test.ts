@@ -1,7 +1,6 @@
 /**
  * The parser's fast lane (src/fast-call.ts) takes the common call line (whole, unfinished or
- * resumed) or refuses it; a line it takes must read exactly as the general parser reads it, lazily
- * and not.
+ * resumed) or refuses it; a line it takes must read exactly as the general parser reads it.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -18,15 +17,12 @@ function plain(r: ParsedLine): ParsedLine {
   return r instanceof CallLine ? plainCallLine(r) : r;
 }
 
-/** Does the fast lane refuse the line, or read it as the general parser does (lazily and not)? */
+/** Does the fast lane refuse the line, or read it as the general parser does? */
 function expectSameOrRefused(line: string): boolean {
-  const eager = fastLine(new ScanState(), line, 'f', 7, false);
-  const lazy = fastLine(new ScanState(), line, 'f', 7, true);
-  expect(lazy === null).toBe(eager === null);
-  if (eager === null || lazy === null) return false;
-  expect(eager).toStrictEqual(parseLineGeneral(line, 'f', 7, false));
-  expect(lazy instanceof CallLine).toBe(eager.kind === 'syscall');
-  expect(plain(lazy)).toStrictEqual(plain(parseLineGeneral(line, 'f', 7, true)));
+  const fast = fastLine(new ScanState(), line, 'f', 7);
+  if (fast === null) return false;
+  expect(fast instanceof CallLine).toBe(fast.kind === 'syscall');
+  expect(plain(fast)).toStrictEqual(plain(parseLineGeneral(line, 'f', 7)));
   return true;
 }
 
@@ -38,7 +34,7 @@ describe('fastLine', () => {
     const calls = new Map<string, number>();
     const taken = new Map<string, number>();
     for (const line of lines) {
-      const kind = parseLineGeneral(line, 'f', 7, false).kind;
+      const kind = parseLineGeneral(line, 'f', 7).kind;
       if (TAKEN_KINDS.includes(kind)) calls.set(kind, (calls.get(kind) ?? 0) + 1);
       if (expectSameOrRefused(line)) taken.set(kind, (taken.get(kind) ?? 0) + 1);
     }
@@ -75,7 +71,7 @@ describe('fastLine', () => {
     ['a delta of no fraction', '11:01:35.040609 (+ 5) read(3, "", 1) = 0'],
   ])('takes %s lines', (_form, line) => {
     expect(expectSameOrRefused(line)).toBe(true);
-    expect(fastLine(new ScanState(), line, 'f', 7, false)).not.toBeNull();
+    expect(fastLine(new ScanState(), line, 'f', 7)).not.toBeNull();
   });
 
   it.each([
@@ -96,13 +92,12 @@ describe('fastLine', () => {
     ['a strace message', 'strace: Process 4242 attached'],
     ['a name of 65 characters', `${'a'.repeat(65)}() = 0`],
   ])('leaves %s lines to the general parser', (_form, line) => {
-    expect(fastLine(new ScanState(), line, 'f', 7, false)).toBeNull();
-    expect(fastLine(new ScanState(), line, 'f', 7, true)).toBeNull();
+    expect(fastLine(new ScanState(), line, 'f', 7)).toBeNull();
   });
 
   it('reads mutated prefixes as parseLine does, or leaves them', () => {
     // Indices, not a spread of every line: the fixtures hold more lines than a call's arguments may.
-    const calls = lines.filter((l) => fastLine(new ScanState(), l, 'f', 7, false) !== null);
+    const calls = lines.filter((l) => fastLine(new ScanState(), l, 'f', 7) !== null);
     const prefixChars = fc.constantFrom(' ', '0', '1', '5', '9', ':', '.', '[', ']', '(', '+', ')', '<', '>', 'p', 'i', 'd', 'a', '_', '?', 'Z', '\t');
     fc.assert(
       fc.property(fc.nat(calls.length - 1).map((k) => calls[k] as string), fc.nat(40), fc.nat(4), fc.string({ maxLength: 4, unit: prefixChars }), (line, at, cut, junk) => {
@@ -117,7 +112,7 @@ describe('fastLine', () => {
   it('tells names apart whose hashes collide', () => {
     // One reader's table, as a TraceLineParser keeps it across lines.
     const st = new ScanState();
-    const nameOf = (line: string) => (fastLine(st, line, 'f', 1, true) as CallLine).name;
+    const nameOf = (line: string) => (fastLine(st, line, 'f', 1) as CallLine).name;
     expect(nameOf('read(3, "", 1) = 0')).toBe('read');
     // "Aa" and "BB" have the same 31-hash: the second must not be read as the first.
     expect(nameOf('Aa() = 0')).toBe('Aa');

@@ -133,9 +133,7 @@ export class TraceSetAnalyzer {
       }
       s.parsed++;
       if (raw instanceof CallLine && s.clock.settled(raw)) {
-        // Most lines: a call on the set's clock, which usually completes only itself. A stream
-        // read lazily is joined lazily too (the analysis reads only fields).
-        s.joiner.lazy = true;
+        // Most lines: a call on the set's clock, which usually completes only itself.
         const done = s.joiner.pushCall(raw);
         s.joined();
         if (Array.isArray(done)) for (const ev of done) this.dispatch(s, ev);

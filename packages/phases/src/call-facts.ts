@@ -28,7 +28,7 @@ export function timedOut(ev: SyscallEvent): boolean {
 
 /**
  * The variables of an exec's environment, from strace's comment `/* 4029 vars *\/` near the line's
- * end; read from the line itself (a lazy line would cut its argument text out for it).
+ * end; read from the line itself (a CallLine would cut its argument text out for it).
  */
 export function envVars(line: string): number | null {
   const at = line.lastIndexOf(' var');

@@ -3,7 +3,7 @@
  * only `-r` deltas, or nothing; a set must use one of them. Times become plain numbers of seconds
  * relative to a base second, so differences keep nanosecond precision even on epoch clocks.
  */
-import { CallLine, plainCallLine, type ParsedLine, type Timestamp } from '@strace-gaps/parser';
+import { CallLine, type ParsedLine, type Timestamp } from '@strace-gaps/parser';
 
 /** The clock of a trace set. */
 export type SetClockKind =
@@ -126,8 +126,8 @@ export class StreamClock {
     // A small integer, as the parser's timestamps hold it (see its addSeconds): a double here
     // would make V8 convert every timestamp the parser makes.
     const time: Timestamp = { sec, nsec: (nsec | 0) === nsec ? nsec | 0 : nsec, digits: 6, clock: 'relative' };
-    // A lazy call's fields are not its own: a spread would lose them.
-    return { ...(ev instanceof CallLine ? plainCallLine(ev) : ev), time };
+    // A one-line call's fields are not all its own: a spread would lose them.
+    return ev instanceof CallLine ? ev.withTime(time) : { ...ev, time };
   }
 
   /** Is the line's time an absolute one on the clock the set already has (nothing for {@link normalize} to do)? */

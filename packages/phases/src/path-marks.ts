@@ -241,7 +241,7 @@ export class PathRecorder {
       this.countWalk(call, t0);
       return;
     }
-    // The result is read only here: a lazy line parses it when asked.
+    // The result is read only here: a CallLine parses it when asked.
     const r = ev.result;
     const value = r?.value ?? null;
     switch (name) {
@@ -333,7 +333,7 @@ export class PathRecorder {
   private lock(call: Call, t0: number): void {
     const ev = call.ev;
     const isFlock = ev.name === 'flock';
-    // The line, not the arguments: a lazy line would cut its argument text out for every fcntl.
+    // The line, not the arguments: a CallLine would cut its argument text out for every fcntl.
     if (!isFlock && !ev.text.includes('SETLK')) return;
     const args = ev.args;
     const fd = leadingInt(leadingArgs(ev));

@@ -1,13 +1,13 @@
 /** What a call's text says, read from real lines of the fixtures (dns-timeout, init-sleep, s6). */
 import { describe, expect, it } from 'vitest';
-import { parseLine, type SyscallEvent } from '@strace-gaps/parser';
+import { CallLine, parseLine } from '@strace-gaps/parser';
 import { dnsNames, envVars, fdsPolled, sleepSeconds, sockaddr, timedOut } from '../src/call-facts.js';
 
-/** A one-line call as the analysis sees it. */
-function call(text: string): SyscallEvent {
+/** A one-line call as the analysis sees it: the parser's `CallLine` is its own joined call. */
+function call(text: string): CallLine {
   const ev = parseLine(text, 'f', 1);
-  if (ev.kind !== 'syscall') throw new Error(`not a call: ${text}`);
-  return { ...ev, start: ev.time, end: ev.time, form: 'line', stop: null, endLine: 1 } as SyscallEvent;
+  if (!(ev instanceof CallLine)) throw new Error(`not a call: ${text}`);
+  return ev;
 }
 
 describe('call facts', () => {

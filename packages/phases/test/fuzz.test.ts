@@ -200,34 +200,4 @@ describe('the engine on hostile input', () => {
     if (LONG) console.log(`fuzz split: ${compared} of ${RUNS} sets split and compared (the others have no clock to split on, or one input), 0 differences`);
     expect(compared).toBeGreaterThan(RUNS / 10);
   });
-
-  it('lazy one-line calls (as the CLI reads) give the report of plain events, or the same refusal', () => {
-    let compared = 0;
-    const report = (inputs: readonly { file: string; pid: number | null; bytes: Buffer }[], lazy: boolean, top: number) => {
-      try {
-        const a = new TraceSetAnalyzer({ top, minGap: 0 });
-        for (const f of inputs) {
-          a.beginInput(f.file, f.pid);
-          a.push(parseChunksSync([f.bytes], f.file, { lazy }));
-          a.endInput();
-        }
-        return JSON.stringify(buildGapReport(buildInputReport([], 5), a.finish()));
-      } catch (err) {
-        if (!(err instanceof AnalysisError)) throw err;
-        return `refused at ${err.file}:${err.line} (${err.expected}/${err.found})`;
-      }
-    };
-    fc.assert(
-      fc.property(fc.oneof(traceSet.map((set) => ({ set, f: null })), fFile.map((f) => ({ set: null, f }))), fc.integer({ min: 1, max: 20 }), ({ set, f }, top) => {
-        const inputs =
-          set !== null
-            ? set.map((inp, k) => ({ file: inp.pid === null ? `in${k}.log` : `in.${inp.pid}`, pid: inp.pid, bytes: Buffer.from(inp.lines.join('\n'), 'utf8') }))
-            : [{ file: 'trace.log', pid: null, bytes: Buffer.from((f ?? []).join('\n'), 'utf8') }];
-        expect(report(inputs, true, top)).toBe(report(inputs, false, top));
-        compared++;
-      }),
-      { numRuns: RUNS },
-    );
-    if (LONG) console.log(`fuzz lazy: ${compared} sets compared, lazy against plain events, 0 differences`);
-  });
 });

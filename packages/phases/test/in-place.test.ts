@@ -1,7 +1,6 @@
 /**
- * The CLI's analysis reads lazy one-line calls (the parser's `ReadOptions.lazy`); the report must be
- * the one the plain events give, on every fixture set. Open calls' arguments read in place must be
- * what decodeArgs reads, and a lazily joined call's first argument what its joined text starts with.
+ * What the analysis reads in place of decoding: open calls' arguments must be what decodeArgs
+ * reads, and a joined call's first argument what its joined text starts with.
  */
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,23 +10,6 @@ import { TraceSetAnalyzer, buildGapReport, buildInputReport } from '@strace-gaps
 import { simpleOpenArgs } from '@strace-gaps/phases/internal';
 import { fixtureSets, traceBytes } from '../../parser/test/helpers/fixtures.js';
 import { leadingInt } from '../src/paths.js';
-
-function report(files: readonly string[], lazy: boolean): string {
-  const a = new TraceSetAnalyzer();
-  for (const f of files) {
-    const name = basename(f);
-    a.beginInput(name, pidFromFileName(name));
-    a.push(parseChunksSync([traceBytes(f)], name, { lazy }));
-    a.endInput();
-  }
-  return JSON.stringify(buildGapReport(buildInputReport([], 20), a.finish()));
-}
-
-describe.each(fixtureSets())('$name', ({ files }) => {
-  it('lazy calls: the report of the plain events', () => {
-    expect(report(files, true)).toBe(report(files, false));
-  });
-});
 
 describe('simpleOpenArgs', () => {
   const opens: { args: string; at: 0 | 1 }[] = [];
@@ -96,7 +78,7 @@ describe('leadingArgs', () => {
     for (const set of fixtureSets()) {
       for (const f of set.files) {
         const name = basename(f);
-        for (const e of joinAll(parseChunksSync([traceBytes(f)], name, { lazy: true }), pidFromFileName(name), { lazy: true }).events) {
+        for (const e of joinAll(parseChunksSync([traceBytes(f)], name), pidFromFileName(name)).events) {
           if (!(e instanceof JoinedCall)) continue;
           calls++;
           expect(leadingInt(leadingArgs(e))).toBe(leadingInt(e.args));
