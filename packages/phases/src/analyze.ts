@@ -39,7 +39,6 @@ import { Task, nameOfPid, refOf } from './task.js';
 import type { Analysis, AnalysisOptions, ClockInfo, ClockStart, PartialAnalysis, Span, StreamTotals, TaskEvent, TraceListener } from './analysis-types.js';
 import { linkTree } from './process-tree.js';
 import { MAX_PHASES_PER_EXEC_KIND, setWarnings } from './set-warnings.js';
-import { waitPhases } from './wait-phases.js';
 import { SetState } from './set-state.js';
 import { CallActions } from './call-actions.js';
 import { InputStream, UNNAMED_PID, type InputHost } from './input-stream.js';
@@ -346,11 +345,10 @@ export class TraceSetAnalyzer {
     const clockInfo: ClockInfo = { kind, digits: clock.digits, aligned, rolledOver: clock.rolledOver };
     linkTree(this.set.tasks, aligned);
     const span = spanOfTasks(this.set.tasks);
-    const set = { tasks: this.set.tasks, aligned };
+    const set = { tasks: this.set.tasks, aligned, waits: this.set.gaps.waiting.values() };
     for (const d of this.set.detectors) d.finish?.(set, this.ctx);
     const gaps = this.set.gaps.merged();
     if (aligned) for (const g of gaps) g.blame = blame(this.set.tasks, g);
-    this.set.phases.push(...waitPhases(this.set.tasks, this.set.gaps.waiting.values(), (pid, t) => this.nameOf(pid, t)));
     for (const { top } of this.set.perExec.values()) this.set.phases.push(...top.values());
     // A total order: with whole-second timestamps (-t) many phases share start and end.
     this.set.phases.sort((a, b) => a.start - b.start || a.end - b.end || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0) || a.pid - b.pid);

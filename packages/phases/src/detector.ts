@@ -4,7 +4,7 @@
  * reports phases and findings through its context; it must keep only what it needs (counts, the
  * first and last lines of a run), never the events themselves.
  */
-import type { Call, Finding, LineRef, Phase } from './model.js';
+import type { Call, Finding, Gap, LineRef, Phase } from './model.js';
 import type { Task } from './task.js';
 
 /** What a detector can do and ask. */
@@ -34,6 +34,8 @@ export interface SetView {
    * clock starts at 0: a detector must then not relate the times of two processes.
    */
   readonly aligned: boolean;
+  /** The longest blocking calls the analysis kept (its waiting gaps, limited as `top` and `pids` say). */
+  readonly waits: readonly Gap[];
 }
 
 export interface PhaseDetector {

@@ -5,7 +5,7 @@ export type { Analysis, AnalysisOptions, ClockInfo, ClockStart, PartialAnalysis,
 export { ANALYSIS_ERROR_CODES, AnalysisError, SetClock, StreamClock } from './clock.js';
 export type { AnalysisErrorCode, SetClockKind } from './clock.js';
 export type { DetectorContext, PhaseDetector, SetView, TaskWatcher } from './detector.js';
-export { builtinDetectors, envDump, execPhases, repeatedFiles, runtimeInit, supervisorStart } from './detectors/index.js';
+export { builtinDetectors, envDump, execPhases, repeatedFiles, runtimeInit, supervisorStart, waits } from './detectors/index.js';
 export { diagnose } from './diagnoses.js';
 export { formatCount, formatSeconds, formatShare } from './format.js';
 export type * from './model.js';

@@ -4,11 +4,12 @@ import { execPhases } from './exec.js';
 import { repeatedFiles } from './repeat.js';
 import { runtimeInit } from './runtime-init.js';
 import { supervisorStart } from './supervisor-start.js';
+import { waits } from './wait.js';
 
-export { envDump, execPhases, repeatedFiles, runtimeInit, supervisorStart };
+export { envDump, execPhases, repeatedFiles, runtimeInit, supervisorStart, waits };
 export { isServiceLink } from './service-links.js';
 
 /** The detectors every analysis runs (fresh instances: detectors keep per-set state). */
 export function builtinDetectors(): PhaseDetector[] {
-  return [runtimeInit(), envDump(), supervisorStart(), execPhases(), repeatedFiles()];
+  return [runtimeInit(), envDump(), supervisorStart(), execPhases(), repeatedFiles(), waits()];
 }

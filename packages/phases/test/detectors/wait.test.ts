@@ -1,6 +1,6 @@
 /**
- * `wait` phases come from the engine itself (no detector): every blocking call of at least 0.1 s
- * among the reported `waiting` gaps (the `top` longest) becomes one, from the call's entry to its
+ * `wait` (the `waits` detector, read once the set is read): every blocking call of at least 0.1 s
+ * among the reported `waiting` gaps (`SetView.waits`, the `top` longest) becomes one, from the call's entry to its
  * return (`-T`, else the task's next line); threads of one process waiting through the same
  * window give one phase.
  *
@@ -9,6 +9,7 @@
  * and dns-timeout-no-T (no -T). Line numbers in `file:line` count within each excerpt.
  */
 import { describe, expect, it } from 'vitest';
+import { builtinDetectors, waits } from '@strace-gaps/phases';
 import { at, inParts, onlyPhase, phasesOf, run, type Input } from './helpers.js';
 
 /** `sleep 2` (fixtures/init-sleep/trace.17098 lines 107-112). */
@@ -167,5 +168,13 @@ describe('wait', () => {
     const whole = phasesOf(run(set), 'wait');
     expect(whole).toHaveLength(2);
     for (const cuts of [[1], [2], [1, 2]]) expect(phasesOf(inParts(set, cuts), 'wait'), `cut at ${cuts}`).toEqual(whole);
+  });
+
+  it('is a detector like the others: left out of the list, no wait phases', () => {
+    const others = builtinDetectors().filter((d) => d.id !== 'wait');
+    expect(others).toHaveLength(builtinDetectors().length - 1);
+    expect(phasesOf(run([SLEEP], { detectors: others }), 'wait')).toEqual([]);
+    expect(phasesOf(run([SLEEP], { detectors: [waits()] }), 'wait')).toEqual(phasesOf(run([SLEEP]), 'wait'));
+    expect(phasesOf(run([SLEEP]), 'wait')).toHaveLength(1);
   });
 });

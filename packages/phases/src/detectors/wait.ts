@@ -1,10 +1,11 @@
 /**
- * `wait` phases: the longest blocking calls of the set (the waiting gaps kept), one phase per
- * process and window. The engine makes them at the end, from the gaps it kept.
+ * `wait`: the longest blocking calls of the set, one phase per process and window. Made once the
+ * set is read, from the waiting gaps the analysis kept (the longest, for `--top` and `--pid`).
  */
-import { formatSeconds } from './format.js';
-import type { Gap, KnownPhase } from './model.js';
-import type { Task } from './task.js';
+import type { PhaseDetector } from '../detector.js';
+import { formatSeconds } from '../format.js';
+import type { Gap, KnownPhase } from '../model.js';
+import { nameOfPid, type Task } from '../task.js';
 
 /** Blocking calls at least this long become `wait` phases. */
 const WAIT_PHASE_SECONDS = 0.1;
@@ -13,7 +14,7 @@ const WAIT_PHASE_SECONDS = 0.1;
  * Long waits as phases. Threads of one process often wait through the same window (a Go
  * runtime's threads all park while the child works): one phase per process and window.
  */
-export function waitPhases(tasks: readonly Task[], waiting: Iterable<Gap>, nameOf: (pid: number, t: number) => string): KnownPhase<'wait'>[] {
+function waitPhases(tasks: readonly Task[], waiting: Iterable<Gap>): KnownPhase<'wait'>[] {
   const tgid = new Map(tasks.map((t) => [t.pid, t.tgid]));
   const out: KnownPhase<'wait'>[] = [];
   const kept: Gap[] = [];
@@ -22,7 +23,7 @@ export function waitPhases(tasks: readonly Task[], waiting: Iterable<Gap>, nameO
     const same = kept.find((k) => tgid.get(k.pid) === tgid.get(g.pid) && Math.min(k.end, g.end) - Math.max(k.start, g.start) >= 0.5 * g.seconds);
     if (same !== undefined) continue;
     kept.push(g);
-    out.push(waitPhase(g, nameOf(g.pid, g.start)));
+    out.push(waitPhase(g, nameOfPid(tasks, g.pid, g.start)));
   }
   return out;
 }
@@ -39,5 +40,18 @@ function waitPhase(g: Gap, name: string): KnownPhase<'wait'> {
     summary: `${name} waited ${formatSeconds(g.seconds)} in ${g.syscall ?? '?'}`,
     evidence: [g.before, g.after],
     extra: { syscall: g.syscall },
+  };
+}
+
+export function waits(): PhaseDetector {
+  return {
+    id: 'wait',
+    watch: () => null,
+    finish(set, ctx) {
+      for (const p of waitPhases(set.tasks, set.waits)) ctx.phase(p);
+    },
+    // It keeps nothing between tasks: the waits come with the analysis.
+    state: () => null,
+    merge() {},
   };
 }
