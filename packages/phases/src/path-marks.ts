@@ -6,11 +6,12 @@
  * go first when a task has too many (see {@link MAX_MARKS}).
  */
 import { leadingArgs, resultPid } from '@strace-gaps/parser';
-import { BLOCKING, CHILD_WAITS, FD_FIRST, LOCKS, POLLS, SLEEP_CALLS, STOP_SIGNALS, TREE_CALLS, dnsNames, envVars, fdsPolled, sleepSeconds, sockaddr, timedOut } from './call-facts.js';
+import { BLOCKING, CHILD_WAITS, FD_FIRST, POLLS, SLEEP_CALLS, STOP_SIGNALS, TREE_CALLS, envVars, fdsPolled, sleepSeconds, timedOut } from './call-facts.js';
 import type { IntervalMark, Mark, PointMark, TreeWalk } from './marks.js';
 import type { Call } from './model.js';
 import type { FdTable } from './paths.js';
 import { leadingInt } from './paths.js';
+import { CallMoments, MOMENT_CALLS } from './call-moments.js';
 import { detach } from './intern.js';
 
 /** Intervals shorter than this are part of "running": calls in a row. */
@@ -40,15 +41,7 @@ const WALK_KEEP_CALLS = 1000;
  * Calls the recorder reads beyond their times, whatever they took; all others cost one set
  * lookup (what a long wait waited on is read only when it becomes a mark).
  */
-const READ = new Set([
-  ...CHILD_WAITS, ...LOCKS, ...TREE_CALLS,
-  'socket', 'connect', 'getsockopt', 'close', 'listen', 'sendto', 'sendmmsg', 'sendmsg', 'pipe', 'pipe2',
-]);
-interface SocketInfo {
-  proto: string;
-  port: number | null;
-  addr: string | null;
-}
+const READ = new Set([...MOMENT_CALLS, ...TREE_CALLS]);
 
 /** Scans one task's calls into its marks. Lives as long as the task streams. */
 export class PathRecorder {
@@ -63,10 +56,8 @@ export class PathRecorder {
   private lastRead = false;
   /** A call without `-T` whose wait ends when the next call starts. */
   private open: { call: Call; what: string; timer: boolean; child: number | null; port: number | null } | null = null;
-  private sockets: Map<number, SocketInfo> | null = null;
-  private pipes: Set<number> | null = null;
-  /** Locks held: fd → file. */
-  private locks: Map<number, string> | null = null;
+  /** Sockets, pipes and locks, and the moments they make. */
+  private readonly moments: CallMoments;
   private threshold = MARK_MIN_SECONDS;
   private intervals = 0;
   /** How many intervals it kept at its last prune. */
@@ -83,6 +74,7 @@ export class PathRecorder {
   ) {
     this.marks = task.marks;
     this.fds = task.fds;
+    this.moments = new CallMoments(task.fds, (kind, call, t, subject, n, detail) => this.point(kind, call, t, subject, n, detail));
   }
 
   private walk: TreeWalk | null = null;
@@ -191,19 +183,10 @@ export class PathRecorder {
       } else if (POLLS.has(name) || FD_FIRST.has(name)) {
         const fds = POLLS.has(name) ? fdsPolled(name, ev.args) : [leadingInt(leadingArgs(ev)) ?? -1];
         for (const fd of fds) {
-          const s = this.sockets?.get(fd);
-          if (s !== undefined) {
-            what = `${name} on ${s.proto}${s.addr === null && s.port === null ? '' : ` ${s.addr ?? ''}${s.port === null ? '' : `:${s.port}`}`}`;
-            port = s.port;
-            break;
-          }
-          if (this.pipes?.has(fd) === true) {
-            what = `${name} on a pipe`;
-            break;
-          }
-          const path = fd < 0 ? null : this.fds.get(fd);
-          if (path !== null) {
-            what = `${name} on ${path}`;
+          const on = this.moments.waitedOn(name, fd);
+          if (on !== null) {
+            what = on.what;
+            port = on.port;
             break;
           }
         }
@@ -224,130 +207,13 @@ export class PathRecorder {
   private execPoint(call: Call, t0: number): void {
     const exec = call.exec as NonNullable<Call['exec']>;
     this.point('exec', call, t0, exec.path, envVars(call.ev.text), null);
-    this.sockets = null;
-    this.pipes = null;
+    this.moments.exec();
   }
 
-  /** The calls whose arguments say something the path or a cause needs. */
+  /** The calls whose arguments say something: a walk over files, or a moment (call-moments.ts). */
   private observe(call: Call, t0: number): void {
-    const ev = call.ev;
-    const name = ev.name;
-    // Closes are most of what comes here; they matter only for a socket, a pipe or a lock.
-    if (name === 'close') {
-      if (this.sockets !== null || this.pipes !== null || this.locks !== null) this.closed(call, t0);
-      return;
-    }
-    if (TREE_CALLS.has(name)) {
-      this.countWalk(call, t0);
-      return;
-    }
-    // The result is read only here: a CallLine parses it when asked.
-    const r = ev.result;
-    const value = r?.value ?? null;
-    switch (name) {
-      case 'wait4':
-      case 'waitid':
-      case 'waitpid': {
-        // A child reaped at once (it had already exited) is a wait too short to be a mark.
-        const child = resultPid(r);
-        if (child !== null && child > 0) this.point('reap', call, call.t1 ?? t0, String(child), child, null);
-        return;
-      }
-      case 'socket': {
-        if (value === null || value < 0) return;
-        const proto = /SOCK_DGRAM/.test(ev.args) ? 'UDP' : /SOCK_STREAM/.test(ev.args) ? 'TCP' : 'socket';
-        const unix = /AF_(?:UNIX|LOCAL)/.test(ev.args);
-        (this.sockets ??= new Map()).set(value, { proto: unix ? `UNIX ${proto === 'UDP' ? 'datagram' : 'stream'}` : proto, port: null, addr: null });
-        return;
-      }
-      case 'connect': {
-        const fd = leadingInt(leadingArgs(ev));
-        const sa = sockaddr(ev.args);
-        if (fd === null || sa === null) return;
-        const s = this.sockets?.get(fd) ?? { proto: sa.family === 'AF_UNIX' ? 'UNIX' : 'socket', port: null, addr: null };
-        s.port = sa.port;
-        s.addr = sa.addr;
-        (this.sockets ??= new Map()).set(fd, s);
-        const target = `${sa.addr ?? '?'}${sa.port === null ? '' : `:${sa.port}`}`;
-        if (r === null) return;
-        if (r.errno === 'EINPROGRESS') return;
-        this.point('connect', call, t0, target, r.errno === null ? 1 : 0, r.errno);
-        return;
-      }
-      case 'getsockopt': {
-        // getsockopt(3, SOL_SOCKET, SO_ERROR, [ECONNREFUSED], [4]) = 0: a non-blocking connect's outcome.
-        const m = /SO_ERROR,\s*\[([A-Z0-9_]+)\]/.exec(ev.args);
-        const fd = leadingInt(leadingArgs(ev));
-        const s = fd === null ? undefined : this.sockets?.get(fd);
-        if (m === null || s === undefined || s.addr === null) return;
-        const ok = m[1] === '0';
-        this.point('connect', call, t0, `${s.addr}${s.port === null ? '' : `:${s.port}`}`, ok ? 1 : 0, ok ? null : (m[1] as string));
-        return;
-      }
-      case 'sendto':
-      case 'sendmmsg':
-      case 'sendmsg': {
-        const fd = leadingInt(leadingArgs(ev));
-        const s = fd === null ? undefined : this.sockets?.get(fd);
-        const to = sockaddr(ev.args);
-        if ((s?.port ?? to?.port) !== 53) return;
-        for (const q of dnsNames(ev.args)) this.point('dns-query', call, t0, q, null, null);
-        return;
-      }
-      case 'pipe':
-      case 'pipe2': {
-        const m = /\[(\d+),\s*(\d+)\]/.exec(ev.args);
-        if (m === null || value !== 0) return;
-        const p = (this.pipes ??= new Set());
-        p.add(Number(m[1]));
-        p.add(Number(m[2]));
-        return;
-      }
-      case 'listen':
-        if (value === 0) this.point('listen', call, t0, `fd ${leadingInt(leadingArgs(ev)) ?? '?'}`, null, null);
-        return;
-      case 'flock':
-      case 'fcntl':
-      case 'fcntl64':
-        this.lock(call, t0);
-        return;
-      default:
-        return;
-    }
-  }
-
-  /** A `close` of a socket, a pipe or a locked file. */
-  private closed(call: Call, t0: number): void {
-    const fd = leadingInt(leadingArgs(call.ev));
-    if (fd === null) return;
-    this.sockets?.delete(fd);
-    this.pipes?.delete(fd);
-    const held = this.locks?.get(fd);
-    if (held !== undefined) {
-      this.locks?.delete(fd);
-      this.point('lock', call, t0, held, 0, null);
-    }
-  }
-
-  /** `flock(3, LOCK_EX)`, `fcntl(3, F_SETLKW, {l_type=F_WRLCK, …})`, and their releases. */
-  private lock(call: Call, t0: number): void {
-    const ev = call.ev;
-    const isFlock = ev.name === 'flock';
-    // The line, not the arguments: a CallLine would cut its argument text out for every fcntl.
-    if (!isFlock && !ev.text.includes('SETLK')) return;
-    const args = ev.args;
-    const fd = leadingInt(leadingArgs(ev));
-    if (fd === null) return;
-    const path = this.fds.get(fd) ?? `fd ${fd}`;
-    const release = isFlock ? /LOCK_UN/.test(args) : /F_UNLCK/.test(args);
-    if (release) {
-      this.locks?.delete(fd);
-      this.point('lock', call, t0, path, 0, null);
-      return;
-    }
-    if (ev.result?.value !== 0) return;
-    (this.locks ??= new Map()).set(fd, path);
-    this.point('lock', call, call.t1 ?? t0, path, 1, null);
+    if (TREE_CALLS.has(call.ev.name)) this.countWalk(call, t0);
+    else this.moments.observe(call, t0);
   }
 
   private countWalk(call: Call, t0: number): void {
