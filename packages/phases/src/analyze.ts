@@ -216,17 +216,14 @@ export class TraceSetAnalyzer {
     const task = s.taskFor(pid, ev);
     const t = ev.time === null ? null : s.clock.toNumber(ev.time);
     s.seen(task, t, null);
-    if (task.first === null) task.first = refOf(ev, ev.time === null ? null : formatTimestamp(ev.time));
+    if (task.first === null) task.begin(refOf(ev, ev.time === null ? null : formatTimestamp(ev.time)));
     this.listener?.event(task, ev, t);
     if (ev.kind === 'signal') {
-      task.signals++;
+      task.signalled();
       if (t !== null) this.state.get(task)?.path.signal(t, ev.signal, ev.info, ev.file, ev.line);
       return;
     }
-    task.exit =
-      ev.kind === 'exit'
-        ? { code: ev.code, signal: null, coreDumped: false }
-        : { code: null, signal: ev.signal, coreDumped: ev.coreDumped };
+    task.exited(ev.kind === 'exit' ? { code: ev.code, signal: null, coreDumped: false } : { code: null, signal: ev.signal, coreDumped: ev.coreDumped });
     const ref = refOf(ev, ev.time === null ? null : formatTimestamp(ev.time));
     this.endTask(task, t, ref);
   }
@@ -245,12 +242,12 @@ export class TraceSetAnalyzer {
     const opened = task.fds.observe(ev);
     const exec = (ev.name === 'execve' || ev.name === 'execveat') && ev.result?.value === 0 ? this.execOf(task, ev) : null;
     const call: Call = { ev, pid: task.pid, t0, t1, seconds, opened, exec };
-    if (task.first === null) task.first = this.ref(ev);
+    if (task.first === null) task.begin(this.ref(ev));
     s.seen(task, t0, t1);
     task.record(call);
     const child = childPid(ev);
     // The entry time: the child often runs (and prints) before the parent's clone returns.
-    if (child !== null) task.children.push({ pid: child, thread: createsThread(ev), at: t0 ?? t1, line: ev.line });
+    if (child !== null) task.addChild({ pid: child, thread: createsThread(ev), at: t0 ?? t1, line: ev.line });
     s.called(task, ev, child);
     // Consecutive calls are mostly one task's (all of a -ff file's are).
     let st = this.lastState;
@@ -282,9 +279,7 @@ export class TraceSetAnalyzer {
   }
 
   private endTask(task: Task, t: number | null, ref: LineRef | null): void {
-    if (task.ended) return;
-    task.ended = true;
-    task.end = t ?? task.last;
+    if (!task.close(t)) return;
     const st = this.state.get(task);
     if (st === undefined) return;
     st.gaps.end(t, ref === null ? null : () => ref);

@@ -132,8 +132,7 @@ export class InputStream {
   seen(task: Task, t0: number | null, t1: number | null): void {
     if (t0 === null) return;
     const end = t1 ?? t0;
-    if (task.start === null || t0 < task.start) task.start = t0;
-    if (task.last === null || end > task.last) task.last = end;
+    task.extend(t0, end);
     if (this.first === null || t0 < this.first) this.first = t0;
     if (this.last === null || end > this.last) this.last = end;
   }

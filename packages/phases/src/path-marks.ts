@@ -11,6 +11,7 @@ import type { IntervalMark, Mark, PointMark, TreeWalk } from './marks.js';
 import type { Call } from './model.js';
 import type { FdTable } from './paths.js';
 import { leadingInt } from './paths.js';
+import type { Task } from './task.js';
 import { CallMoments, MOMENT_CALLS } from './call-moments.js';
 import { detach } from './intern.js';
 
@@ -69,10 +70,10 @@ export class PathRecorder {
 
   /** Keeps its marks in `task.marks`, and a long walk in `task.walk`; reads the task's fd table. */
   constructor(
-    private readonly task: { readonly marks: Mark[]; readonly fds: FdTable; walk: TreeWalk | null },
+    private readonly task: Pick<Task, 'markList' | 'fds' | 'keepWalk'>,
     private readonly budget: MarkBudget = new MarkBudget(),
   ) {
-    this.marks = task.marks;
+    this.marks = task.markList();
     this.fds = task.fds;
     this.moments = new CallMoments(task.fds, (kind, call, t, subject, n, detail) => this.point(kind, call, t, subject, n, detail));
   }
@@ -237,7 +238,7 @@ export class PathRecorder {
     // Most tasks stat a few files: only a walk long enough to matter is kept with the task.
     if (w.calls === WALK_KEEP_CALLS) {
       w.firstText = keptText(w.firstText);
-      this.task.walk = w;
+      this.task.keepWalk(w);
     }
   }
 

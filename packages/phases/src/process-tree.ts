@@ -49,12 +49,9 @@ export function linkTree(tasks: readonly Task[], aligned: boolean): void {
 }
 
 function adopt(parent: Task, child: Task, thread: boolean, at: number | null, guessed: boolean): void {
-  child.ppid = parent.pid;
-  child.ppidGuessed = guessed;
-  child.thread = thread;
-  child.tgid = thread ? parent.tgid : child.pid;
+  child.linkParent(parent, thread, guessed);
   const firstName = child.names[0];
   if (firstName === undefined || firstName.source !== 'execve' || (at !== null && firstName.at !== null && firstName.at > at + 0.0005)) {
-    child.names.unshift({ source: 'fork', name: parent.nameAt(at), at: child.start });
+    child.inherit({ source: 'fork', name: parent.nameAt(at), at: child.start });
   }
 }

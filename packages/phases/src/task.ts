@@ -47,51 +47,66 @@ export function execName(path: string, argv: readonly string[], cut: Pick<ExecIn
 
 const NOTHING_CUT = { cutArgs: [], moreArgs: false };
 
+/** What only the engine writes: a task's fields are readonly to everyone else. */
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** A child a task created: its pid, whether a thread, when, and the `clone`/`fork` line. */
+export interface TaskChild {
+  readonly pid: number;
+  readonly thread: boolean;
+  readonly at: number | null;
+  readonly line: number;
+}
+
+/**
+ * A task's fields are readonly outside this file: the analysis changes them through the methods
+ * below (each says which part of it calls it), so a reader of an `Analysis` cannot.
+ */
 export class Task {
   /** Who created it (from the parent's `clone`/`fork` return value); set once the set is read. */
-  ppid: number | null = null;
+  readonly ppid: number | null = null;
   /**
    * The parent was matched by time, not by pid: inside a pid namespace `clone` returns the
    * namespace's pid, which is not the pid strace names the child's file after.
    */
-  ppidGuessed = false;
+  readonly ppidGuessed: boolean = false;
   /** Created with CLONE_THREAD. */
-  thread = false;
+  readonly thread: boolean = false;
   /** The process it belongs to (itself unless a thread). */
-  tgid: number;
-  names: ProcessName[] = [];
-  first: LineRef | null = null;
-  start: number | null = null;
+  readonly tgid: number;
+  readonly names: readonly ProcessName[] = [];
+  readonly first: LineRef | null = null;
+  readonly start: number | null = null;
   /** Time of its last line. */
-  last: number | null = null;
+  readonly last: number | null = null;
   /** When it ended: its `+++ exited` / `+++ killed` line, else its last line. */
-  end: number | null = null;
-  exit: ProcessExit | null = null;
+  readonly end: number | null = null;
+  readonly exit: ProcessExit | null = null;
   /** `exit_group(N) = ?`: the code when strace printed no `+++ exited` line (`-qq`). */
-  exitCallCode: number | null = null;
-  ended = false;
-  syscalls = 0;
-  inSyscallSeconds = 0;
+  readonly exitCallCode: number | null = null;
+  readonly ended: boolean = false;
+  readonly syscalls: number = 0;
+  readonly inSyscallSeconds: number = 0;
   /** Calls whose result never came (killed or cut inside the call). */
-  unfinished = 0;
+  readonly unfinished: number = 0;
   /** The first of them, to name in the warning. */
-  firstUnfinished: { readonly file: string; readonly line: number; readonly name: string } | null = null;
-  signals = 0;
+  readonly firstUnfinished: { readonly file: string; readonly line: number; readonly name: string } | null = null;
+  readonly signals: number = 0;
   readonly stats: SyscallStats;
   readonly fds = new FdTable();
   readonly activity = new Activity();
-  /** The children it created: pid → thread?, when, and the `clone`/`fork` line. */
-  readonly children: { pid: number; thread: boolean; at: number | null; line: number }[] = [];
+  /** The children it created. */
+  readonly children: readonly TaskChild[] = [];
   /** Its waits, silences and the moments the critical path and the causes read (see path-marks.ts). */
-  readonly marks: Mark[] = [];
+  readonly marks: readonly Mark[] = [];
   /** Its walk over a tree of files, when it made such calls. */
-  walk: TreeWalk | null = null;
+  readonly walk: TreeWalk | null = null;
 
   constructor(
     /** Position among the set's tasks; unique even when a pid is reused. */
     readonly index: number,
     /** Fixed, except once for the unnamed process of a log without prefixes (see {@link renumber}). */
-    public pid: number,
+    readonly pid: number,
     /** The input it was read from. */
     readonly file: string,
     /** 1 for the first process with this pid in its input, 2 after pid reuse, … */
@@ -124,7 +139,10 @@ export class Task {
   compact(): void {
     this.stats.compact();
     this.activity.compact();
-    this.names = this.names.slice();
+    const w = this as Writable<Task>;
+    w.names = this.names.slice();
+    // Room kept to grow, dropped: most tasks have a mark or two.
+    w.marks = this.marks.slice();
   }
 
   /**
@@ -132,8 +150,69 @@ export class Task {
    * analyzer calls this, before anything has been cited with the new pid.
    */
   renumber(pid: number): void {
-    if (this.tgid === this.pid) this.tgid = pid;
-    this.pid = pid;
+    const w = this as Writable<Task>;
+    if (this.tgid === this.pid) w.tgid = pid;
+    w.pid = pid;
+  }
+
+  /** The analysis: a line of it at `t0` (to `end`) extends its time range. */
+  extend(t0: number, end: number): void {
+    const w = this as Writable<Task>;
+    if (this.start === null || t0 < this.start) w.start = t0;
+    if (this.last === null || end > this.last) w.last = end;
+  }
+
+  /** The analysis: its first line, once. */
+  begin(first: LineRef): void {
+    if (this.first === null) (this as Writable<Task>).first = first;
+  }
+
+  /** The analysis: a signal was delivered to it. */
+  signalled(): void {
+    (this as Writable<Task>).signals++;
+  }
+
+  /** The analysis: its `+++ exited` or `+++ killed` line. */
+  exited(exit: ProcessExit): void {
+    (this as Writable<Task>).exit = exit;
+  }
+
+  /** The analysis: nothing more comes for it; it ended at `t`, else at its last line. False if it had already. */
+  close(t: number | null): boolean {
+    if (this.ended) return false;
+    const w = this as Writable<Task>;
+    w.ended = true;
+    w.end = t ?? this.last;
+    return true;
+  }
+
+  /** The analysis: it created `child`. */
+  addChild(child: TaskChild): void {
+    (this.children as TaskChild[]).push(child);
+  }
+
+  /** The process tree (process-tree.ts): its parent, and whether it is a thread of the parent's process. */
+  linkParent(parent: Task, thread: boolean, guessed: boolean): void {
+    const w = this as Writable<Task>;
+    w.ppid = parent.pid;
+    w.ppidGuessed = guessed;
+    w.thread = thread;
+    w.tgid = thread ? parent.tgid : this.pid;
+  }
+
+  /** The process tree: the name it had from its parent before any exec of its own. */
+  inherit(name: ProcessName): void {
+    (this.names as ProcessName[]).unshift(name);
+  }
+
+  /** The path recorder (path-marks.ts): the list it keeps the marks in. */
+  markList(): Mark[] {
+    return this.marks as Mark[];
+  }
+
+  /** The path recorder: a walk long enough to keep. */
+  keepWalk(walk: TreeWalk): void {
+    (this as Writable<Task>).walk = walk;
   }
 
   /** Its name at time `t` (the latest execve/prctl name before it), or its first name. */
@@ -152,17 +231,19 @@ export class Task {
   }
 
   addName(n: ProcessName): void {
-    if (this.names.length >= MAX_NAMES) this.names.splice(MAX_NAMES - 1, 1);
-    this.names.push(n);
+    const names = this.names as ProcessName[];
+    if (names.length >= MAX_NAMES) names.splice(MAX_NAMES - 1, 1);
+    names.push(n);
   }
 
   /** Updates the aggregates (stats, names, exit code) with one call. */
   record(call: Call): void {
     const ev = call.ev;
-    this.syscalls++;
+    const w = this as Writable<Task>;
+    w.syscalls++;
     this.stats.add(ev.name, call.seconds, failed(ev));
-    if (call.seconds !== null) this.inSyscallSeconds += call.seconds;
-    if (ev.form === 'never-resumed' && this.unfinished++ === 0) this.firstUnfinished = { file: ev.file, line: ev.line, name: ev.name };
+    if (call.seconds !== null) w.inSyscallSeconds += call.seconds;
+    if (ev.form === 'never-resumed' && w.unfinished++ === 0) w.firstUnfinished = { file: ev.file, line: ev.line, name: ev.name };
     this.noteNames(call);
   }
 
@@ -187,7 +268,7 @@ export class Task {
       if (name !== null) this.addName({ source: 'prctl', name, at: call.t0 });
     } else if ((ev.name === 'exit_group' || ev.name === 'exit') && ev.result?.value === null) {
       const code = Number.parseInt(ev.args, 10);
-      if (Number.isFinite(code)) this.exitCallCode = code;
+      if (Number.isFinite(code)) (this as Writable<Task>).exitCallCode = code;
     }
   }
 }

@@ -6,8 +6,8 @@ import { Activity } from '../src/activity.js';
 import { Interner, detach } from '../src/intern.js';
 import { SyscallStats } from '../src/syscall-stats.js';
 import { MAX_MARKS, MarkBudget, PathRecorder } from '../src/path-marks.js';
-import type { IntervalMark, Mark } from '../src/marks.js';
-import { FdTable } from '../src/paths.js';
+import type { IntervalMark } from '../src/marks.js';
+import { Task } from '../src/task.js';
 
 const time = (us: number) => `10:00:${String(Math.floor(us / 1e6)).padStart(2, '0')}.${String(us % 1e6).padStart(6, '0')}`;
 
@@ -55,7 +55,7 @@ describe('the critical path\'s marks', () => {
 
   it('all tasks together keep what the set\'s budget allows, each its longest', () => {
     const budget = new MarkBudget(1000);
-    const tasks = Array.from({ length: 10 }, () => ({ marks: [] as Mark[], fds: new FdTable(), walk: null }));
+    const tasks = Array.from({ length: 10 }, (_, i) => new Task(i, 100 + i, 'f', 1));
     const recorders = tasks.map((t) => new PathRecorder(t, budget));
     const call = (i: number, t0: number, seconds: number) =>
       ({ ev: { name: 'futex', file: 'f', line: i, endLine: i, text: 'futex()', args: '', result: { value: 0, errno: null, aux: null }, form: 'line', duration: seconds }, pid: 1, t0, t1: t0 + seconds, seconds, opened: null, exec: null }) as never;

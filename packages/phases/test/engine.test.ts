@@ -9,7 +9,6 @@ import {
   analyzeInputs,
   formatCount,
   formatSeconds,
-  isPhase,
   type Analysis,
   type AnalysisOptions,
 } from '@strace-gaps/phases';

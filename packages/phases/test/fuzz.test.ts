@@ -80,8 +80,8 @@ const input = fc.record({
 const traceSet = fc.array(input, { minLength: 1, maxLength: LONG ? 12 : 5 });
 
 /**
- * One `-f` file: lines of a few pids, mostly with their prefix, within a few minutes of each other
- * (a trace that spans more than half a day is read on one thread), with real, cut and junk lines.
+ * One `-f` file: lines of a few pids, mostly with their prefix, within a few minutes of each other,
+ * with real, cut and junk lines.
  */
 const nearTime = fc.integer({ min: 36_000_000_000, max: 36_300_000_000 }).map((us) => {
   const s = Math.floor(us / 1e6);
@@ -145,6 +145,36 @@ describe('the engine on hostile input', () => {
     );
     if (LONG) console.log(`fuzz: ${sets} sets, ${files} files, ${lines} lines, ${refused} sets refused for mixed clocks, 0 exceptions`);
     expect(sets).toBe(RUNS);
+  });
+
+  it('one -f file of a few pids (split calls, other pids between): never throws, every line accounted for', () => {
+    let read = 0;
+    fc.assert(
+      fc.property(fFile, fc.integer({ min: 1, max: 20 }), (lines, top) => {
+        const bytes = Buffer.from(lines.join('\n'), 'utf8');
+        const parsed = parseChunksSync([bytes], 'trace.log');
+        const s = new SummaryBuilder('trace.log', 5);
+        s.add(parsed);
+        const summary = s.finish();
+        expect(summary.events + summary.unparsed).toBe(countLines(bytes));
+        const a = new TraceSetAnalyzer({ top, minGap: 0 });
+        a.beginInput('trace.log', null);
+        try {
+          a.push(parsed);
+          a.endInput();
+        } catch (err) {
+          if (err instanceof AnalysisError) return;
+          throw err;
+        }
+        const report = buildGapReport(buildInputReport([summary], 5), a.finish());
+        expect(JSON.parse(JSON.stringify(report)).input.lines).toBe(summary.lines);
+        const path = report.startup?.criticalPath ?? [];
+        for (let i = 1; i < path.length; i++) expect(path[i]!.start).toBeCloseTo(path[i - 1]!.end, 9);
+        read++;
+      }),
+      { numRuns: RUNS },
+    );
+    expect(read).toBeGreaterThan(RUNS / 2);
   });
 
   it('split at any input across analyzers (as threads do), gives the same report or the same refusal', () => {

@@ -6,7 +6,6 @@ import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { JoinedCall, decodeArgs, joinAll, leadingArgs, parseChunksSync, pidFromFileName } from '@strace-gaps/parser';
-import { TraceSetAnalyzer, buildGapReport, buildInputReport } from '@strace-gaps/phases';
 import { simpleOpenArgs } from '@strace-gaps/phases/internal';
 import { fixtureSets, traceBytes } from '../../parser/test/helpers/fixtures.js';
 import { leadingInt } from '../src/paths.js';
