@@ -1,6 +1,5 @@
 /**
- * A call line's tail, `ARGS) = RESULT <DURATION>`, read from the right. Shared by the general line
- * parser (parse-line.ts) and its fast lane for common call lines (fast-call.ts).
+ * A call line's tail, `ARGS) = RESULT <DURATION>`, read from the right (for parse-line.ts).
  */
 import { parseResult, plainIntegerAt } from './result.js';
 import type { SyscallResult, Timestamp } from './types.js';

@@ -8,13 +8,17 @@
  *   ip         `[00007f1c2e0a1b3e] ` (`-i`)
  *   scno       `[ 59] ` (`-n`)
  * See docs/strace-format.md for every body form.
+ *
+ * One pass from the left: the prefix (prefix.ts), then the body. Most lines are a call, whole,
+ * unfinished or resumed (`NAME(`, `<... NAME resumed>`), read at once, the name found by a hash of
+ * its characters (one string per distinct name, scan-state.ts) and the tail from the right
+ * (call-tail.ts); every other form is tried in turn after that.
  */
 import { scanPrefixInto } from './prefix.js';
 import { ScanState } from './scan-state.js';
 import { SummaryTable } from './summary-table.js';
 import { parseResult } from './result.js';
 import { LAZY, builtResult, resumedHalf, splitResult } from './call-tail.js';
-import { fastLine, isNameChar } from './fast-call.js';
 import { CallLine } from './call-line.js';
 import {
   ISSUE_TEXT_LIMIT,
@@ -37,46 +41,58 @@ export function parseLine(text: string, file: string, line: number): ParsedLine 
   return parseWith(new ScanState(), text, file, line);
 }
 
+/** Characters of a syscall name: `read`, `_llseek`, `syscall_0x1b6`, `????`. */
+export function isNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 63 || (c >= 65 && c <= 90);
+}
+
+/** Names are at most this long (strace's own are under 32). */
+const MAX_NAME = 64;
+
 /** {@link parseLine} with a reader's own scratch. */
 export function parseWith(st: ScanState, text: string, file: string, line: number): ParsedLine {
-  return fastLine(st, text, file, line) ?? parseLineAs(st, text, file, line);
+  const len = text.length;
+  const prefix = scanPrefixInto(text, st.prefix);
+  let b = prefix.end;
+  while (b < len && text.charCodeAt(b) === SPACE) b++;
+  // Most lines: `NAME(` (whole or unfinished) or `<... NAME resumed>`. A `-c` table row, a blank
+  // line or any other form has no name followed by `(` or ` resumed>` there.
+  const c = text.charCodeAt(b);
+  const resumed = c === 60 /* < */ && text.startsWith(RESUMED_OPEN, b);
+  if (resumed || isNameChar(c)) {
+    const from = resumed ? b + RESUMED_OPEN.length : b;
+    let hash = 0;
+    let i = from;
+    for (; i < len; i++) {
+      const k = text.charCodeAt(i);
+      if (!isNameChar(k)) break;
+      hash = (Math.imul(hash, 31) + k) | 0;
+    }
+    if (i > from && i - from <= MAX_NAME) {
+      if (!resumed && text.charCodeAt(i) === 40 /* ( */) return parseCallLine(st, text, st.name(text, from, i, hash), i, prefix, file, line);
+      if (resumed && text.startsWith(RESUMED_CLOSE, i)) return parseResumedLine(st, text, st.name(text, from, i, hash), i + RESUMED_CLOSE.length, prefix, file, line);
+    }
+  }
+  return parseOtherLine(st, text, b, prefix, file, line);
 }
 
-/**
- * The general parser alone, without the fast lane for common call lines (fast-call.ts): the
- * reference the fast lane is tested against. Not exported from the package.
- */
-export function parseLineGeneral(text: string, file: string, line: number): ParsedLine {
-  return parseLineAs(new ScanState(), text, file, line);
-}
-
-function parseLineAs(st: ScanState, text: string, file: string, line: number): ParsedLine {
+/** A line that is no call: blank, a `-c` table's, a signal, an exit, a message, … or not strace's. */
+function parseOtherLine(st: ScanState, text: string, b: number, prefix: LinePrefix, file: string, line: number): ParsedLine {
   let i = 0;
   while (i < text.length && text.charCodeAt(i) === SPACE) i++;
   if (i === text.length || (text.charCodeAt(i) < 32 && text.trim() === '')) return issue('blank-line', 'blank line', text, file, line);
-
-  // `-c`/`-C` table rows start with numbers like a `-r` delta, so they are told apart first.
+  // `-c`/`-C` table rows start with numbers like a `-r` delta: the prefix read from one means nothing.
   if (SummaryTable.isDefaultLine(text)) {
     return { kind: 'summary', row: text, ...NO_PREFIX, text, file, line };
   }
-
-  const prefix = scanPrefixInto(text, st.prefix);
-  let b = prefix.end;
-  while (b < text.length && text.charCodeAt(b) === SPACE) b++;
   if (b === text.length) return issue('truncated', 'the line ends after its prefix', text, file, line);
   const c = text.charCodeAt(b);
-  // Most lines are calls: a body that starts with a syscall name and its `(` is one, and none of
-  // the forms below (they start with other characters, or have no `(` after a name) can be.
-  if (isNameChar(c)) {
-    const open = nameEnd(text, b);
-    if (text.charCodeAt(open) === 40 /* ( */ && open - b <= 64) return parseCallLine(st, text, b, open, prefix, file, line);
-  }
   const base = { pid: prefix.pid, time: prefix.time, relative: prefix.relative, ip: prefix.ip,
     syscallNumber: prefix.syscallNumber, text, file, line };
 
   if (c === 43 /* + */ && text.startsWith('+++ ', b)) return parseExitLine(text, b, base);
   if (c === 45 /* - */ && text.startsWith('--- ', b)) return parseSignalLine(text, b, base);
-  if (c === 60 /* < */ && text.startsWith(RESUMED_OPEN, b)) return parseResumedLine(st, text, b, prefix, file, line);
+  if (c === 60 /* < */ && text.startsWith(RESUMED_OPEN, b)) return parseNamedResumed(st, text, b, prefix, file, line);
   if (c === 62 /* > */ && text.charCodeAt(b + 1) === SPACE && STACK_FRAME_END.test(text)) {
     // ` > /usr/lib/x86_64-linux-gnu/libc.so.6(__write+0x14) [0xf4e14]` (-k): always ends in the address.
     return { kind: 'stack-frame', frame: text.slice(b + 2), ...base };
@@ -94,18 +110,12 @@ function parseLineAs(st: ScanState, text: string, file: string, line: number): P
     return { kind: 'strace-message', message: 'other', subject: pidText === undefined ? null : Number(pidText),
       body: text.slice(b), ...base };
   }
-  const open = text.indexOf('(', b);
-  return parseCallLine(st, text, b, open, prefix, file, line);
+  // Not a call either: a name of more than 64 characters, or a body that does not start with one
+  // (parseWith reads every `NAME(` there is).
+  return issue('unrecognized', NOT_A_LINE, text, file, line);
 }
 
 type Base = LinePrefix & { text: string; file: string; line: number };
-
-/** The index after the run of name characters at `b`. */
-function nameEnd(text: string, b: number): number {
-  let i = b;
-  while (i < text.length && isNameChar(text.charCodeAt(i))) i++;
-  return i;
-}
 
 const NO_PREFIX: LinePrefix = { pid: null, time: null, relative: null, ip: null, syscallNumber: null };
 
@@ -172,13 +182,17 @@ function parseStraceMessage(body: string, base: Base): LineEvent {
   return { kind: 'strace-message', message: 'other', subject: p ? Number(p[1]) : null, body, ...base };
 }
 
-/** `<... read resumed>"abc", 1024) = 3 <0.000021>` (strace < 5.3 put a space after `>`). */
-function parseResumedLine(st: ScanState, text: string, b: number, prefix: LinePrefix, file: string, line: number): ParsedLine {
+/** A `<... NAME resumed>` line whose name is not a run of name characters: why it is not one. */
+function parseNamedResumed(st: ScanState, text: string, b: number, prefix: LinePrefix, file: string, line: number): ParsedLine {
   const close = text.indexOf(RESUMED_CLOSE, b + RESUMED_OPEN.length);
   if (close < 0) return issue('truncated', 'a "<... NAME resumed>" line cut before "resumed>"', text, file, line);
   const name = text.slice(b + RESUMED_OPEN.length, close);
   if (!isSyscallName(name)) return issue('unrecognized', `"${name}" is not a syscall name`, text, file, line);
-  const restStart = close + RESUMED_CLOSE.length;
+  return parseResumedLine(st, text, name, close + RESUMED_CLOSE.length, prefix, file, line);
+}
+
+/** `<... read resumed>"abc", 1024) = 3 <0.000021>` (strace < 5.3 put a space after `>`). */
+function parseResumedLine(st: ScanState, text: string, name: string, restStart: number, prefix: LinePrefix, file: string, line: number): ParsedLine {
   const result = splitResult(text, restStart, st.tail);
   if (result === null) return issue('truncated', 'no ") = RESULT" after the resumed arguments', text, file, line);
   return resumedHalf(name, text.slice(restStart, st.tail.argsEnd).trimStart(), builtResult(text, st.tail, result), st.tail.duration, prefix.pid, prefix.time, prefix.relative, prefix.ip, prefix.syscallNumber, text, file, line);
@@ -187,10 +201,7 @@ function parseResumedLine(st: ScanState, text: string, b: number, prefix: LinePr
 const NOT_A_LINE = 'not a strace line: no "NAME(" call, signal, exit or message';
 
 /** `openat(AT_FDCWD, "/etc/ld.so.cache", O_RDONLY|O_CLOEXEC) = 3 <0.000012>` or `read(3,  <unfinished ...>` */
-function parseCallLine(st: ScanState, text: string, b: number, open: number, prefix: LinePrefix, file: string, line: number): ParsedLine {
-  if (open < 0) return issue('unrecognized', NOT_A_LINE, text, file, line);
-  const name = text.slice(b, open);
-  if (!isSyscallName(name)) return issue('unrecognized', NOT_A_LINE, text, file, line);
+function parseCallLine(st: ScanState, text: string, name: string, open: number, prefix: LinePrefix, file: string, line: number): ParsedLine {
   if (text.charCodeAt(text.length - 1) === 62 /* > */) {
     const stop = scanStopMarker(text, open + 1);
     if (stop !== null) {
@@ -227,7 +238,7 @@ function scanStopMarker(
 
 /** Syscall names: `read`, `_llseek`, `syscall_0x1b6`, and `????` for a call strace cannot name. */
 function isSyscallName(name: string): boolean {
-  if (name.length === 0 || name.length > 64) return false;
+  if (name.length === 0 || name.length > MAX_NAME) return false;
   for (let k = 0; k < name.length; k++) if (!isNameChar(name.charCodeAt(k))) return false;
   return true;
 }

@@ -1,5 +1,5 @@
 /**
- * The prefix of a strace line, read once for both lanes (parse-line.ts and fast-call.ts), each
+ * The prefix of a strace line, read once for the line's parse (parse-line.ts), each
  * part optional and in this order:
  *
  *   pid     `[pid  4242] ` (output to a terminal) or `4242  ` (`-f -o FILE`); `4242<sh>` with -Y
