@@ -35,7 +35,7 @@ import { findStartup, onSetClock, pendingCalls, type Startup } from './startup.j
 import { TaskIndex } from './task-index.js';
 import type { Call, Diagnosis, LineRef, Phase } from './model.js';
 import { leadingInt } from './paths.js';
-import { Task, nameOfPid, refOf } from './task.js';
+import { Task, exitOf, nameOfPid, refOf } from './task.js';
 import type { Analysis, AnalysisOptions, ClockInfo, ClockStart, PartialAnalysis, Span, StreamTotals, TaskEvent, TraceListener } from './analysis-types.js';
 import { linkTree } from './process-tree.js';
 import { MAX_PHASES_PER_EXEC_KIND, setWarnings } from './set-warnings.js';
@@ -223,7 +223,7 @@ export class TraceSetAnalyzer {
       if (t !== null) this.state.get(task)?.path.signal(t, ev.signal, ev.info, ev.file, ev.line);
       return;
     }
-    task.exited(ev.kind === 'exit' ? { code: ev.code, signal: null, coreDumped: false } : { code: null, signal: ev.signal, coreDumped: ev.coreDumped });
+    task.exited(ev.kind === 'exit' ? exitOf(ev.code, null) : exitOf(null, ev.signal, ev.coreDumped));
     const ref = refOf(ev, ev.time === null ? null : formatTimestamp(ev.time));
     this.endTask(task, t, ref);
   }

@@ -21,15 +21,20 @@ const MAX_NAMES = 32;
 const MAX_ARGS = 64;
 const MAX_ARGV_CHARS = 4096;
 
-/** The first arguments, within {@link MAX_ARGS} and {@link MAX_ARGV_CHARS}; and how many were left out. */
-function keptArgv(argv: readonly string[]): { argv: readonly string[]; omitted: number } {
+/**
+ * The first arguments, within {@link MAX_ARGS} and {@link MAX_ARGV_CHARS}; and how many were left
+ * out. argv[0] recurs across processes: one copy of it (the others are often unique).
+ */
+function keptArgv(argv: readonly string[], intern: Interner | null): { argv: readonly string[]; omitted: number } {
   let chars = 0;
   let n = 0;
   for (; n < argv.length && n < MAX_ARGS; n++) {
     chars += (argv[n] as string).length;
     if (chars > MAX_ARGV_CHARS) break;
   }
-  return { argv: argv.slice(0, n).map(detach), omitted: argv.length - n };
+  const kept = argv.slice(0, n).map(detach);
+  if (intern !== null && kept.length > 0) kept[0] = intern.get(kept[0] as string);
+  return { argv: kept, omitted: argv.length - n };
 }
 
 /**
@@ -46,6 +51,24 @@ export function execName(path: string, argv: readonly string[], cut: Pick<ExecIn
 }
 
 const NOTHING_CUT = { cutArgs: [], moreArgs: false };
+
+/** A task's children until it has one: most processes of a big capture start none. */
+const NO_CHILDREN: readonly TaskChild[] = Object.freeze([]);
+
+/** Exits by code (and kills by signal), one object each: thousands of processes exit with 0. */
+const EXITS = new Map<string, ProcessExit>();
+
+/** How a process ended, as one shared, frozen object per outcome. */
+export function exitOf(code: number | null, signal: string | null, coreDumped = false): ProcessExit {
+  const key = signal === null ? `${code}` : `${signal}${coreDumped ? '+core' : ''}`;
+  let e = EXITS.get(key);
+  if (e === undefined) {
+    e = Object.freeze(signal === null ? { code: code as number, signal: null, coreDumped: false as const } : { code: null, signal, coreDumped });
+    // Bounded: codes are bytes and signals few; anything past that is not shared.
+    if (EXITS.size < 1024) EXITS.set(key, e);
+  }
+  return e;
+}
 
 /** What only the engine writes: a task's fields are readonly to everyone else. */
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
@@ -96,7 +119,7 @@ export class Task {
   readonly fds = new FdTable();
   readonly activity = new Activity();
   /** The children it created. */
-  readonly children: readonly TaskChild[] = [];
+  readonly children: readonly TaskChild[] = NO_CHILDREN;
   /** Its waits, silences and the moments the critical path and the causes read (see path-marks.ts). */
   readonly marks: readonly Mark[] = [];
   /** Its walk over a tree of files, when it made such calls. */
@@ -112,7 +135,7 @@ export class Task {
     /** 1 for the first process with this pid in its input, 2 after pid reuse, … */
     readonly lifetime: number,
     /** Shares syscall names between tasks (see intern.ts). */
-    intern: Interner | null = null,
+    private readonly intern: Interner | null = null,
   ) {
     this.tgid = pid;
     this.stats = new SyscallStats(intern);
@@ -126,6 +149,7 @@ export class Task {
   static revive(data: Task, index: number, intern: Interner | null): Task {
     const t = Object.setPrototypeOf(data, Task.prototype) as Task;
     (t as { index: number }).index = index;
+    (t as unknown as { intern: Interner | null }).intern = intern;
     Object.setPrototypeOf(t.activity, Activity.prototype);
     Object.setPrototypeOf(t.fds, FdTable.prototype);
     SyscallStats.revive(t.stats, intern);
@@ -188,7 +212,8 @@ export class Task {
 
   /** The analysis: it created `child`. */
   addChild(child: TaskChild): void {
-    (this.children as TaskChild[]).push(child);
+    if (this.children === NO_CHILDREN) (this as Writable<Task>).children = [child];
+    else (this.children as TaskChild[]).push(child);
   }
 
   /** The process tree (process-tree.ts): its parent, and whether it is a thread of the parent's process. */
@@ -247,13 +272,20 @@ export class Task {
     this.noteNames(call);
   }
 
+  /** One copy of a string many tasks keep (a program's path, its argv[0]). */
+  private shared(s: string): string {
+    const own = detach(s);
+    return this.intern === null ? own : this.intern.get(own);
+  }
+
   private noteNames(call: Call): void {
     const ev = call.ev;
     const info = call.exec;
     if (info !== null) {
-      const { argv, omitted } = keptArgv(info.argv);
+      const { argv, omitted } = keptArgv(info.argv, this.intern);
       const name = detach(execName(info.path, info.argv, info));
-      const path = detach(info.path);
+      // The program's path recurs across processes: one copy.
+      const path = this.shared(info.path);
       this.addName({
         source: 'execve',
         name,

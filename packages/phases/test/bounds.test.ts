@@ -73,6 +73,21 @@ describe('the critical path\'s marks', () => {
 });
 
 describe('bounded per-process state', () => {
+  it('shares one exit object among tasks that ended alike, each still saying how it ended', () => {
+    const text = (pid: number, end: string) => `${pid} 10:00:00.000001 getpid() = ${pid} <0.000001>\n${pid} 10:00:00.000002 ${end}\n`;
+    const a = analyzeInputs([
+      { file: 'f', pid: null, lines: [parseText(text(1, '+++ exited with 0 +++') + text(2, '+++ exited with 0 +++') + text(3, '+++ exited with 3 +++') + text(4, '+++ killed by SIGSEGV (core dumped) +++') + text(5, '+++ killed by SIGSEGV +++'), 'f')] },
+    ]);
+    const exit = (pid: number) => a.tasks.find((t) => t.pid === pid)!.exit;
+    expect(exit(1)).toBe(exit(2));
+    expect([1, 3, 4, 5].map(exit)).toEqual([
+      { code: 0, signal: null, coreDumped: false },
+      { code: 3, signal: null, coreDumped: false },
+      { code: null, signal: 'SIGSEGV', coreDumped: true },
+      { code: null, signal: 'SIGSEGV', coreDumped: false },
+    ]);
+  });
+
   it('keeps the 500 longest exec and loader phases and says how many there were', () => {
     const inputs = Array.from({ length: 620 }, (_, i) => ({
       file: `t.${1000 + i}`,
