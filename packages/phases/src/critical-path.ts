@@ -147,7 +147,9 @@ export function criticalPath(index: TaskIndex, from: number, ready: ReadyPoint, 
       t = lo;
       continue;
     }
-    const lo = Math.max(mEnd, taskStart, from);
+    // Never later than the walk is: a task whose first line comes after this point (a child that
+    // printed before its parent's clone, as the clock has it) ran none of it.
+    const lo = Math.min(t, Math.max(mEnd, taskStart, from));
     // A child reaped in this run that ended within it: the run waited for it, too briefly for a mark.
     const reap = reapIn(index, task, lo, t);
     if (reap !== null) {

@@ -72,6 +72,21 @@ describe('every capture with a common clock: a whole critical path', () => {
   }
 });
 
+describe('a whole critical path where the clock puts a child before its parent', () => {
+  it('never walks forward in time (fuzz: a child printed before its parent\'s clone began)', () => {
+    // The clone's entry is its end less -T (10:00:00.000002), after the child's first line.
+    const a = analyze([
+      text('t.log', [
+        '[pid     1] 10:00:00.010002 <... clone resumed>) = 12 <0.01>',
+        '2 10:00:00.000000 execve("/bin/sh", ["sh"], 0x7ff /* 3 vars */) = 0 <0.001>',
+        '12 10:00:00.000001 read(3, "x") = 0 <2.500000>',
+      ].join('\n')),
+    ]);
+    expectWhole(a);
+    expect(a.startup!.criticalPath.map((p) => p.pid)).toEqual([2, 12]);
+  });
+});
+
 /** Each capture of a known cause: what marks ready, the cause first, and what it cost. */
 const CASES: { name: string; rule: string; first: string; seconds: [number, number]; note: string }[] = [
   { name: 's6-envdir', rule: 'last-exec', first: 'k8s-service-links', seconds: [5.2, 5.5], note: 'dump 3.89 s + s6-envdir re-read 1.46 s on the path' },
