@@ -9,6 +9,7 @@
  * as a plain event's do and `JSON.stringify` writes the plain event, but a spread or a structured
  * clone sees only its own fields: {@link plainCallLine} gives the plain event.
  */
+import { leadingIntAt } from './leading-int.js';
 import { parseResult } from './result.js';
 import { addSeconds } from './timestamps.js';
 import type { SyscallLineEvent, SyscallResult, Timestamp } from './types.js';
@@ -75,6 +76,11 @@ export class CallLine {
 
   get endLine(): number {
     return this.line;
+  }
+
+  /** The number its arguments start with (an fd, mostly), read in the line: no argument text is cut out. */
+  firstInt(): number | null {
+    return leadingIntAt(this.text, this.argsStart, this.argsEnd);
   }
 
   /** The same call at another time (a `-r` delta summed into a timestamp). */

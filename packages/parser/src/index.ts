@@ -32,7 +32,8 @@ export {
 } from './read.js';
 export type { ReadOptions } from './read.js';
 export { Joiner, addSeconds, joinAll, joinArgs } from './join.js';
-export { JoinedCall, leadingArgs } from './joined-call.js';
+export { JoinedCall, firstArgInt, leadingArgs } from './joined-call.js';
+export { leadingIntAt } from './leading-int.js';
 export type { CallForm, JoinedEvent, PassThroughEvent, SyscallEvent } from './join.js';
 export { decodeArgs, decodeString, decodeValue, splitTopLevel } from './args.js';
 export type { ArgValue, DecodedArg, StructField } from './args.js';

@@ -8,6 +8,8 @@
  * A {@link SyscallEvent} whose fields read as a plain one's, and `JSON.stringify` writes them all;
  * but a spread or a structured clone does not see `args`.
  */
+import { CallLine } from './call-line.js';
+import { leadingIntAt } from './leading-int.js';
 import type { SyscallResult, Timestamp } from './types.js';
 
 /** Joins both halves' argument text: `3,` + `"abc", 1024` → `3, "abc", 1024`. */
@@ -59,4 +61,12 @@ export class JoinedCall {
  */
 export function leadingArgs(ev: { readonly args: string }): string {
   return ev instanceof JoinedCall && /\S/.test(ev.unfinishedArgs) ? ev.unfinishedArgs : ev.args;
+}
+
+/**
+ * The number a call's arguments start with (the fd of `write(4, …)`), or null: for a
+ * {@link CallLine} read in its line, for a {@link JoinedCall} from its first half.
+ */
+export function firstArgInt(ev: { readonly args: string }): number | null {
+  return ev instanceof CallLine ? ev.firstInt() : leadingIntAt(leadingArgs(ev));
 }

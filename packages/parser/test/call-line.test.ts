@@ -11,8 +11,10 @@ import {
   CallLine,
   JoinedCall,
   failed,
+  firstArgInt,
   joinAll,
   joinArgs,
+  leadingIntAt,
   parseChunksSync,
   parseLine,
   parseResult,
@@ -70,6 +72,33 @@ describe('one-line calls', () => {
     expect(json).toStrictEqual(JSON.parse(JSON.stringify(plainCallLine(r))));
     expect(json).toMatchObject({ kind: 'syscall', name: 'openat', args: 'AT_FDCWD, "/etc/hosts", O_RDONLY', pid: 4242, duration: 0.000012, line: 9 });
     expect(json.result).toMatchObject({ value: 3, errno: null });
+  });
+});
+
+describe('the first argument as a number', () => {
+  it('is read in the line as from the cut-out arguments, on every call of the fixtures', () => {
+    let read = 0;
+    for (const f of files) {
+      const name = basename(f.path);
+      for (const e of joinAll(parseChunksSync([f.bytes], name), pidFromFileName(name)).events) {
+        if (e.kind !== 'syscall') continue;
+        const whole = leadingIntAt(e.args);
+        expect(firstArgInt(e), e.text).toBe(whole);
+        if (whole !== null) read++;
+      }
+    }
+    expect(read).toBeGreaterThan(10_000);
+  });
+
+  it('reads signs, long numbers and leading blanks as the whole text says', () => {
+    for (const args of ['-1, 0', '42, "x"', '  7, 1', '-0', '1234567890123456789, 3', 'AT_FDCWD, "/x"', '', '-', '3</dev/null>, 4']) {
+      const r = parseLine(`read(${args}) = 0`, 'f', 1);
+      expect(r.kind === 'syscall' && firstArgInt(r), args).toBe(leadingIntAt(args));
+      expect(leadingIntAt(`xx(${args}`, 3), args).toBe(leadingIntAt(args));
+    }
+    expect(leadingIntAt('-1, 0')).toBe(-1);
+    expect(leadingIntAt('3</dev/null>, 4')).toBe(3);
+    expect(leadingIntAt('AT_FDCWD')).toBeNull();
   });
 });
 

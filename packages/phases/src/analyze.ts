@@ -14,7 +14,7 @@ import {
   createsThread,
   execInfo,
   formatTimestamp,
-  leadingArgs,
+  firstArgInt,
   secondsBetween,
   type ExecInfo,
   type JoinedEvent,
@@ -34,7 +34,6 @@ import { MarkBudget, PathRecorder } from './path-marks.js';
 import { findStartup, onSetClock, pendingCalls, type Startup } from './startup.js';
 import { TaskIndex } from './task-index.js';
 import type { Call, Diagnosis, LineRef, Phase } from './model.js';
-import { leadingInt } from './paths.js';
 import { Task, exitOf, nameOfPid, refOf } from './task.js';
 import type { Analysis, AnalysisOptions, ClockInfo, ClockStart, PartialAnalysis, Span, StreamTotals, TaskEvent, TraceListener } from './analysis-types.js';
 import { linkTree } from './process-tree.js';
@@ -273,7 +272,7 @@ export class TraceSetAnalyzer {
   private execOf(task: Task, ev: SyscallEvent): ExecInfo | null {
     const info = execInfo(ev);
     if (info === null || info.path !== '') return info;
-    const fd = leadingInt(leadingArgs(ev));
+    const fd = firstArgInt(ev);
     const path = (fd === null ? null : task.fds.get(fd)) ?? info.argv[0] ?? '';
     return { ...info, path };
   }

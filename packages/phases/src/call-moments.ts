@@ -4,11 +4,11 @@
  * can be named (a socket and its address, a pipe, a file). Read from the calls' arguments for the
  * path recorder (path-marks.ts), which keeps the moments as marks.
  */
-import { leadingArgs, resultPid } from '@strace-gaps/parser';
+import { firstArgInt, resultPid } from '@strace-gaps/parser';
 import { CHILD_WAITS, LOCKS, dnsNames, sockaddr } from './call-facts.js';
 import type { PointMark } from './marks.js';
 import type { Call } from './model.js';
-import { leadingInt, type FdTable } from './paths.js';
+import type { FdTable } from './paths.js';
 
 /** The calls {@link CallMoments.observe} reads. */
 export const MOMENT_CALLS: ReadonlySet<string> = new Set([
@@ -82,7 +82,7 @@ export class CallMoments {
         return;
       }
       case 'connect': {
-        const fd = leadingInt(leadingArgs(ev));
+        const fd = firstArgInt(ev);
         const sa = sockaddr(ev.args);
         if (fd === null || sa === null) return;
         const s = this.sockets?.get(fd) ?? { proto: sa.family === 'AF_UNIX' ? 'UNIX' : 'socket', port: null, addr: null };
@@ -98,7 +98,7 @@ export class CallMoments {
       case 'getsockopt': {
         // getsockopt(3, SOL_SOCKET, SO_ERROR, [ECONNREFUSED], [4]) = 0: a non-blocking connect's outcome.
         const m = /SO_ERROR,\s*\[([A-Z0-9_]+)\]/.exec(ev.args);
-        const fd = leadingInt(leadingArgs(ev));
+        const fd = firstArgInt(ev);
         const s = fd === null ? undefined : this.sockets?.get(fd);
         if (m === null || s === undefined || s.addr === null) return;
         const ok = m[1] === '0';
@@ -108,7 +108,7 @@ export class CallMoments {
       case 'sendto':
       case 'sendmmsg':
       case 'sendmsg': {
-        const fd = leadingInt(leadingArgs(ev));
+        const fd = firstArgInt(ev);
         const s = fd === null ? undefined : this.sockets?.get(fd);
         const to = sockaddr(ev.args);
         if ((s?.port ?? to?.port) !== 53) return;
@@ -125,7 +125,7 @@ export class CallMoments {
         return;
       }
       case 'listen':
-        if (value === 0) this.point('listen', call, t0, `fd ${leadingInt(leadingArgs(ev)) ?? '?'}`, null, null);
+        if (value === 0) this.point('listen', call, t0, `fd ${firstArgInt(ev) ?? '?'}`, null, null);
         return;
       case 'flock':
       case 'fcntl':
@@ -139,7 +139,7 @@ export class CallMoments {
 
   /** A `close` of a socket, a pipe or a locked file. */
   private closed(call: Call, t0: number): void {
-    const fd = leadingInt(leadingArgs(call.ev));
+    const fd = firstArgInt(call.ev);
     if (fd === null) return;
     this.sockets?.delete(fd);
     this.pipes?.delete(fd);
@@ -157,7 +157,7 @@ export class CallMoments {
     // The line, not the arguments: a CallLine would cut its argument text out for every fcntl.
     if (!isFlock && !ev.text.includes('SETLK')) return;
     const args = ev.args;
-    const fd = leadingInt(leadingArgs(ev));
+    const fd = firstArgInt(ev);
     if (fd === null) return;
     const path = this.fds.get(fd) ?? `fd ${fd}`;
     const release = isFlock ? /LOCK_UN/.test(args) : /F_UNLCK/.test(args);

@@ -5,12 +5,11 @@
  * or a terminating signal, a failed `connect`, a lock). Bounded per task: the shortest intervals
  * go first when a task has too many (see {@link MAX_MARKS}).
  */
-import { leadingArgs, resultPid } from '@strace-gaps/parser';
+import { firstArgInt, resultPid } from '@strace-gaps/parser';
 import { BLOCKING, CHILD_WAITS, FD_FIRST, POLLS, SLEEP_CALLS, STOP_SIGNALS, TREE_CALLS, envVars, fdsPolled, sleepSeconds, timedOut } from './call-facts.js';
 import type { IntervalMark, Mark, PointMark, TreeWalk } from './marks.js';
 import type { Call } from './model.js';
 import type { FdTable } from './paths.js';
-import { leadingInt } from './paths.js';
 import type { Task } from './task.js';
 import { CallMoments, MOMENT_CALLS } from './call-moments.js';
 import { detach } from './intern.js';
@@ -182,7 +181,7 @@ export class PathRecorder {
         const s = ev.args.includes('TIMER_ABSTIME') ? null : sleepSeconds(ev.args);
         if (s !== null) what = `${name} ${formatShort(s)}`;
       } else if (POLLS.has(name) || FD_FIRST.has(name)) {
-        const fds = POLLS.has(name) ? fdsPolled(name, ev.args) : [leadingInt(leadingArgs(ev)) ?? -1];
+        const fds = POLLS.has(name) ? fdsPolled(name, ev.args) : [firstArgInt(ev) ?? -1];
         for (const fd of fds) {
           const on = this.moments.waitedOn(name, fd);
           if (on !== null) {
@@ -231,7 +230,7 @@ export class PathRecorder {
     w.byName[ev.name] = (w.byName[ev.name] ?? 0) + 1;
     // The directory a getdents64 lists (its fd's path) names the tree.
     if (ev.name === 'getdents64' || ev.name === 'getdents') {
-      const fd = leadingInt(leadingArgs(ev));
+      const fd = firstArgInt(ev);
       const dir = fd === null ? null : this.fds.get(fd);
       if (dir !== null && dir.startsWith('/')) w.root = w.root === null ? dir : commonDir(w.root, dir);
     }

@@ -3,7 +3,7 @@
  * fds are tracked (from `open*` results, `dup*`, `close`, and `-y` annotations when present) to say
  * that NAME lives under `/run/s6/container_environment:envdump:kKJJPk`.
  */
-import { decodeArgs, leadingArgs, type ArgValue, type SyscallEvent } from '@strace-gaps/parser';
+import { decodeArgs, firstArgInt, leadingIntAt, type ArgValue, type SyscallEvent } from '@strace-gaps/parser';
 
 /** Most tasks hold a few dozen fds; a cap keeps a leaking process from growing the table without end. */
 const MAX_FDS = 4096;
@@ -33,18 +33,7 @@ function join(dir: string, rel: string): string {
 
 /** The number an argument list starts with: the fd of `write(4, …)` or `close(4</x>)`. */
 export function leadingInt(text: string): number | null {
-  // Most argument lists start with the digits themselves: read them without a match object.
-  let i = text.charCodeAt(0) === 45 /* - */ ? 1 : 0;
-  const start = i;
-  let v = 0;
-  for (; i < text.length && i - start < 15; i++) {
-    const d = text.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) break;
-    v = v * 10 + d;
-  }
-  if (i > start && i - start < 15) return start === 1 ? -v : v;
-  const m = /^\s*(-?\d+)/.exec(text);
-  return m ? Number(m[1]) : null;
+  return leadingIntAt(text);
 }
 
 /** The arguments of an open call that the fd table reads. */
@@ -188,7 +177,7 @@ export class FdTable {
     }
     switch (name) {
       case 'close': {
-        const fd = leadingInt(leadingArgs(ev));
+        const fd = firstArgInt(ev);
         if (fd !== null) this.map?.delete(fd);
         return null;
       }
@@ -200,7 +189,7 @@ export class FdTable {
         const ret = ev.result?.value ?? null;
         if (ret === null || ret < 0) return null;
         if ((name === 'fcntl' || name === 'fcntl64') && !/^\S+,\s*F_DUPFD/.test(ev.args)) return null;
-        const from = leadingInt(leadingArgs(ev));
+        const from = firstArgInt(ev);
         const path = from === null ? undefined : this.fds.get(from);
         if (path !== undefined) this.set(ret, path);
         return null;
@@ -213,7 +202,7 @@ export class FdTable {
         return null;
       case 'fchdir':
         if (ev.result?.value === 0) {
-          const fd = leadingInt(leadingArgs(ev));
+          const fd = firstArgInt(ev);
           const p = fd === null ? undefined : this.fds.get(fd);
           if (p !== undefined) this.cwd = p;
         }
@@ -226,7 +215,7 @@ export class FdTable {
   /** The fd a call operates on (its first argument), if it is one of this table's. */
   fdOf(ev: SyscallEvent): number | null {
     if (this.map === null) return null;
-    const fd = leadingInt(leadingArgs(ev));
+    const fd = firstArgInt(ev);
     return fd !== null && this.map.has(fd) ? fd : null;
   }
 }

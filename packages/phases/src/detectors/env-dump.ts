@@ -7,9 +7,9 @@
 import type { DetectorContext, PhaseDetector, TaskWatcher } from '../detector.js';
 import { formatCount, formatSeconds } from '../format.js';
 import type { Call, KnownPhase, LineRef } from '../model.js';
-import { basename, leadingInt } from '../paths.js';
+import { basename } from '../paths.js';
 import type { Task } from '../task.js';
-import { decodeArgs, leadingArgs, type ArgValue } from '@strace-gaps/parser';
+import { decodeArgs, firstArgInt, type ArgValue } from '@strace-gaps/parser';
 import { isServiceLink } from './service-links.js';
 
 const ENVDUMP_DIR = /:envdump:[^/]+$/;
@@ -153,7 +153,7 @@ export function envDump(): PhaseDetector {
             return;
           }
           if (dump === null) return;
-          if (dump.varFd !== null && task.fds.fdOf(ev) === null && leadingInt(leadingArgs(ev)) === dump.varFd) {
+          if (dump.varFd !== null && task.fds.fdOf(ev) === null && firstArgInt(ev) === dump.varFd) {
             // close(fd) of the variable's file: the fd is already gone from the table.
             dump.lastVarEnd = call.t1 ?? call.t0 ?? dump.lastVarEnd;
             dump.varFd = null;

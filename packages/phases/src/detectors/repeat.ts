@@ -3,11 +3,10 @@
  * each (`openat+write+close`), collapsed into one phase: "4,013× openat+fcntl+fcntl+write+close
  * under /run/s6/… in 5.8 s". Any directory, not only s6's.
  */
-import { leadingArgs } from '@strace-gaps/parser';
+import { firstArgInt } from '@strace-gaps/parser';
 import type { DetectorContext, PhaseDetector, TaskWatcher } from '../detector.js';
 import { formatCount, formatSeconds } from '../format.js';
 import type { Call, KnownPhase, Phase } from '../model.js';
-import { leadingInt } from '../paths.js';
 import type { Task } from '../task.js';
 import { TopK } from '../top-k.js';
 
@@ -89,7 +88,7 @@ export function repeatedFiles(): PhaseDetector {
             return;
           }
           if (run === null) return;
-          if (run.fd !== null && leadingInt(leadingArgs(call.ev)) === run.fd) {
+          if (run.fd !== null && firstArgInt(call.ev) === run.fd) {
             if (run.calls.length < MAX_PATTERN) run.calls.push(call.ev.name);
             run.last = call;
             if (call.ev.name === 'close') endFile(run);
