@@ -12,11 +12,8 @@ import {
   CallLine,
   childPid,
   createsThread,
-  execInfo,
   formatTimestamp,
-  firstArgInt,
   secondsBetween,
-  type ExecInfo,
   type JoinedEvent,
   type ParsedLine,
   type SyscallEvent,
@@ -239,7 +236,7 @@ export class TraceSetAnalyzer {
     const seconds = ev.duration ?? (ev.form === 'joined' && t0 !== null && t1 !== null ? t1 - t0 : null);
     if (ev.duration !== null) this.set.timedCalls++;
     const opened = task.fds.observe(ev);
-    const exec = (ev.name === 'execve' || ev.name === 'execveat') && ev.result?.value === 0 ? this.execOf(task, ev) : null;
+    const exec = (ev.name === 'execve' || ev.name === 'execveat') && ev.result?.value === 0 ? task.fds.programOf(ev) : null;
     const call: Call = { ev, pid: task.pid, t0, t1, seconds, opened, exec };
     if (task.first === null) task.begin(this.ref(ev));
     s.seen(task, t0, t1);
@@ -263,18 +260,6 @@ export class TraceSetAnalyzer {
     }
     for (const w of st.watchers) w.call(call);
     this.listener?.call(task, call);
-  }
-
-  /**
-   * The program an exec ran. `execveat(fd, "", …, AT_EMPTY_PATH)` (runc re-executing its memfd
-   * copy) names no path: the fd's path stands in when the trace showed it, else argv[0].
-   */
-  private execOf(task: Task, ev: SyscallEvent): ExecInfo | null {
-    const info = execInfo(ev);
-    if (info === null || info.path !== '') return info;
-    const fd = firstArgInt(ev);
-    const path = (fd === null ? null : task.fds.get(fd)) ?? info.argv[0] ?? '';
-    return { ...info, path };
   }
 
   private endTask(task: Task, t: number | null, ref: LineRef | null): void {

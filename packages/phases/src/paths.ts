@@ -3,7 +3,7 @@
  * fds are tracked (from `open*` results, `dup*`, `close`, and `-y` annotations when present) to say
  * that NAME lives under `/run/s6/container_environment:envdump:kKJJPk`.
  */
-import { decodeArgs, firstArgInt, leadingIntAt, type ArgValue, type SyscallEvent } from '@strace-gaps/parser';
+import { decodeArgs, execInfo, firstArgInt, leadingIntAt, type ArgValue, type ExecInfo, type SyscallEvent } from '@strace-gaps/parser';
 
 /** Most tasks hold a few dozen fds; a cap keeps a leaking process from growing the table without end. */
 const MAX_FDS = 4096;
@@ -213,6 +213,18 @@ export class FdTable {
   }
 
   /** The fd a call operates on (its first argument), if it is one of this table's. */
+  /**
+   * The program an exec ran. `execveat(fd, "", …, AT_EMPTY_PATH)` (runc re-executing its memfd
+   * copy) names no path: the fd's path stands in when the trace showed it, else argv[0].
+   */
+  programOf(ev: SyscallEvent): ExecInfo | null {
+    const info = execInfo(ev);
+    if (info === null || info.path !== '') return info;
+    const fd = firstArgInt(ev);
+    const path = (fd === null ? null : this.get(fd)) ?? info.argv[0] ?? '';
+    return { ...info, path };
+  }
+
   fdOf(ev: SyscallEvent): number | null {
     if (this.map === null) return null;
     const fd = firstArgInt(ev);
