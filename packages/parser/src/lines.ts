@@ -3,6 +3,7 @@
  * character or between `\r` and `\n` changes nothing; carries the partial last line to the next
  * chunk; strips one `\r` before `\n` (logs copied through Windows tools).
  */
+import { isAscii } from 'node:buffer';
 
 /** Default cap on one line: strace with `-s 4096` writes lines of a few hundred KB at most. */
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
@@ -19,6 +20,8 @@ const HEAD_BYTES = 200;
 
 /** A push-based line splitter; one per input. */
 export class LineSplitter {
+  /** The chunk being split is all ASCII (strace escapes other bytes): its lines decode as latin1, which is faster. */
+  private ascii = false;
   private carry: Buffer[] = [];
   private carryBytes = 0;
   private lineNo = 0;
@@ -40,6 +43,7 @@ export class LineSplitter {
   /** Feeds the next chunk. */
   push(chunk: Uint8Array): void {
     const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    this.ascii = isAscii(buf);
     let start = 0;
     for (;;) {
       const nl = buf.indexOf(NL, start);
@@ -91,7 +95,7 @@ export class LineSplitter {
         return;
       }
       if (end > start && buf[end - 1] === CR) end--;
-      text = buf.toString('utf8', start, end);
+      text = buf.toString(this.ascii ? 'latin1' : 'utf8', start, end);
     } else {
       const whole = Buffer.concat([...this.carry, buf.subarray(start, end)]);
       this.carry = [];

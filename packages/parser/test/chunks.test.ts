@@ -67,6 +67,14 @@ describe('line splitting', () => {
     for (let i = 0; i <= bytes.length; i++) expect(parseChunksSync([bytes.subarray(0, i), bytes.subarray(i)], 'x')).toEqual(whole);
   });
 
+  it('decodes a chunk of ASCII and a chunk with UTF-8 in it each as its text says', () => {
+    const utf8 = '1 write(1, "h\u00e9llo \u20ac", 9) = 9';
+    const ascii = '1 write(1, "hello", 5) = 5';
+    const text = (r: ParsedLine) => r.text;
+    // Each chunk whole: the ASCII one decodes the fast way, the other as UTF-8.
+    expect(parseChunksSync([Buffer.from(`${ascii}\n`), Buffer.from(`${utf8}\n`), Buffer.from(`${ascii}\n`)], 'x').map(text)).toEqual([ascii, utf8, ascii]);
+  });
+
   it('parses a last line without a newline', () => {
     expect(parseChunksSync([Buffer.from('1 getpid() = 1\n1 exit_group(0) = ?')], 'x').map((r) => r.kind)).toEqual(['syscall', 'syscall']);
   });
