@@ -23,7 +23,6 @@ import { CliError, type CliErrorCode } from './errors.js';
 import type { Input } from './inputs.js';
 import type { CliIo } from './io.js';
 import type { Progress } from './progress.js';
-import { readInput } from './read-set.js';
 import { workerResourceLimits } from './young-generation.js';
 
 /**

@@ -17,7 +17,6 @@
 import { scanPrefixInto } from './prefix.js';
 import { ScanState } from './scan-state.js';
 import { SummaryTable } from './summary-table.js';
-import { parseResult } from './result.js';
 import { LAZY, builtResult, resumedHalf, splitResult } from './call-tail.js';
 import { CallLine } from './call-line.js';
 import {
@@ -27,7 +26,6 @@ import {
   type ParseIssue,
   type ParseIssueCode,
   type ParsedLine,
-  type SyscallResult,
 } from './types.js';
 import { DETACHED, RESUMED_CLOSE, RESUMED_OPEN, SPACE, UNFINISHED } from './markers.js';
 
@@ -38,7 +36,7 @@ const DATA_DUMP_START = /^\| [0-9a-f]{5} /;
 
 /** Parses one line (without its line ending) read from `file` at 1-based `line`. */
 export function parseLine(text: string, file: string, line: number): ParsedLine {
-  return parseWith(new ScanState(), text, file, line);
+  return parseWith(new ScanState(false), text, file, line);
 }
 
 /** Characters of a syscall name: `read`, `_llseek`, `syscall_0x1b6`, `????`. */

@@ -19,18 +19,25 @@ export class ScanState {
    * Syscall names by a hash of their characters, so that a line's name is found without slicing
    * it (and the analysis keys its tables by strings whose hash V8 has already computed).
    */
-  private readonly names = new Map<number, string>();
+  private readonly names: Map<number, string> | null;
+
+  /** `keepNames: false` for a state that reads one line (the public parseLine): no table to fill. */
+  constructor(keepNames = true) {
+    this.names = keepNames ? new Map() : null;
+  }
 
   /** The name `text[b, end)`, whose characters hash to `hash`: one string per distinct name. */
   name(text: string, b: number, end: number, hash: number): string {
-    const known = this.names.get(hash);
+    const names = this.names;
+    if (names === null) return text.slice(b, end);
+    const known = names.get(hash);
     if (known !== undefined && known.length === end - b && text.startsWith(known, b)) return known;
     const name = text.slice(b, end);
-    if (known !== undefined || this.names.size >= MAX_NAMES) return name;
+    if (known !== undefined || names.size >= MAX_NAMES) return name;
     // V8 makes a slice of 13 or more characters a view that keeps its whole line alive: the table
     // keeps a copy (a JSON round trip makes one), once per distinct name.
     const own = name.length < 13 ? name : (JSON.parse(JSON.stringify(name)) as string);
-    this.names.set(hash, own);
+    names.set(hash, own);
     return own;
   }
 }

@@ -3,7 +3,7 @@
  * fds are tracked (from `open*` results, `dup*`, `close`, and `-y` annotations when present) to say
  * that NAME lives under `/run/s6/container_environment:envdump:kKJJPk`.
  */
-import { decodeArgs, execInfo, firstArgInt, leadingIntAt, type ArgValue, type ExecInfo, type SyscallEvent } from '@strace-gaps/parser';
+import { decodeArgs, execInfo, firstArgInt, type ArgValue, type ExecInfo, type SyscallEvent } from '@strace-gaps/parser';
 
 /** Most tasks hold a few dozen fds; a cap keeps a leaking process from growing the table without end. */
 const MAX_FDS = 4096;
@@ -29,11 +29,6 @@ function join(dir: string, rel: string): string {
   if (rel.startsWith('/')) return rel;
   if (dir === '.' || dir === '') return rel;
   return dir.endsWith('/') ? dir + rel : `${dir}/${rel}`;
-}
-
-/** The number an argument list starts with: the fd of `write(4, …)` or `close(4</x>)`. */
-export function leadingInt(text: string): number | null {
-  return leadingIntAt(text);
 }
 
 /** The arguments of an open call that the fd table reads. */

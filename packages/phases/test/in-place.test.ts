@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { JoinedCall, decodeArgs, joinAll, leadingArgs, parseChunksSync, pidFromFileName } from '@strace-gaps/parser';
 import { simpleOpenArgs } from '@strace-gaps/phases/internal';
 import { fixtureSets, traceBytes } from '../../parser/test/helpers/fixtures.js';
-import { leadingInt } from '../src/paths.js';
+import { leadingIntAt as leadingInt } from '@strace-gaps/parser';
 
 describe('simpleOpenArgs', () => {
   const opens: { args: string; at: 0 | 1 }[] = [];
