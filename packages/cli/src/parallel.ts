@@ -2,14 +2,14 @@
  * Reading a set of files on several threads, giving the single-threaded report byte for byte
  * (parallel.test.ts): this thread and worker threads (worker.ts) read contiguous pieces of the
  * inputs, each into an analysis on the set's clock base, and the parts are absorbed in input
- * order. Only files (no stdin), only a set of more than one, and only analyses whose detectors
- * can merge. The only module that knows about threads: the parser and the detectors see one
- * reader.
+ * order. Only files (no stdin), only a set of more than one, and only analyses without a listener
+ * (it is told of each call as it is read). The only module that knows about threads: the parser
+ * and the detectors see one reader (a detector's facts across tasks travel with its part).
  *
  * One `-f` file is read on one thread. It was once read on several, each parsing its share of
  * the pids: on the 2-core machine the project is measured on, that ran 0.92–0.96× as fast as one
  * thread at 100 MB and 1.12× at 1 GB, in 25–45% more memory, and it made the grammar, the
- * analysis and every detector's merge know about shares (docs/performance.md).
+ * analysis and every detector know about shares (docs/performance.md).
  */
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';

@@ -103,16 +103,16 @@ describe('how a set is shared', () => {
   });
 
   // Threads need the built worker; without it every choice is one thread.
-  it.skipIf(!BUILT)('on --jobs threads for a set, at most one a file, unless a custom detector cannot merge', () => {
+  it.skipIf(!BUILT)('on --jobs threads for a set, at most one a file, unless a listener sees each call', () => {
     const cwd = join(ROOT, 'fixtures/s6-slow');
     const files = captures().find((c) => c.name === 's6-slow')!.files.map((f) => ({ kind: 'file' as const, path: join(ROOT, f) }));
     expect(jobsFor(files, { jobs: 3 }, cwd)).toBe(3);
     expect(jobsFor(files.slice(0, 2), { jobs: 3 }, cwd)).toBe(2);
     expect(jobsFor(files.slice(0, 1), { jobs: 3 }, cwd)).toBe(1);
-    const merges = new TraceSetAnalyzer({ detectors: [{ id: 'x', watch: () => null, state: () => null, merge() {} }] });
-    expect(jobsFor(files, { jobs: 3 }, cwd, merges)).toBe(3);
-    const cannot = new TraceSetAnalyzer({ detectors: [{ id: 'x', watch: () => null }] });
-    expect(jobsFor(files, { jobs: 3 }, cwd, cannot)).toBe(1);
+    const custom = new TraceSetAnalyzer({ detectors: [{ id: 'x', watch: () => null }] });
+    expect(jobsFor(files, { jobs: 3 }, cwd, custom)).toBe(3);
+    const listened = new TraceSetAnalyzer({ listener: { call() {}, event() {} } });
+    expect(jobsFor(files, { jobs: 3 }, cwd, listened)).toBe(1);
   });
 
   it.skipIf(!BUILT)('one per core (at most 4) by default for a set of 256 MB or more; one file on one', () => {

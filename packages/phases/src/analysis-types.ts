@@ -17,7 +17,7 @@ export interface AnalysisOptions {
   /** Report gaps only for these pids (or threads of these processes); default all. */
   readonly pids?: readonly number[] | null;
   /** Phase detectors; default {@link builtinDetectors}. */
-  readonly detectors?: readonly PhaseDetector[];
+  readonly detectors?: readonly PhaseDetector<unknown>[];
   /**
    * Sees every call, signal and end of every task as the set streams past (an exporter writing a
    * timeline). The analysis keeps no events; a listener that needs them writes them out.
@@ -71,14 +71,14 @@ export interface PartialAnalysis {
   /** Ended tasks, as data (revived with `Task.revive`). */
   readonly tasks: readonly Task[];
   readonly phases: readonly Phase[];
-  /** Per `exec`/`loader` kind: the longest phases kept, and how many there were. */
-  readonly perExec: readonly { kind: string; top: readonly Phase[]; seen: number }[];
+  /** Per capped kind (`exec`, `loader`, `repeat`): the longest phases kept, and how many there were. */
+  readonly capped: readonly { kind: string; top: readonly Phase[]; seen: number }[];
   readonly findings: readonly Finding[];
   readonly warnings: readonly Warning[];
   readonly ranges: readonly { file: string; first: number; last: number }[];
   readonly gaps: { readonly userspace: readonly Gap[]; readonly waiting: readonly Gap[] };
-  /** Each detector's {@link PhaseDetector.state}, in detector order. */
-  readonly detectors: readonly unknown[];
+  /** Each detector's kept facts (`DetectorContext.keep`), in detector order. */
+  readonly facts: readonly (readonly unknown[])[];
 }
 
 /** What closing an input needs to know of all its lines. */

@@ -63,7 +63,8 @@ export class TraceSetAnalyzer {
   /** The task of the last call and its state: a cache in front of {@link state}. */
   private lastTask: Task | null = null;
   private lastState: TaskState | null = null;
-  private readonly ctx: DetectorContext;
+  /** Each detector's context, in detector order (its `keep` is its own). */
+  private readonly contexts: DetectorContext<unknown>[];
   private readonly host: InputHost;
   private readonly top: number;
   private readonly listener: TraceListener | null;
@@ -98,11 +99,12 @@ export class TraceSetAnalyzer {
       renamed: (file, pid) => this.renamed(file, pid),
       warn: (w) => this.set.warn(w),
     };
-    this.ctx = {
-      phase: (p) => this.addPhase(p),
+    this.contexts = this.set.facts.map((facts) => ({
+      phase: (p) => this.set.addPhase(p),
       finding: (f) => this.set.findings.push(f),
       ref: (call) => this.ref(call.ev),
-    };
+      keep: (fact) => facts.push(fact),
+    }));
   }
 
   private ref(ev: SyscallEvent): LineRef {
@@ -181,7 +183,7 @@ export class TraceSetAnalyzer {
     this.set.gaps.renumber(UNNAMED_PID, pid, file);
     const mine = (p: Phase) => p.pid === UNNAMED_PID && p.startRef.file === file;
     for (let i = 0; i < this.set.phases.length; i++) if (mine(this.set.phases[i] as Phase)) this.set.phases[i] = { ...(this.set.phases[i] as Phase), pid };
-    for (const { top } of this.set.perExec.values()) top.replace((p) => (mine(p) ? { ...p, pid } : p));
+    for (const { top } of this.set.capped.values()) top.replace((p) => (mine(p) ? { ...p, pid } : p));
   }
 
   private newTask(s: InputStream, pid: number, lifetime: number): Task {
@@ -189,10 +191,10 @@ export class TraceSetAnalyzer {
     this.set.tasks.push(task);
     const path = new PathRecorder(task, this.markBudget);
     const watchers: TaskWatcher[] = [];
-    for (const d of this.set.detectors) {
-      const w = d.watch(task, this.ctx);
+    this.set.detectors.forEach((d, i) => {
+      const w = d.watch(task, this.contexts[i] as DetectorContext<unknown>);
       if (w !== null) watchers.push(w);
-    }
+    });
     this.state.set(task, {
       gaps: new GapTracker(task, this.set.gaps, (c) => this.ref(c.ev), path),
       path,
@@ -279,25 +281,18 @@ export class TraceSetAnalyzer {
     task.compact();
   }
 
-  private addPhase(p: Phase): void {
-    const capped = this.set.perExec.get(p.kind);
-    if (capped === undefined) {
-      this.set.phases.push(p);
-      return;
-    }
-    capped.seen++;
-    capped.top.push(p);
-  }
-
   /** The set's clock and base second, once its first timed line is read (`null` before). */
   get clockStart(): ClockStart | null {
     const c = this.set.clock;
     return c.kind === null || c.baseSec === null ? null : { kind: c.kind, base: c.baseSec, decidedAt: c.decidedAt };
   }
 
-  /** Can this analysis be split across threads? Only when every detector can merge its state. */
+  /**
+   * Can this analysis be split across threads? Not with a listener, which is told of each call as
+   * it is read; detectors keep what spans tasks as facts, which travel with the parts.
+   */
   get splittable(): boolean {
-    return this.listener === null && this.set.detectors.every((d) => d.state !== undefined && d.merge !== undefined);
+    return this.listener === null;
   }
 
   /** Ends the current input and hands over everything read, as data (see {@link PartialAnalysis}). */
@@ -325,14 +320,14 @@ export class TraceSetAnalyzer {
     linkTree(this.set.tasks, aligned);
     const span = spanOfTasks(this.set.tasks);
     const set = { tasks: this.set.tasks, aligned, waits: this.set.gaps.waiting.values() };
-    for (const d of this.set.detectors) d.finish?.(set, this.ctx);
+    this.set.detectors.forEach((d, i) => d.finish?.(set, this.contexts[i] as DetectorContext<unknown>, this.set.facts[i] as unknown[]));
     const gaps = this.set.gaps.merged();
     if (aligned) for (const g of gaps) g.blame = blame(this.set.tasks, g);
-    for (const { top } of this.set.perExec.values()) this.set.phases.push(...top.values());
+    for (const { top } of this.set.capped.values()) this.set.phases.push(...top.values());
     // A total order: with whole-second timestamps (-t) many phases share start and end.
     this.set.phases.sort((a, b) => a.start - b.start || a.end - b.end || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0) || a.pid - b.pid);
     const idle = aligned && span !== null ? idleWindowsOf(this.set.tasks, span, this.set.gaps.minSeconds, this.top) : [];
-    const facts = { tasks: this.set.tasks, inputs: this.set.inputs, timedCalls: this.set.timedCalls, ranges: this.set.ranges, perExec: this.set.perExec, wantedPids: this.wantedPids };
+    const facts = { tasks: this.set.tasks, inputs: this.set.inputs, timedCalls: this.set.timedCalls, ranges: this.set.ranges, capped: this.set.capped, wantedPids: this.wantedPids };
     this.set.warnings.push(...setWarnings(facts, kind));
     const index = new TaskIndex(this.set.tasks);
     // Calls still waiting when a recording stopped waited until it stopped, past the last line.

@@ -2,17 +2,26 @@
  * The detector API. A detector watches each task's calls as they stream past (one watcher per
  * task, created when the task first appears) and may look at the whole set once it is read. It
  * reports phases and findings through its context; it must keep only what it needs (counts, the
- * first and last lines of a run), never the events themselves.
+ * first and last lines of a run), never the events themselves. What it needs across tasks (the
+ * execs of a kind of program, say) it keeps through its context too, as facts that `finish` gets
+ * in the order they were seen: the watchers hold per-task state only, and the analysis holds the
+ * rest, so a detector is the same whether one analysis reads a set or several read its parts.
  */
 import type { Call, Finding, Gap, LineRef, Phase } from './model.js';
 import type { Task } from './task.js';
 
-/** What a detector can do and ask. */
-export interface DetectorContext {
+/** What a detector can do and ask; `Fact` is what it keeps for {@link PhaseDetector.finish}. */
+export interface DetectorContext<Fact = never> {
   phase(p: Phase): void;
   finding(f: Finding): void;
   /** A call's first line, to cite as evidence. */
   ref(call: Call): LineRef;
+  /**
+   * Keeps a fact about the set for `finish`, after the facts kept before it (input order, then
+   * line order). Plain data (numbers, strings, line references, arrays and objects of them): the
+   * analysis holds it, and hands it on with its phases when it is itself one part of a set.
+   */
+  keep(fact: Fact): void;
 }
 
 /** Watches one task. */
@@ -38,24 +47,11 @@ export interface SetView {
   readonly waits: readonly Gap[];
 }
 
-export interface PhaseDetector {
+export interface PhaseDetector<Fact = never> {
   /** Names the detector; its phases carry their own `kind`. */
   readonly id: string;
   /** A watcher for this task, or `null` when the detector does not need to see it. */
-  watch(task: Task, ctx: DetectorContext): TaskWatcher | null;
-  /** Called once after every input is read. */
-  finish?(set: SetView, ctx: DetectorContext): void;
-  /**
-   * For an analysis split across worker threads (each reads some of the inputs with its own
-   * detector instances): what this instance gathered across tasks, as data a structured clone
-   * can carry (`null` when it keeps nothing between tasks). Phases it already reported through
-   * its context travel with the analysis.
-   */
-  state?(): unknown;
-  /**
-   * Folds in another instance's {@link state}; called in input order, as if this instance had
-   * watched those tasks itself. A detector without `state` and `merge` keeps an analysis on one
-   * thread.
-   */
-  merge?(state: unknown): void;
+  watch(task: Task, ctx: DetectorContext<Fact>): TaskWatcher | null;
+  /** Called once after every input is read, with the facts its watchers kept, in order. */
+  finish?(set: SetView, ctx: DetectorContext<Fact>, facts: readonly Fact[]): void;
 }

@@ -12,26 +12,32 @@ import { formatCount } from './format.js';
 import { GapCollector } from './gaps.js';
 import { Interner } from './intern.js';
 import type { Finding, Phase, Warning } from './model.js';
-import { MAX_PHASES_PER_EXEC_KIND } from './set-warnings.js';
+import { MAX_PHASES_PER_EXEC_KIND, MAX_REPEAT_PHASES } from './set-warnings.js';
 import { Task } from './task.js';
 import { TopK } from './top-k.js';
 
 /**
- * Kinds that come once per exec: a capture of thousands of processes keeps the longest
- * {@link MAX_PHASES_PER_EXEC_KIND} of each (what a timeline shows) and counts the rest, so memory
- * does not grow with every exec.
+ * Kinds that can come by the thousand keep their longest phases and count the rest, so memory
+ * does not grow with the capture: once per exec (what a timeline shows), and a `repeat` run per
+ * directory a task walks (the longest few are the story).
  */
-const PER_EXEC_KINDS = ['exec', 'loader'] as const;
+const CAPPED_KINDS: ReadonlyMap<string, number> = new Map([
+  ['exec', MAX_PHASES_PER_EXEC_KIND],
+  ['loader', MAX_PHASES_PER_EXEC_KIND],
+  ['repeat', MAX_REPEAT_PHASES],
+]);
 
 export class SetState {
   readonly clock = new SetClock();
   readonly intern = new Interner();
   readonly tasks: Task[] = [];
   readonly phases: Phase[] = [];
-  /** Per `exec`/`loader` kind: the longest phases, and how many there were. */
-  readonly perExec = new Map<string, { top: TopK<Phase>; seen: number }>(
-    PER_EXEC_KINDS.map((k) => [k, { top: new TopK<Phase>(MAX_PHASES_PER_EXEC_KIND, (p) => p.end - p.start), seen: 0 }]),
+  /** Per capped kind: the longest phases, and how many there were. */
+  readonly capped = new Map<string, { top: TopK<Phase>; seen: number }>(
+    [...CAPPED_KINDS].map(([k, n]) => [k, { top: new TopK<Phase>(n, (p) => p.end - p.start), seen: 0 }]),
   );
+  /** Each detector's kept facts (`DetectorContext.keep`), in detector order. */
+  readonly facts: unknown[][];
   readonly findings: Finding[] = [];
   readonly warnings: Warning[] = [];
   readonly gaps: GapCollector;
@@ -45,9 +51,21 @@ export class SetState {
     top: number,
     minGap: number,
     pids: ReadonlySet<number> | null,
-    readonly detectors: readonly PhaseDetector[],
+    readonly detectors: readonly PhaseDetector<unknown>[],
   ) {
     this.gaps = new GapCollector(top, minGap, pids);
+    this.facts = detectors.map(() => []);
+  }
+
+  /** A phase: kept, or among the longest of its kind when its kind is capped. */
+  addPhase(p: Phase): void {
+    const capped = this.capped.get(p.kind);
+    if (capped === undefined) {
+      this.phases.push(p);
+      return;
+    }
+    capped.seen++;
+    capped.top.push(p);
   }
 
   warn(w: Warning): void {
@@ -82,19 +100,20 @@ export class SetState {
       timedCalls: this.timedCalls,
       tasks: this.tasks,
       phases: this.phases,
-      perExec: [...this.perExec].map(([kind, { top, seen }]) => ({ kind, top: top.values(), seen })),
+      capped: [...this.capped].map(([kind, { top, seen }]) => ({ kind, top: top.values(), seen })),
       findings: this.findings,
       warnings: this.warnings,
       ranges: this.ranges,
       gaps: { userspace: this.gaps.userspace.values(), waiting: this.gaps.waiting.values() },
-      detectors: this.detectors.map((d) => (d.state === undefined ? null : d.state())),
+      facts: this.facts,
     };
   }
 
   /**
    * Takes in what another analyzer read (its inputs come after every input read or absorbed so
    * far). The result is what reading those inputs here would have given: the same tasks in the
-   * same order, top-k lists that keep equal items in arrival order, detectors merged in order.
+   * same order, top-k lists that keep equal items in arrival order, each detector's facts after
+   * its own.
    */
   absorb(part: PartialAnalysis): void {
     const c = this.clock;
@@ -109,8 +128,8 @@ export class SetState {
     this.timedCalls += part.timedCalls;
     for (const t of part.tasks) this.tasks.push(Task.revive(t, this.tasks.length, this.intern));
     this.phases.push(...part.phases);
-    for (const { kind, top, seen } of part.perExec) {
-      const mine = this.perExec.get(kind);
+    for (const { kind, top, seen } of part.capped) {
+      const mine = this.capped.get(kind);
       if (mine === undefined) continue;
       for (const p of top) mine.top.push(p);
       mine.seen += seen;
@@ -120,6 +139,8 @@ export class SetState {
     this.ranges.push(...part.ranges);
     for (const g of part.gaps.userspace) this.gaps.userspace.push(g);
     for (const g of part.gaps.waiting) this.gaps.waiting.push(g);
-    this.detectors.forEach((d, i) => d.merge?.(part.detectors[i]));
+    this.facts.forEach((mine, i) => {
+      for (const f of part.facts[i] ?? []) mine.push(f);
+    });
   }
 }

@@ -16,14 +16,16 @@ export interface SetFacts {
   readonly timedCalls: number;
   /** Each input's first and last time. */
   readonly ranges: readonly { readonly file: string; readonly first: number; readonly last: number }[];
-  /** Per capped phase kind (`exec`, `loader`): how many there were. */
-  readonly perExec: ReadonlyMap<string, { readonly seen: number }>;
+  /** Per capped phase kind (`exec`, `loader`, `repeat`): how many there were, and how many are kept. */
+  readonly capped: ReadonlyMap<string, { readonly seen: number; readonly top: { readonly k: number } }>;
   /** Pids asked for with `--pid`. */
   readonly wantedPids: readonly number[];
 }
 
-/** Kinds that come once per exec keep this many phases each (analyze.ts). */
+/** Kinds that come once per exec keep this many phases each (set-state.ts). */
 export const MAX_PHASES_PER_EXEC_KIND = 500;
+/** `repeat` phases kept for the set: the longest. */
+export const MAX_REPEAT_PHASES = 50;
 
 /**
  * Calls every program makes: the loader maps libraries, and nothing runs long without reading,
@@ -152,11 +154,12 @@ export function setWarnings(set: SetFacts, kind: SetClockKind): Warning[] {
       if (r.last > reach) reach = r.last;
     }
   }
-  for (const [kind, { seen }] of set.perExec) {
-    if (seen <= MAX_PHASES_PER_EXEC_KIND) continue;
+  for (const [kind, { seen, top }] of set.capped) {
+    if (seen <= top.k) continue;
+    const why = kind === 'repeat' ? '' : " (a process's execs also show in its names)";
     out.push({
       code: 'phases-capped',
-      message: `${formatCount(seen)} ${kind} phases: the longest ${formatCount(MAX_PHASES_PER_EXEC_KIND)} are listed, the other ${formatCount(seen - MAX_PHASES_PER_EXEC_KIND)} are only counted here (a process's execs also show in its names)`,
+      message: `${formatCount(seen)} ${kind} phases: the longest ${formatCount(top.k)} are listed, the other ${formatCount(seen - top.k)} are only counted here${why}`,
       file: null,
       line: null,
     });

@@ -7,7 +7,7 @@
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseText, pidFromFileName } from '@strace-gaps/parser';
-import { TraceSetAnalyzer, buildGapReport, buildInputReport, type Analysis, type ClockStart } from '@strace-gaps/phases';
+import { TraceSetAnalyzer, buildGapReport, buildInputReport, type Analysis, type ClockStart, type PhaseDetector } from '@strace-gaps/phases';
 import { fixtureSets, traceBytes } from '../../parser/test/helpers/fixtures.js';
 
 const sets = fixtureSets()
@@ -64,6 +64,43 @@ describe.each(sets)('$name', ({ files }) => {
   });
 });
 
+describe('facts a detector keeps', () => {
+  /** Keeps every call's `file:line`, and reports them all in order as one finding. */
+  function everyCall(): PhaseDetector<string> {
+    return {
+      id: 'every-call',
+      watch: (task, ctx) => ({ call: (c) => ctx.keep(`${task.pid} ${c.ev.file}:${c.ev.line}`) }),
+      finish(_set, ctx, facts) {
+        ctx.finding({ id: 'every-call', pid: null, summary: facts.join(' '), evidence: [] });
+      },
+    };
+  }
+  const seen = (a: Analysis) => a.findings.find((f) => f.id === 'every-call')?.summary;
+  const set = sets.find((s) => s.files.length >= 4) as (typeof sets)[number];
+
+  it('reach finish in input order, then line order', () => {
+    const a = read(new TraceSetAnalyzer({ detectors: [everyCall()] }), set.files).finish();
+    const calls = (seen(a) as string).split(' ').filter((_, k) => k % 2 === 1);
+    expect(calls.length).toBeGreaterThan(100);
+    const order = calls.map((c) => [set.files.findIndex((f) => f.file === c.split(':')[0]), Number(c.split(':')[1])]);
+    expect(order).toEqual([...order].sort((x, y) => (x[0] as number) - (y[0] as number) || (x[1] as number) - (y[1] as number)));
+  });
+
+  it('are the same when the set is read in parts', () => {
+    const whole = seen(read(new TraceSetAnalyzer({ detectors: [everyCall()] }), set.files).finish());
+    const clockStart = baseOf(set.files);
+    for (const cuts of [[1], [set.files.length - 1], [1, 3]]) {
+      const main = new TraceSetAnalyzer({ clockStart, detectors: [everyCall()] });
+      let from = 0;
+      for (const cut of [...cuts, set.files.length]) {
+        main.absorb(structuredClone(read(new TraceSetAnalyzer({ clockStart, detectors: [everyCall()] }), set.files.slice(from, cut)).partial()));
+        from = cut;
+      }
+      expect(seen(main.finish()), `cut at ${cuts}`).toBe(whole);
+    }
+  });
+});
+
 describe('absorb', () => {
   it('refuses a part on another clock, naming its first timed line', () => {
     const main = new TraceSetAnalyzer();
@@ -72,9 +109,9 @@ describe('absorb', () => {
     expect(() => main.absorb(other)).toThrow(expect.objectContaining({ file: 'b.2', line: 1, expected: 'time-of-day', found: 'epoch' }));
   });
 
-  it('is offered only when every detector can merge its state', () => {
+  it('is offered unless a listener is told of each call as it is read', () => {
     expect(new TraceSetAnalyzer().splittable).toBe(true);
-    expect(new TraceSetAnalyzer({ detectors: [{ id: 'x', watch: () => null }] }).splittable).toBe(false);
+    expect(new TraceSetAnalyzer({ detectors: [{ id: 'x', watch: () => null }] }).splittable).toBe(true);
     expect(new TraceSetAnalyzer({ listener: { call() {}, event() {} } }).splittable).toBe(false);
   });
 });

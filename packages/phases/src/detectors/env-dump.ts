@@ -50,9 +50,6 @@ function str(v: ArgValue | undefined): string | null {
 export function envDump(): PhaseDetector {
   return {
     id: 'env-dump',
-    // Its phases go out as each dump ends; nothing is kept between tasks.
-    state: () => null,
-    merge() {},
     watch(task: Task, ctx: DetectorContext): TaskWatcher {
       let dump: Dump | null = null;
       const open = (tempDir: string, known = true): Dump => ({

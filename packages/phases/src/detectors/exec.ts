@@ -27,9 +27,6 @@ interface Running {
 export function execPhases(): PhaseDetector {
   return {
     id: 'exec',
-    // Its phases go out as each exec ends; nothing is kept between tasks.
-    state: () => null,
-    merge() {},
     watch(task: Task, ctx: DetectorContext): TaskWatcher {
       let running: Running | null = null;
       /** After an execve: the loader's run of calls, from the first call after the execve. */

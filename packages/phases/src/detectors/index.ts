@@ -9,7 +9,7 @@ import { waits } from './wait.js';
 export { envDump, execPhases, repeatedFiles, runtimeInit, supervisorStart, waits };
 export { isServiceLink } from './service-links.js';
 
-/** The detectors every analysis runs (fresh instances: detectors keep per-set state). */
-export function builtinDetectors(): PhaseDetector[] {
+/** The detectors every analysis runs (fresh instances for each). */
+export function builtinDetectors(): PhaseDetector<unknown>[] {
   return [runtimeInit(), envDump(), supervisorStart(), execPhases(), repeatedFiles(), waits()];
 }

@@ -6,9 +6,8 @@
 import { firstArgInt } from '@strace-gaps/parser';
 import type { DetectorContext, PhaseDetector, TaskWatcher } from '../detector.js';
 import { formatCount, formatSeconds } from '../format.js';
-import type { Call, KnownPhase, Phase } from '../model.js';
+import type { Call, KnownPhase } from '../model.js';
 import type { Task } from '../task.js';
-import { TopK } from '../top-k.js';
 
 /** Fewer files than this in a row is not a pattern worth a phase. */
 export const MIN_REPEAT = 16;
@@ -16,8 +15,6 @@ export const MIN_REPEAT = 16;
 const MAX_PATTERN = 12;
 /** Distinct patterns counted per run. */
 const MAX_PATTERNS = 8;
-/** Repeat phases kept for the set (the longest). */
-const KEEP = 50;
 
 interface Run {
   readonly dir: string;
@@ -32,8 +29,8 @@ interface Run {
   patterns: Map<string, number> | null;
 }
 
+/** Runs as phases; the analysis keeps the longest (`MAX_REPEAT_PHASES`) and counts the rest. */
 export function repeatedFiles(): PhaseDetector {
-  const kept = new TopK<Phase>(KEEP, (p) => p.end - p.start);
   return {
     id: 'repeat',
     watch(task: Task, ctx: DetectorContext): TaskWatcher {
@@ -57,7 +54,7 @@ export function repeatedFiles(): PhaseDetector {
         const firstRef = ctx.ref(r.first);
         const endRef = ctx.ref(r.last);
         const seconds = end - r.first.t0;
-        kept.push(
+        ctx.phase(
           {
             kind: 'repeat',
             pid: task.pid,
@@ -98,14 +95,6 @@ export function repeatedFiles(): PhaseDetector {
         },
         end: closeRun,
       };
-    },
-    finish(_set, ctx) {
-      for (const p of kept.values()) ctx.phase(p);
-    },
-    // Largest first, equal ones in arrival order: pushed again they keep what one instance would.
-    state: () => kept.values(),
-    merge(other) {
-      for (const p of other as Phase[]) kept.push(p);
     },
   };
 }

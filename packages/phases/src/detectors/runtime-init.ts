@@ -20,12 +20,13 @@ export interface RuntimeStage {
 /** Stages listed per phase, at most. */
 const MAX_STAGES = 64;
 
-export function runtimeInit(): PhaseDetector {
-  const stages: RuntimeStage[] = [];
-  const phases: KnownPhase<'runtime-init'>[] = [];
+/** What the watchers keep for the set: each stage a process named, and each init's phase. */
+type Fact = { readonly stage: RuntimeStage } | { readonly phase: KnownPhase<'runtime-init'> };
+
+export function runtimeInit(): PhaseDetector<Fact> {
   return {
     id: 'runtime-init',
-    watch(task: Task, ctx: DetectorContext): TaskWatcher {
+    watch(task: Task, ctx: DetectorContext<Fact>): TaskWatcher {
       let init: { runtime: string; name: string } | null = null;
       return {
         call(call: Call) {
@@ -34,7 +35,7 @@ export function runtimeInit(): PhaseDetector {
             const n = task.names[task.names.length - 1];
             const m = n?.source === 'prctl' && n.at === call.t0 ? STAGE_NAME.exec(n.name) : null;
             if (m === null) return;
-            if (stages.length < MAX_STAGES) stages.push({ name: m[0], pid: task.pid });
+            ctx.keep({ stage: { name: m[0], pid: task.pid } });
             if (m[3] === 'INIT') init = { runtime: m[1] as string, name: m[0] };
             return;
           }
@@ -44,7 +45,7 @@ export function runtimeInit(): PhaseDetector {
           if (info === null || first === null || task.start === null || call.t0 === null) return;
           const end = ctx.ref(call);
           const seconds = call.t0 - task.start;
-          phases.push({
+          ctx.keep({ phase: {
             kind: 'runtime-init',
             pid: task.pid,
             start: task.start,
@@ -54,19 +55,15 @@ export function runtimeInit(): PhaseDetector {
             summary: `${init.name} set up the container in ${formatSeconds(seconds)} and handed over to ${info.path}`,
             evidence: [first, end],
             extra: { runtime: init.runtime, stage: init.name, handoffPath: info.path, handoffArgv: info.argv },
-          });
+          } });
           init = null;
         },
       };
     },
-    finish(_set, ctx) {
-      for (const p of phases) ctx.phase({ ...p, extra: { ...p.extra, stages: [...stages] } });
-    },
-    state: () => ({ stages, phases }),
-    merge(other) {
-      const o = other as { stages: RuntimeStage[]; phases: KnownPhase<'runtime-init'>[] };
-      for (const s of o.stages) if (stages.length < MAX_STAGES) stages.push(s);
-      phases.push(...o.phases);
+    finish(_set, ctx, facts) {
+      const stages: RuntimeStage[] = [];
+      for (const f of facts) if ('stage' in f && stages.length < MAX_STAGES) stages.push(f.stage);
+      for (const f of facts) if ('phase' in f) ctx.phase({ ...f.phase, extra: { ...f.phase.extra, stages: [...stages] } });
     },
   };
 }

@@ -33,40 +33,40 @@ function keepEarliest(list: Exec[], x: Exec): void {
   if (list.length > MAX_SERVICES) list.pop();
 }
 
-export function supervisorStart(): PhaseDetector {
-  let scanner: Exec | null = null;
-  const supervisors: Exec[] = [];
-  /** Every supervisor's exec time (numbers are cheap; the list of details is capped). */
-  const times: number[] = [];
+/** What the watchers keep for the set: each exec of the scanner or of a supervisor. */
+interface Fact {
+  readonly program: 's6-svscan' | 's6-supervise';
+  readonly exec: Exec;
+}
+
+export function supervisorStart(): PhaseDetector<Fact> {
   return {
     id: 'supervisor-start',
-    watch(task: Task, ctx: DetectorContext): TaskWatcher {
+    watch(task: Task, ctx: DetectorContext<Fact>): TaskWatcher {
       return {
         call(call: Call) {
           const info = call.exec;
           if (info === null || call.t0 === null) return;
           const program = basename(info.path);
-          const exec = { pid: task.pid, t0: call.t0, ref: ctx.ref(call), argv: info.argv };
-          if (program === 's6-svscan') {
-            if (scanner === null || call.t0 < scanner.t0) scanner = exec;
-          } else if (program === 's6-supervise') {
-            times.push(call.t0);
-            keepEarliest(supervisors, exec);
+          if (program === 's6-svscan' || program === 's6-supervise') {
+            ctx.keep({ program, exec: { pid: task.pid, t0: call.t0, ref: ctx.ref(call), argv: info.argv } });
           }
         },
       };
     },
-    state: () => ({ scanner, supervisors, times }),
-    // The other part read later inputs: among equal times, this part's execs stay first.
-    merge(other) {
-      const o = other as { scanner: Exec | null; supervisors: Exec[]; times: number[] };
-      if (o.scanner !== null && (scanner === null || o.scanner.t0 < scanner.t0)) scanner = o.scanner;
-      for (const x of o.supervisors) keepEarliest(supervisors, x);
-      // Only counted: their order does not matter.
-      times.push(...o.times);
-    },
-    finish(set, ctx) {
-      const s = scanner;
+    finish(set, ctx, facts) {
+      // The earliest scanner (the first seen on a tie), and the earliest supervisors.
+      let s: Exec | null = null;
+      const supervisors: Exec[] = [];
+      const times: number[] = [];
+      for (const { program, exec } of facts) {
+        if (program === 's6-svscan') {
+          if (s === null || exec.t0 < s.t0) s = exec;
+        } else {
+          times.push(exec.t0);
+          keepEarliest(supervisors, exec);
+        }
+      }
       // The scanner and the supervisors are different processes: without one timeline, no phase.
       if (s === null || !set.aligned) return;
       const after = supervisors.filter((x) => x.t0 >= s.t0);

@@ -50,8 +50,5 @@ export function waits(): PhaseDetector {
     finish(set, ctx) {
       for (const p of waitPhases(set.tasks, set.waits)) ctx.phase(p);
     },
-    // It keeps nothing between tasks: the waits come with the analysis.
-    state: () => null,
-    merge() {},
   };
 }

@@ -80,6 +80,28 @@ describe('repeat', () => {
       expect(phasesOf(inParts(reversed, [1]), 'repeat')).toEqual(phasesOf(run(reversed), 'repeat'));
     });
 
+    it('keeps the 50 longest of the set, the same whole or in parts, and counts the rest', () => {
+      // 53 processes each write the 16-variable dump, one 0.1 ms longer than the one before (the
+      // last line's time shifted): the longest 50 are the last 50, longest first.
+      const inputs: Input[] = Array.from({ length: 53 }, (_, k) => {
+        const pid = 20000 + k;
+        const lines = dump(16).replace(/^07:42:03\.004105/m, `07:42:03.${String(4105 + 100 * k).padStart(6, '0')}`);
+        return [`s6.out.${pid}`, pid, lines] as const;
+      });
+      const whole = run(inputs);
+      const kept = phasesOf(whole, 'repeat');
+      expect(kept).toHaveLength(50);
+      expect(new Set(kept.map((p) => p.pid))).toEqual(new Set(inputs.slice(3).map(([, pid]) => pid)));
+      expect(whole.warnings.filter((w) => w.code === 'phases-capped').map((w) => w.message)).toEqual([
+        '53 repeat phases: the longest 50 are listed, the other 3 are only counted here',
+      ]);
+      for (const cuts of [[1], [26], [52], [10, 40]]) {
+        const parts = inParts(inputs, cuts);
+        expect(phasesOf(parts, 'repeat'), `cut at ${cuts}`).toEqual(kept);
+        expect(parts.warnings).toEqual(whole.warnings);
+      }
+    });
+
     it('in a -f log, among other pids\' lines', () => {
       const log = fixtureLines('s6-f-single/trace.log.gz', 5708, 5811);
       const whole = onlyPhase(run([['trace.log', null, log]]), 'repeat');
