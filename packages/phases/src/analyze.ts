@@ -277,7 +277,6 @@ export class TraceSetAnalyzer {
       this.lastTask = null;
       this.lastState = null;
     }
-    task.fds.clear();
     task.compact();
   }
 

@@ -7,8 +7,25 @@
 /** Distinct strings kept; past it, strings are returned as given (still correct, just not shared). */
 const MAX_STRINGS = 65_536;
 
+/** Distinct lists kept (see {@link Interner.list}). */
+const MAX_LISTS = 65_536;
+
 export class Interner {
   private readonly strings = new Map<string, string>();
+  private readonly lists = new Map<string, readonly string[]>();
+
+  /**
+   * One shared, frozen copy of a list of interned strings: the syscall names of ended tasks, which
+   * recur across the thousands of processes one program starts.
+   */
+  list(items: readonly string[]): readonly string[] {
+    const key = items.join('\0');
+    const had = this.lists.get(key);
+    if (had !== undefined) return had;
+    const own = Object.freeze(items.slice());
+    if (this.lists.size < MAX_LISTS) this.lists.set(key, own);
+    return own;
+  }
 
   get(s: string): string {
     const had = this.strings.get(s);

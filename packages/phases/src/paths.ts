@@ -119,12 +119,6 @@ export class FdTable {
     if (this.fds.size < MAX_FDS || this.fds.has(fd)) this.fds.set(fd, path);
   }
 
-  /** Forgets everything (the task ended; a table per ended task would grow with the capture). */
-  clear(): void {
-    this.map = null;
-    this.cwd = null;
-  }
-
   /** Resolves a path argument against a dirfd argument (`AT_FDCWD`, `3`, `3</dir>`). */
   resolve(dirfd: ArgValue | undefined, path: string): string {
     if (path.startsWith('/')) return path;

@@ -3,23 +3,18 @@
  * inside a pid namespace (where `clone` returns another pid), the closest earlier unmatched clone.
  */
 import type { Task } from './task.js';
+import { TasksByPid } from './task-index.js';
 
 /** A child whose pid no `clone` returned (it was made inside a pid namespace) is matched by time. */
 const CLONE_MATCH_SECONDS = 1;
 
 /** Parents from `clone`/`fork` results; names inherited at fork. */
 export function linkTree(tasks: readonly Task[], aligned: boolean): void {
-  const byPid = new Map<number, Task[]>();
-  for (const t of tasks) {
-    const list = byPid.get(t.pid);
-    if (list === undefined) byPid.set(t.pid, [t]);
-    else list.push(t);
-  }
+  const byPid = new TasksByPid(tasks);
   const unmatched: { parent: Task; thread: boolean; at: number }[] = [];
   for (const parent of tasks) {
     for (const c of parent.children) {
-      const candidates = byPid.get(c.pid);
-      const child = candidates?.find((t) => t !== parent && t.ppid === null && (c.at === null || t.start === null || t.start >= c.at - 1));
+      const child = byPid.find(c.pid, (t) => t !== parent && t.ppid === null && (c.at === null || t.start === null || t.start >= c.at - 1));
       if (child === undefined) {
         if (c.at !== null) unmatched.push({ parent, thread: c.thread, at: c.at });
         continue;

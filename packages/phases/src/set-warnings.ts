@@ -39,9 +39,14 @@ const FILTER_MIN_CALLS = 20;
 function filteredWarning(set: SetFacts, out: Warning[]): void {
   let calls = 0;
   const names = new Set<string>();
+  // Ended tasks that made the same calls share one list of names: each list is read once.
+  const lists = new Set<readonly string[]>();
   for (const t of set.tasks) {
     calls += t.syscalls;
-    for (const s of t.stats.list()) names.add(s.name);
+    const list = t.stats.callNames();
+    if (lists.has(list)) continue;
+    lists.add(list);
+    for (const name of list) names.add(name);
   }
   if (calls < FILTER_MIN_CALLS || EVERYDAY_CALLS.some((c) => names.has(c))) return;
   const shown = [...names].sort().slice(0, 6).join(', ');

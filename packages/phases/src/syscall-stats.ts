@@ -22,7 +22,7 @@ function zeros(n: number): number[] {
 export class SyscallStats {
   /** Name → offset in `values`; null once {@link compact}ed (then `names` holds them in order). */
   private slots: Map<string, number> | null = new Map();
-  private names: string[] | null = null;
+  private names: readonly string[] | null = null;
   // Grown by doubling from two names: most tasks of a big capture make only a few kinds of call.
   // A plain array of doubles, not a Float64Array: a typed array and its buffer cost ~340 bytes
   // besides the numbers (34 MB over a capture of 100,000 short-lived processes).
@@ -34,6 +34,7 @@ export class SyscallStats {
   static revive(data: SyscallStats, intern: Interner | null): SyscallStats {
     const s = Object.setPrototypeOf(data, SyscallStats.prototype) as SyscallStats;
     (s as unknown as { intern: Interner | null }).intern = intern;
+    if (s.names !== null && intern !== null) s.names = intern.list(s.names.map((n) => intern.get(n)));
     return s;
   }
 
@@ -67,33 +68,40 @@ export class SyscallStats {
   /**
    * Keeps the numbers in an array of their exact size and the names in a plain list, dropping the
    * lookup table: for a task that has ended. A capture of thousands of processes holds a table and
-   * a doubled array per task, about 2 KB, where the numbers alone take 32 bytes per name. A later
-   * {@link add} (not expected) builds the table again.
+   * a doubled array per task, about 2 KB, where the numbers alone take 32 bytes per name. The list
+   * is shared with every task that made the same calls in the same order (the processes of one
+   * program mostly do). A later {@link add} (not expected) builds the table again.
    */
   compact(): void {
     if (this.slots === null) return;
-    this.names = [...this.slots.keys()];
-    this.values = this.values.slice(0, this.names.length * FIELDS);
+    const names = [...this.slots.keys()];
+    this.names = this.intern === null ? names : this.intern.list(names);
+    this.values = this.values.slice(0, names.length * FIELDS);
     this.slots = null;
   }
 
   private thaw(): Map<string, number> {
     const slots = new Map<string, number>();
-    (this.names as string[]).forEach((name, k) => slots.set(name, k * FIELDS));
+    (this.names as readonly string[]).forEach((name, k) => slots.set(name, k * FIELDS));
     this.slots = slots;
     this.names = null;
     return slots;
   }
 
   get(name: string): SyscallStat | undefined {
-    const slot = this.slots !== null ? this.slots.get(name) : (this.names as string[]).indexOf(name) * FIELDS;
+    const slot = this.slots !== null ? this.slots.get(name) : (this.names as readonly string[]).indexOf(name) * FIELDS;
     return slot === undefined || slot < 0 ? undefined : this.at(name, slot);
+  }
+
+  /** The names, in the order first seen (an ended task's list is shared: do not change it). */
+  callNames(): readonly string[] {
+    return this.slots !== null ? [...this.slots.keys()] : (this.names as readonly string[]);
   }
 
   /** All of them, in the order first seen. */
   list(): SyscallStat[] {
     if (this.slots !== null) return [...this.slots].map(([name, slot]) => this.at(name, slot));
-    return (this.names as string[]).map((name, k) => this.at(name, k * FIELDS));
+    return (this.names as readonly string[]).map((name, k) => this.at(name, k * FIELDS));
   }
 
   private at(name: string, slot: number): SyscallStat {

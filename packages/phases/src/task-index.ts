@@ -12,6 +12,42 @@ export function isProcess(t: Task): boolean {
   return !t.thread;
 }
 
+/**
+ * The lifetimes of each pid, in set order. A pid is almost always one task: it is kept without a
+ * list of its own (100,000 one-item lists were most of what looking tasks up cost at the end of a
+ * big capture).
+ */
+export class TasksByPid {
+  private readonly map = new Map<number, Task | Task[]>();
+
+  constructor(tasks: Iterable<Task>) {
+    for (const t of tasks) {
+      const had = this.map.get(t.pid);
+      if (had === undefined) this.map.set(t.pid, t);
+      else if (Array.isArray(had)) had.push(t);
+      else this.map.set(t.pid, [had, t]);
+    }
+  }
+
+  /** The first lifetime of `pid` that `ok` accepts. */
+  find(pid: number, ok: (t: Task) => boolean): Task | undefined {
+    const had = this.map.get(pid);
+    if (had === undefined) return undefined;
+    if (!Array.isArray(had)) return ok(had) ? had : undefined;
+    return had.find(ok);
+  }
+
+  /** The lifetime of `pid` alive at `t` (the latest that had started; else its first). */
+  at(pid: number, t: number | null): Task | null {
+    const had = this.map.get(pid);
+    if (had === undefined) return null;
+    if (!Array.isArray(had)) return had;
+    let best: Task | null = null;
+    for (const x of had) if (best === null || (t !== null && x.start !== null && x.start <= t)) best = x;
+    return best;
+  }
+}
+
 /** A wait and the task that waited. */
 export interface TaskWait {
   readonly task: Task;
@@ -25,7 +61,7 @@ export interface TaskWait {
  * 100,000 tasks each scan cost tens of milliseconds). A task's own lists are made when asked.
  */
 export class TaskIndex {
-  private readonly byPid = new Map<number, Task[]>();
+  private readonly byPid: TasksByPid;
   private readonly kids = new Map<Task, Task[]>();
   private readonly everyPoint = new Map<PointMark['kind'], { task: Task; m: PointMark }[]>();
   private readonly bySyscall = new Map<string, TaskWait[]>();
@@ -37,10 +73,8 @@ export class TaskIndex {
   readonly openWaits: TaskWait[] = [];
 
   constructor(readonly tasks: readonly Task[]) {
+    this.byPid = new TasksByPid(tasks);
     for (const t of tasks) {
-      const l = this.byPid.get(t.pid);
-      if (l === undefined) this.byPid.set(t.pid, [t]);
-      else l.push(t);
       for (const m of t.marks) {
         if (m.kind === 'silent') continue;
         if (m.kind === 'wait') {
@@ -70,11 +104,7 @@ export class TaskIndex {
 
   /** The lifetime of `pid` alive at `t` (the latest that had started). */
   at(pid: number, t: number | null): Task | null {
-    const l = this.byPid.get(pid);
-    if (l === undefined) return null;
-    let best: Task | null = null;
-    for (const x of l) if (best === null || (t !== null && x.start !== null && x.start <= t)) best = x;
-    return best;
+    return this.byPid.at(pid, t);
   }
 
   children(t: Task): readonly Task[] {

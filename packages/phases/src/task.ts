@@ -116,7 +116,8 @@ export class Task {
   readonly firstUnfinished: { readonly file: string; readonly line: number; readonly name: string } | null = null;
   readonly signals: number = 0;
   readonly stats: SyscallStats;
-  readonly fds = new FdTable();
+  /** Made on first use and dropped when the task ends: an ended task of a big capture holds none. */
+  private fdTable: FdTable | null = null;
   readonly activity = new Activity();
   /** The children it created. */
   readonly children: readonly TaskChild[] = NO_CHILDREN;
@@ -124,6 +125,12 @@ export class Task {
   readonly marks: readonly Mark[] = [];
   /** Its walk over a tree of files, when it made such calls. */
   readonly walk: TreeWalk | null = null;
+
+  /** Its open fds, while it runs (an ended task's table is empty). */
+  get fds(): FdTable {
+    this.fdTable ??= new FdTable();
+    return this.fdTable;
+  }
 
   constructor(
     /** Position among the set's tasks; unique even when a pid is reused. */
@@ -151,7 +158,7 @@ export class Task {
     (t as { index: number }).index = index;
     (t as unknown as { intern: Interner | null }).intern = intern;
     Object.setPrototypeOf(t.activity, Activity.prototype);
-    Object.setPrototypeOf(t.fds, FdTable.prototype);
+    if (t.fdTable !== null) Object.setPrototypeOf(t.fdTable, FdTable.prototype);
     SyscallStats.revive(t.stats, intern);
     return t;
   }
@@ -161,6 +168,7 @@ export class Task {
    * kept to grow. Thousands of ended processes of a big capture are most of what an analysis holds.
    */
   compact(): void {
+    this.fdTable = null;
     this.stats.compact();
     this.activity.compact();
     const w = this as Writable<Task>;
@@ -227,7 +235,8 @@ export class Task {
 
   /** The process tree: the name it had from its parent before any exec of its own. */
   inherit(name: ProcessName): void {
-    (this.names as ProcessName[]).unshift(name);
+    // A new list of its size: the task's list was cut to size when it ended (see compact).
+    (this as Writable<Task>).names = [name, ...this.names];
   }
 
   /** The path recorder (path-marks.ts): the list it keeps the marks in. */

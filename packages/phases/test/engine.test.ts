@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseText } from '@strace-gaps/parser';
 import { wholeCounts } from '../src/activity.js';
+import { TasksByPid } from '../src/task-index.js';
+import type { Task } from '../src/task.js';
 import {
   AnalysisError,
   TopK,
@@ -153,6 +155,24 @@ describe('processes', () => {
     expect(wanted.warnings.filter((w) => w.code === 'pid-not-found').map((w) => w.message)).toEqual(['no process or thread in the trace has pid 7 (asked for with --pid)']);
   });
 
+  it('gives each lifetime of a reused pid the parent whose clone made it', () => {
+    const log = [
+      '1 10:00:00.000000 execve("/bin/sh", ["sh"], 0x7ffd /* 3 vars */) = 0 <0.000100>',
+      '1 10:00:00.001000 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f1) = 7 <0.000050>',
+      '7 10:00:00.002000 execve("/bin/first", ["first"], 0x7ffd /* 3 vars */) = 0 <0.000100>',
+      '7 10:00:00.003100 +++ exited with 0 +++',
+      '1 10:00:00.005000 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f1) = 2 <0.000050>',
+      '2 10:00:00.006000 execve("/bin/sub", ["sub"], 0x7ffd /* 3 vars */) = 0 <0.000100>',
+      '2 10:00:00.007000 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f1) = 7 <0.000050>',
+      '7 10:00:00.008000 getpid() = 7 <0.000010>',
+      '7 10:00:00.009000 +++ exited with 0 +++',
+    ].join('\n');
+    const a = run([['f', null, `${log}\n`]]);
+    const sevens = a.tasks.filter((t) => t.pid === 7);
+    // Matched by the clone's result, not guessed by time as a child in a pid namespace is.
+    expect(sevens.map((t) => [t.lifetime, t.ppid, t.ppidGuessed, t.nameAt(null)])).toEqual([[1, 1, false, 'first'], [2, 2, false, 'sub']]);
+  });
+
   it('warns about pid reuse and a second capture mixed in', () => {
     const reuse = run([['f', null, '5 10:00:00.000000 getpid() = 5\n5 10:00:00.100000 +++ exited with 0 +++\n5 10:00:01.000000 getpid() = 5\n']]);
     expect(reuse.warnings.map((w) => w.code)).toContain('pid-reuse');
@@ -163,6 +183,36 @@ describe('processes', () => {
 });
 
 describe('small parts', () => {
+  it('ended tasks that made the same calls share one list of their names', () => {
+    const calls = (names: string[]) => names.map((n, k) => `10:00:00.00${k}000 ${n}(3) = 0 <0.000010>\n`).join('');
+    const a = run([
+      ['p.1', 1, calls(['close', 'fsync', 'close'])],
+      ['p.2', 2, calls(['close', 'fsync'])],
+      ['p.3', 3, calls(['fsync', 'close'])],
+    ]);
+    const [one, two, three] = a.tasks.map((t) => t.stats.callNames());
+    expect(one).toEqual(['close', 'fsync']);
+    expect(two).toBe(one);
+    expect(three).toEqual(['fsync', 'close']);
+    expect(Object.isFrozen(one)).toBe(true);
+    expect(a.tasks[0]!.stats.get('close')).toMatchObject({ count: 2 });
+  });
+
+  it('TasksByPid: a pid\'s lifetimes in order, the one alive at a time', () => {
+    const task = (pid: number, start: number | null) => ({ pid, start }) as Task;
+    const [a1, a2, a3, b] = [task(7, 1), task(7, 5), task(7, null), task(8, 2)];
+    const byPid = new TasksByPid([a1, b, a2, a3]);
+    expect(byPid.at(7, 0)).toBe(a1);
+    expect(byPid.at(7, 4.9)).toBe(a1);
+    expect(byPid.at(7, 5)).toBe(a2);
+    expect(byPid.at(7, null)).toBe(a1);
+    expect(byPid.at(8, 0)).toBe(b);
+    expect(byPid.at(9, 0)).toBeNull();
+    expect(byPid.find(7, (t) => t.start !== null && t.start > 1)).toBe(a2);
+    expect(byPid.find(7, (t) => t.start === null)).toBe(a3);
+    expect(byPid.find(8, (t) => t.start === 3)).toBeUndefined();
+  });
+
   it('wholeCounts: whole calls that add up, none shown as 0×', () => {
     expect(wholeCounts(new Map([['kill', 1.6], ['clock_nanosleep', 1.6], ['restart_syscall', 1.6]]))).toEqual([['kill', 2], ['clock_nanosleep', 2], ['restart_syscall', 1]]);
     expect(wholeCounts(new Map([['close', 0.3], ['set_robust_list', 0.4], ['dup2', 0.3]]))).toEqual([['set_robust_list', 1]]);

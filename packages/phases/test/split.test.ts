@@ -102,6 +102,15 @@ describe('facts a detector keeps', () => {
 });
 
 describe('absorb', () => {
+  it('shares the call-name lists of the tasks it takes in, as if it had read them', () => {
+    const set = sets.find((s) => s.files.length >= 4) as (typeof sets)[number];
+    const lists = (a: Analysis) => new Set(a.tasks.map((t) => t.stats.callNames())).size;
+    const whole = read(new TraceSetAnalyzer(), set.files).finish();
+    expect(lists(whole)).toBeLessThan(whole.tasks.length);
+    // A part of each file: a structured clone keeps what one part shares, not what two do.
+    expect(lists(split(set.files, set.files.map((_, k) => k).slice(1)))).toBe(lists(whole));
+  });
+
   it('refuses a part on another clock, naming its first timed line', () => {
     const main = new TraceSetAnalyzer();
     main.absorb(read(new TraceSetAnalyzer(), [{ file: 'a.1', pid: 1, text: '10:00:00.000001 close(3) = 0\n' }]).partial());

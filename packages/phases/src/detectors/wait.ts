@@ -14,8 +14,10 @@ const WAIT_PHASE_SECONDS = 0.1;
  * Long waits as phases. Threads of one process often wait through the same window (a Go
  * runtime's threads all park while the child works): one phase per process and window.
  */
-function waitPhases(tasks: readonly Task[], waiting: Iterable<Gap>): KnownPhase<'wait'>[] {
-  const tgid = new Map(tasks.map((t) => [t.pid, t.tgid]));
+function waitPhases(tasks: readonly Task[], waiting: readonly Gap[]): KnownPhase<'wait'>[] {
+  // The process of each pid that waited (a few of the set's tasks: the waits kept are the longest).
+  const tgid = new Map<number, number>(waiting.map((g) => [g.pid, g.pid]));
+  for (const t of tasks) if (tgid.has(t.pid)) tgid.set(t.pid, t.tgid);
   const out: KnownPhase<'wait'>[] = [];
   const kept: Gap[] = [];
   for (const g of waiting) {
