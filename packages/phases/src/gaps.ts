@@ -48,10 +48,12 @@ export class GapCollector {
   }
 }
 
-/** A blocking call whose gap waits for the next line to say where it ended. */
+/**
+ * A blocking call whose gap waits for the next line to say where it ended. Its line is cited
+ * only when the gap is kept: most blocking calls are too short to be among the longest.
+ */
 interface OpenWait {
   readonly call: Call;
-  readonly before: LineRef;
   /**
    * Without -T, a call whose timeout ran out (or a sleep) certainly waited until about the next
    * line: its wait ends there, not at its entry.
@@ -105,9 +107,9 @@ export class GapTracker {
     // same collector later (a set read in parts, then merged, keeps it).
     this.waited = false;
     if (call.t1 === null || (call.seconds !== null && this.out.wants(this.task.pid, this.task.tgid, 'waiting', call.t1 - t0))) {
-      this.wait = { call, before: this.ref(call), untilNext: false };
+      this.wait = { call, untilNext: false };
     } else if (call.seconds === null && (timedOut(call.ev) || SLEEP_CALLS.has(call.ev.name))) {
-      this.wait = { call, before: this.ref(call), untilNext: true };
+      this.wait = { call, untilNext: true };
       this.waited = true;
     }
     this.prev = call;
@@ -119,9 +121,9 @@ export class GapTracker {
   end(t: number | null, after: (() => LineRef) | null): void {
     if (t !== null && after !== null) this.closeWait(t, after);
     else if (this.wait !== null && this.wait.call.t1 !== null) {
-      // closeWait clears `wait` before it asks for the line after: keep the one it needs.
-      const before = this.wait.before;
-      this.closeWait(this.wait.call.t1, () => before);
+      // It returned, and no line came after it: it is cited on both sides.
+      const call = this.wait.call;
+      this.closeWait(call.t1 as number, () => this.ref(call));
     }
     this.wait = null;
     this.prev = null;
@@ -142,7 +144,7 @@ export class GapTracker {
       end,
       seconds,
       syscall: w.call.ev.name,
-      before: w.before,
+      before: this.ref(w.call),
       after: after(),
       blame: [],
     });
