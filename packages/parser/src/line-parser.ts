@@ -85,7 +85,12 @@ export class TraceLineParser {
       return r;
     }
     if ((r.kind === 'syscall' || r.kind === 'unfinished') && r.line === line && isWriter(r.name)) {
-      return r.kind === 'syscall' && r.name === 'write' && isCleanWrite(r.args) ? r : this.startWriting(r, text, line);
+      if (r.name !== 'write' || !isCleanWrite(r.args)) return this.startWriting(r, text, line);
+      // Nothing of the program's ran into the line. Cut by `<unfinished ...>`, the call may still
+      // owe its bytes on lines of their own: its data is decoded only if a line comes that is not
+      // strace's (most unfinished writes of a threaded program's trace never need it).
+      if (r.kind === 'unfinished' && r.stop === 'unfinished') this.owed.set(r.pid, { text, line, reader: undefined });
+      return r;
     }
     if (r.kind === 'resumed' && this.owed.size > 0) this.owed.delete(r.pid);
     return r;
@@ -133,9 +138,7 @@ export class TraceLineParser {
     // A clean line: the parser's arguments are the entry's (the usual write, to another file).
     if (r.kind === 'syscall' || r.kind === 'unfinished') {
       if (r.args === entry.args.trimEnd()) {
-        if (r.kind === 'unfinished' && r.stop === 'unfinished' && entry.complete && entry.known.length > 0) {
-          this.owed.set(r.pid, { reader: new OutputReader(entry, () => false), line });
-        }
+        if (r.kind === 'unfinished' && r.stop === 'unfinished') this.owed.set(r.pid, { text, line, reader: owedReader(entry) });
         return r;
       }
     }
@@ -196,16 +199,18 @@ export class TraceLineParser {
    */
   private owedLine(r: ParsedLine, text: string, line: number): ProgramOutputEvent | null {
     for (const [pid, o] of this.owed) {
-      const piece = o.reader.nextLine;
-      if (piece === null) continue;
+      if (o.reader === undefined) o.reader = owedReader(readEntry(o.text));
+      const reader = o.reader;
+      const piece = reader?.nextLine ?? null;
+      if (reader === null || piece === null) continue;
       const whole = piece === text;
       if (!whole && !(r.kind === 'issue' && r.code === 'truncated' && piece !== '' && text.endsWith(piece) && this.carried === null)) continue;
-      o.reader.read(piece, 0);
-      if (o.reader.nextLine === null) this.owed.delete(pid);
+      reader.read(piece, 0);
+      if (reader.nextLine === null) this.owed.delete(pid);
       this.unfinished = null;
       const head = text.slice(0, text.length - piece.length);
       if (!whole) this.carried = { text: head, line };
-      return this.outputEvent(o.reader.entry.name, o.line, pid, piece, text, line, whole ? null : head);
+      return this.outputEvent(reader.entry.name, o.line, pid, piece, text, line, whole ? null : head);
     }
     return null;
   }
@@ -237,8 +242,16 @@ interface Writing {
 
 /** An unfinished writer whose printed bytes have not landed yet. */
 interface OwedOutput {
-  readonly reader: OutputReader;
+  /** The writer's line. */
+  readonly text: string;
   readonly line: number;
+  /** Its bytes' reader: `undefined` until a line asks (see `owedLine`), `null` when it owes none. */
+  reader: OutputReader | null | undefined;
+}
+
+/** A reader of the bytes a writer cut by `<unfinished ...>` still owes: `null` when it owes none it printed whole. */
+function owedReader(entry: WriteEntry | null): OutputReader | null {
+  return entry !== null && entry.complete && entry.known.length > 0 ? new OutputReader(entry, () => false) : null;
 }
 
 function scanPid(text: string): number | null {
