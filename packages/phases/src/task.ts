@@ -164,8 +164,9 @@ export class Task {
   }
 
   /**
-   * Nothing more comes for the task: its per-syscall numbers and busy segments drop the room they
-   * kept to grow. Thousands of ended processes of a big capture are most of what an analysis holds.
+   * Nothing more comes for the task: its fd table goes, and its per-syscall numbers and busy
+   * segments drop the room they kept to grow. Thousands of ended processes of a big capture are
+   * most of what an analysis holds.
    */
   compact(): void {
     this.fdTable = null;

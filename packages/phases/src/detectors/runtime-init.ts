@@ -45,7 +45,7 @@ export function runtimeInit(): PhaseDetector<Fact> {
           if (info === null || first === null || task.start === null || call.t0 === null) return;
           const end = ctx.ref(call);
           const seconds = call.t0 - task.start;
-          ctx.keep({ phase: {
+          const phase: KnownPhase<'runtime-init'> = {
             kind: 'runtime-init',
             pid: task.pid,
             start: task.start,
@@ -55,7 +55,9 @@ export function runtimeInit(): PhaseDetector<Fact> {
             summary: `${init.name} set up the container in ${formatSeconds(seconds)} and handed over to ${info.path}`,
             evidence: [first, end],
             extra: { runtime: init.runtime, stage: init.name, handoffPath: info.path, handoffArgv: info.argv },
-          } });
+          };
+          // Its stages are listed once the set is read: another process may name one later.
+          ctx.keep({ phase });
           init = null;
         },
       };
