@@ -107,7 +107,7 @@ export function scanPrefixInto(text: string, out: MutablePrefix): ScannedPrefix 
       const end = decimalEnd(text, i);
       if (end >= 0 && text.charCodeAt(end) === SPACE) {
         const intEnd = scanDigits(text, i);
-        const sec = wholeSeconds(text, i, intEnd);
+        const sec = digitsValue(text, i, intEnd);
         const nsec = intEnd < end ? fractionToNanos(text, intEnd + 1, end) : 0;
         if (sec >= EPOCH_MIN) time = { sec, nsec, digits: intEnd < end ? (precisionOf(end - intEnd - 1) as Timestamp['digits']) : 0, clock: 'epoch' };
         else relative = sec + nsec / 1e9;
@@ -123,7 +123,7 @@ export function scanPrefixInto(text: string, out: MutablePrefix): ScannedPrefix 
     const end = decimalEnd(text, j);
     if (end >= 0 && text.charCodeAt(end) === 41 /* ) */ && text.charCodeAt(end + 1) === SPACE) {
       const intEnd = scanDigits(text, j);
-      relative = wholeSeconds(text, j, intEnd) + (intEnd < end ? fractionToNanos(text, intEnd + 1, end) / 1e9 : 0);
+      relative = digitsValue(text, j, intEnd) + (intEnd < end ? fractionToNanos(text, intEnd + 1, end) / 1e9 : 0);
       i = end + 2;
     }
   }
@@ -152,11 +152,6 @@ export function scanPrefixInto(text: string, out: MutablePrefix): ScannedPrefix 
   out.syscallNumber = syscallNumber;
   out.end = i;
   return out;
-}
-
-/** The digits `text[from, to)` as a number (past 15 digits, as `Number` reads them). */
-function wholeSeconds(text: string, from: number, to: number): number {
-  return to - from <= 15 ? digitsValue(text, from, to) : Number(text.slice(from, to));
 }
 
 /** The end of `SECONDS[.FRACTION]` at `pos` (3, 6 or 9 fraction digits), or -1 if there is none. */

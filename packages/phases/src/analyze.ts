@@ -34,15 +34,12 @@ import type { Call, Diagnosis, LineRef, Phase } from './model.js';
 import { Task, exitOf, nameOfPid, refOf } from './task.js';
 import type { Analysis, AnalysisOptions, ClockInfo, ClockStart, PartialAnalysis, Span, StreamTotals, TaskEvent, TraceListener } from './analysis-types.js';
 import { linkTree } from './process-tree.js';
-import { MAX_PHASES_PER_EXEC_KIND, setWarnings } from './set-warnings.js';
+import { setWarnings } from './set-warnings.js';
 import { SetState } from './set-state.js';
 import { CallActions } from './call-actions.js';
 import { InputStream, UNNAMED_PID, type InputHost } from './input-stream.js';
 
-export { UNNAMED_PID };
-
 export type { Analysis, AnalysisOptions, ClockInfo, ClockStart, PartialAnalysis, Span, StreamTotals, TaskEvent, TraceListener };
-export { MAX_PHASES_PER_EXEC_KIND };
 
 export const DEFAULT_TOP = 10;
 export const DEFAULT_MIN_GAP = 0.001;
@@ -162,7 +159,6 @@ export class TraceSetAnalyzer {
     if (unattributed !== null) this.set.warn(unattributed);
     this.stream = null;
   }
-
 
   /**
    * The input being read ended early (its gzip data was cut after line `line`): what came before

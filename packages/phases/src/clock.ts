@@ -16,8 +16,9 @@ export type SetClockKind =
   /** No timestamps at all: counts, no timeline. */
   | 'none';
 
-const HALF_DAY = 43_200;
-const DAY = 86_400;
+/** Half a day and a day, in seconds: how time-of-day clocks roll over midnight. */
+export const HALF_DAY = 43_200;
+export const DAY = 86_400;
 
 /**
  * Why an analysis refused its input: the `code` of an {@link AnalysisError}. (Misuse of the API,

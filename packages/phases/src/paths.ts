@@ -201,7 +201,6 @@ export class FdTable {
     }
   }
 
-  /** The fd a call operates on (its first argument), if it is one of this table's. */
   /**
    * The program an exec ran. `execveat(fd, "", …, AT_EMPTY_PATH)` (runc re-executing its memfd
    * copy) names no path: the fd's path stands in when the trace showed it, else argv[0].
@@ -214,6 +213,7 @@ export class FdTable {
     return { ...info, path };
   }
 
+  /** The fd a call operates on (its first argument), if it is one of this table's. */
   fdOf(ev: SyscallEvent): number | null {
     if (this.map === null) return null;
     const fd = firstArgInt(ev);

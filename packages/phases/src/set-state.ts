@@ -12,9 +12,13 @@ import { formatCount } from './format.js';
 import { GapCollector } from './gaps.js';
 import { Interner } from './intern.js';
 import type { Finding, Phase, Warning } from './model.js';
-import { MAX_PHASES_PER_EXEC_KIND, MAX_REPEAT_PHASES } from './set-warnings.js';
 import { Task } from './task.js';
 import { TopK } from './top-k.js';
+
+/** Kinds that come once per exec keep this many phases each. */
+export const MAX_PHASES_PER_EXEC_KIND = 500;
+/** `repeat` phases kept for the set: the longest. */
+export const MAX_REPEAT_PHASES = 50;
 
 /**
  * Kinds that can come by the thousand keep their longest phases and count the rest, so memory

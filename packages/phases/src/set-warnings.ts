@@ -22,11 +22,6 @@ export interface SetFacts {
   readonly wantedPids: readonly number[];
 }
 
-/** Kinds that come once per exec keep this many phases each (set-state.ts). */
-export const MAX_PHASES_PER_EXEC_KIND = 500;
-/** `repeat` phases kept for the set: the longest. */
-export const MAX_REPEAT_PHASES = 50;
-
 /**
  * Calls every program makes: the loader maps libraries, and nothing runs long without reading,
  * writing or closing. A set of a fair size with none of them was filtered with `-e trace=`.

@@ -7,13 +7,11 @@
  * ready. docs/critical-path.md says what each step can and cannot prove.
  */
 import type { Span } from './analysis-types.js';
-import type { SetClock } from './clock.js';
+import { DAY, HALF_DAY, type SetClock } from './clock.js';
 import { criticalPath, describeRun, type PathSegment } from './critical-path.js';
 import { findReady, parseTimeOption, rootOf, type ReadyPoint } from './ready.js';
 import type { TaskIndex } from './task-index.js';
 import type { Task } from './task.js';
-
-const HALF_DAY_SECONDS = 43_200;
 
 /** A call still waiting when the trace ended. */
 export interface PendingCall {
@@ -63,7 +61,7 @@ export function onSetClock(text: string | null | undefined, clock: SetClock, spa
   if (abs === null) return null;
   let t = abs - clock.absolute(0);
   // A time of day before the base second is on the next day (a trace across midnight).
-  if (clock.kind === 'time-of-day' && t < span.start - HALF_DAY_SECONDS) t += 86_400;
+  if (clock.kind === 'time-of-day' && t < span.start - HALF_DAY) t += DAY;
   return t;
 }
 
