@@ -12,6 +12,9 @@ const shapes: Record<string, unknown>[] = [
   { schemaVersion: 1, empty: [], none: null, nested: { a: [1, { b: 'x\ny' }] } },
   { list: [{ a: 1 }, [2, 3], 'four', null], skipped: undefined, after: 'end' },
   { holes: [undefined, () => 1, { deep: [[], {}] }] },
+  { outer: { inner: { list: [1, { a: [2, [3]] }], empty: {} }, none: undefined }, after: [[]] },
+  { own: { toJSON: () => 'x' }, gone: { toJSON: () => undefined }, list: [{ toJSON: () => undefined }, Symbol('s')], sym: Symbol('t') },
+  { boxed: new Number(3), text: new String('s'), flag: new Boolean(false), date: new Date(0) },
 ];
 
 describe('the chunked JSON writer', () => {
@@ -52,6 +55,20 @@ describe('the chunked JSON writer', () => {
     expect(r.stdout).toBe(expected);
     expect(r.mostQueued).toBe(r.biggestWrite);
     expect(r.biggestWrite).toBeLessThan(expected.length / 4);
+  });
+
+  it('writes an array inside an object (the critical path in startup) one element per piece too', async () => {
+    const r = await runCli(['--json', 'fixtures/s6-slow/s6.out.*']);
+    const report = JSON.parse(r.stdout) as GapReport;
+    const steps = report.startup?.criticalPath ?? [];
+    expect(steps.length).toBeGreaterThan(3);
+    const pieces = [...renderJsonChunks(report)];
+    expect(pieces.join('')).toBe(r.stdout);
+    // Each step is a piece of its own: its text, indented three levels, after a comma and newline.
+    const third = JSON.stringify(steps[2], null, 2).replaceAll('\n', '\n      ');
+    expect(pieces).toContain(`,\n      ${third}`);
+    const longest = Math.max(...[...report.processes, ...steps, ...report.phases, ...report.gaps].map((v) => JSON.stringify(v, null, 2).length * 2));
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(longest);
   });
 
   it('writes a top-level array one element per piece, and the CLI output equals the whole document', async () => {
