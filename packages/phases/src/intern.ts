@@ -30,8 +30,11 @@ export class Interner {
   get(s: string): string {
     const had = this.strings.get(s);
     if (had !== undefined) return had;
-    if (this.strings.size < MAX_STRINGS) this.strings.set(s, s);
-    return s;
+    if (this.strings.size >= MAX_STRINGS) return s;
+    // Kept for the whole analysis: a copy, not a view into (or a join of views into) a line.
+    const own = detach(s);
+    this.strings.set(own, own);
+    return own;
   }
 }
 
@@ -42,4 +45,17 @@ export class Interner {
  */
 export function detach(s: string): string {
   return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
+}
+
+/** Lines kept to be cited: whole up to this length… */
+const KEEP_CHARS = 512;
+
+/**
+ * …and longer ones (a `read` of 4 KiB, an `execve` with its environment) as head and tail, which
+ * hold the call's name, first arguments and result: a trace of thousands of waits would otherwise
+ * keep megabytes of buffers.
+ */
+export function keptText(text: string): string {
+  // The parts are copied out: slices joined would keep the whole line alive.
+  return text.length <= KEEP_CHARS ? text : detach(`${text.slice(0, KEEP_CHARS - 192)}…${text.slice(-191)}`);
 }

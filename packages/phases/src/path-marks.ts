@@ -12,7 +12,7 @@ import type { Call } from './model.js';
 import type { FdTable } from './paths.js';
 import type { Task } from './task.js';
 import { CallMoments, MOMENT_CALLS } from './call-moments.js';
-import { detach } from './intern.js';
+import { detach, keptText } from './intern.js';
 
 /** Intervals shorter than this are part of "running": calls in a row. */
 export const MARK_MIN_SECONDS = 0.001;
@@ -200,7 +200,11 @@ export class PathRecorder {
 
   private point(kind: PointMark['kind'], call: Call, t: number, subject: string, n: number | null, detail: string | null): void {
     // A reap is never cited: its line is not kept.
-    this.add({ kind, t, file: call.ev.file, line: call.ev.line, subject, text: kind === 'reap' ? '' : keptText(call.ev.text), n, detail });
+    // The subject and detail are often slices of the line: copies, or they would keep it whole.
+    this.add({
+      kind, t, file: call.ev.file, line: call.ev.line, subject: detach(subject), text: kind === 'reap' ? '' : keptText(call.ev.text), n,
+      detail: detail === null ? null : detach(detail),
+    });
   }
 
   /** A successful exec: the program, and how many variables its environment had (`/* 4029 vars *\/`). */
@@ -282,19 +286,6 @@ export class PathRecorder {
     const code = info === null ? null : /si_code=([A-Z_]+)/.exec(info);
     this.add({ kind: 'signal', t, file, line, subject: signal, text: '', n: pid ? Number(pid[1]) : null, detail: code ? (code[1] as string) : null });
   }
-}
-
-/** Lines kept with a mark: whole up to this length… */
-const KEEP_CHARS = 512;
-
-/**
- * …and longer ones (a `read` of 4 KiB, an `execve` with its environment) as head and tail, which
- * hold the call's name, first arguments and result: a trace of thousands of waits would otherwise
- * keep megabytes of buffers.
- */
-export function keptText(text: string): string {
-  // The parts are copied out: slices joined would keep the whole line alive.
-  return text.length <= KEEP_CHARS ? text : detach(`${text.slice(0, KEEP_CHARS - 192)}…${text.slice(-191)}`);
 }
 
 /** Waits shorter than this are never cited on their own (the path folds them): their line is not kept. */

@@ -6,7 +6,7 @@
 import { failed, prctlName, type ExecInfo, type SyscallEvent } from '@strace-gaps/parser';
 import { Activity } from './activity.js';
 import type { Call, LineRef, ProcessExit, ProcessName } from './model.js';
-import { detach, type Interner } from './intern.js';
+import { detach, keptText, type Interner } from './intern.js';
 import { FdTable } from './paths.js';
 import type { Mark, TreeWalk } from './marks.js';
 import { SyscallStats } from './syscall-stats.js';
@@ -195,9 +195,15 @@ export class Task {
     if (this.last === null || end > this.last) w.last = end;
   }
 
-  /** The analysis: its first line, once. */
+  /**
+   * The analysis: its first line, once. Every task keeps it to the end, so a long one is kept as
+   * its head and tail, as a mark keeps its line (see {@link keptText}): a build's thousands of
+   * compiler `execve` lines would otherwise stay whole.
+   */
   begin(first: LineRef): void {
-    if (this.first === null) (this as Writable<Task>).first = first;
+    if (this.first !== null) return;
+    const text = keptText(first.text);
+    (this as Writable<Task>).first = text === first.text ? first : { ...first, text };
   }
 
   /** The analysis: a signal was delivered to it. */

@@ -1,4 +1,7 @@
 /** What keeps the analysis's memory bounded on large captures, and that it changes no answer. */
+import { memoryUsage } from 'node:process';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { parseText } from '@strace-gaps/parser';
 import { analyzeInputs } from '@strace-gaps/phases';
@@ -202,5 +205,65 @@ describe('bounded per-process state', () => {
     const line = `execve("/bin/sh", ["${'y'.repeat(40)}"])`;
     expect(detach(line.slice(20, 60))).toBe('y'.repeat(40));
     expect(detach('short')).toBe('short');
+  });
+});
+
+/**
+ * Bytes of heap that `make`'s result keeps, after full collections before and after. A string
+ * that is a view into a line (V8 makes substrings of 13 or more characters views) keeps the line.
+ */
+function retained(make: () => unknown): number {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  gc();
+  const before = memoryUsage().heapUsed;
+  const kept = make();
+  gc();
+  const after = memoryUsage().heapUsed;
+  // Read after the measure: the result must live through it.
+  expect(kept).toBeTruthy();
+  return after - before;
+}
+
+describe('what an analysis keeps of its lines', () => {
+  /** 300 processes, each with a 20 KB line of its own (`-v`: the environment printed whole). */
+  const LONG = 20_000;
+  const N = 300;
+  const execs = () => {
+    const out: string[] = [];
+    for (let pid = 1; pid <= N; pid++) {
+      const env = String(pid).padStart(6, '0').repeat(LONG / 6);
+      out.push(`${pid} 10:00:00.${String(pid).padStart(6, '0')} execve("/usr/bin/program-number-${pid}", ["prog"], ["E=${env}"]) = 0 <0.000100>`);
+    }
+    return parseText(`${out.join('\n')}\n`, 't');
+  };
+
+  it("keeps a task's long first line as head and tail", () => {
+    const a = analyzeInputs([{ file: 't', pid: null, lines: [execs()] }]);
+    const first = a.tasks[0]!.first!;
+    expect(first.text.length).toBeLessThanOrEqual(512);
+    expect(first.text.startsWith('1 10:00:00.000001 execve("/usr/bin/program-number-1", ["prog"], ["E=000001000001')).toBe(true);
+    expect(first.text).toContain('…');
+    expect(first.text.endsWith('000001"]) = 0 <0.000100>')).toBe(true);
+  });
+
+  it('keeps no long line alive through a task: its first line, its exec, its program', () => {
+    // Without detectors: a phase cites its lines whole, and keeps at most 500 of them.
+    const bytes = retained(() => analyzeInputs([{ file: 't', pid: null, lines: [execs()] }], { detectors: [] }));
+    // Whole, the lines would be 6 MB; what is kept is a few KB a process.
+    expect(bytes).toBeLessThan((N * LONG) / 4);
+  });
+
+  it('interns a copy, not a view into the line it came from', () => {
+    const intern = new Interner();
+    const bytes = retained(() => {
+      const kept: string[] = [];
+      for (let i = 0; i < N; i++) {
+        const line = `${String(i).padStart(6, '0')} openat under /srv/dir-${i}/ ${'x'.repeat(LONG)}`;
+        kept.push(intern.get(line.slice(7, 7 + 'openat under /srv/dir-'.length + String(i).length)));
+      }
+      return kept;
+    });
+    expect(bytes).toBeLessThan((N * LONG) / 4);
   });
 });

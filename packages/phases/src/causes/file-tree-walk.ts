@@ -4,7 +4,7 @@
  */
 import { formatCount, formatSeconds, formatShare } from '../format.js';
 import type { Diagnosis, DiagnosisPart } from '../model.js';
-import { keptText } from '../path-marks.js';
+import { keptText } from '../intern.js';
 import { costly, diagnosis, type CauseContext } from './context.js';
 
 /** Calls over a tree before a walk is worth naming. */
