@@ -281,7 +281,14 @@ export class Joiner {
     const pid = this.pidOf(ev);
     this.lastCallPid = pid;
     ev.pid = pid;
-    const out = this.pending.size === 0 ? ev : this.flushThen(pid, ev);
+    // Another thread's call in progress is the usual case in a threaded `-f` log: only this pid's
+    // makes a list.
+    const u = this.pending.size === 0 ? undefined : this.pending.get(pid);
+    let out: SyscallEvent | JoinedEvent[] = ev;
+    if (u !== undefined) {
+      this.pending.delete(pid);
+      out = [fromUnfinished(u, pid), ev];
+    }
     if (this.ended !== null) {
       this.pending.release(this.ended);
       this.ended = null;

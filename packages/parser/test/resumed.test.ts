@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { joinAll, parseText, type SyscallEvent } from '@strace-gaps/parser';
+import { CallLine, Joiner, joinAll, parseText, type SyscallEvent } from '@strace-gaps/parser';
 
 function join(text: string, defaultPid: number | null = null) {
   return joinAll(parseText(text), defaultPid);
@@ -8,6 +8,29 @@ function join(text: string, defaultPid: number | null = null) {
 const calls = (events: ReturnType<typeof join>['events']) => events.filter((e): e is SyscallEvent => e.kind === 'syscall');
 
 describe('joining unfinished and resumed halves', () => {
+  it('a one-line call ends its own pid\'s call in progress as never resumed, not another pid\'s', () => {
+    const [a, b, c, d] = parseText(
+      [
+        '10 10:00:00.000001 read(3,  <unfinished ...>',
+        '11 10:00:00.000002 getpid() = 11 <0.000001>',
+        '10 10:00:00.000003 getpid() = 10 <0.000001>',
+        '11 10:00:00.000004 getppid() = 1 <0.000001>',
+      ].join('\n'),
+    );
+    const j = new Joiner();
+    expect(j.push(a!)).toEqual([]);
+    expect(b).toBeInstanceOf(CallLine);
+    // The usual case in a threaded log: another thread's call is in progress; the call is returned alone.
+    expect(j.pushCall(b as CallLine)).toBe(b);
+    const ended = j.pushCall(c as CallLine) as SyscallEvent[];
+    expect(ended.map((e) => [e.pid, e.name, e.form])).toEqual([
+      [10, 'read', 'never-resumed'],
+      [10, 'getpid', 'line'],
+    ]);
+    expect(j.inProgress).toBe(0);
+    expect(j.pushCall(d as CallLine)).toBe(d);
+  });
+
   it('joins halves across other pids (real lines, -f)', () => {
     const { events, issues } = join(
       [
