@@ -75,7 +75,11 @@ const byStart = bisector((s: Segment) => s.start);
 /** One task's busy segments, in time order. */
 export class Activity {
   segments: Segment[] = [];
-  private merge = DEFAULT_MERGE_SECONDS;
+  /**
+   * The merge distance once coarsened; `null` for the default. A number field holds a box of its
+   * own in every object, and most of a big capture's thousands of tasks are never coarsened.
+   */
+  private merged: number | null = null;
   /** Where in the last segment's actions the last call's action was counted. */
   private lastAction = 0;
 
@@ -85,7 +89,7 @@ export class Activity {
    */
   add(start: number, end: number, what: string): void {
     const last = this.segments[this.segments.length - 1];
-    if (last !== undefined && start - last.end <= this.merge && start >= last.start) {
+    if (last !== undefined && start - last.end <= (this.merged ?? DEFAULT_MERGE_SECONDS) && start >= last.start) {
       if (end > last.end) last.end = end;
       last.calls++;
       // Calls come in runs of one action: try where the last one was counted before searching.
@@ -116,11 +120,12 @@ export class Activity {
   /** Merges segments closer than four times the current distance, until under the cap. */
   private coarsen(): void {
     while (this.segments.length > MAX_SEGMENTS / 2) {
-      this.merge *= 4;
+      const merge = 4 * (this.merged ?? DEFAULT_MERGE_SECONDS);
+      this.merged = merge;
       const out: Segment[] = [];
       for (const s of this.segments) {
         const last = out[out.length - 1];
-        if (last !== undefined && s.start - last.end <= this.merge) {
+        if (last !== undefined && s.start - last.end <= merge) {
           if (s.end > last.end) last.end = s.end;
           last.calls += s.calls;
           forEachAction(s.actions, (w, n) => {

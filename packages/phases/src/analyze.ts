@@ -185,7 +185,7 @@ export class TraceSetAnalyzer {
   private newTask(s: InputStream, pid: number, lifetime: number): Task {
     const task = new Task(this.set.tasks.length, pid, s.file, lifetime, this.set.intern);
     this.set.tasks.push(task);
-    const path = new PathRecorder(task, this.markBudget);
+    const path = new PathRecorder(task, this.markBudget, this.set.intern);
     const watchers: TaskWatcher[] = [];
     this.set.detectors.forEach((d, i) => {
       const w = d.watch(task, this.contexts[i] as DetectorContext<unknown>);

@@ -12,7 +12,7 @@ import type { Call } from './model.js';
 import type { FdTable } from './paths.js';
 import type { Task } from './task.js';
 import { CallMoments, MOMENT_CALLS } from './call-moments.js';
-import { detach, keptText } from './intern.js';
+import { detach, keptText, type Interner } from './intern.js';
 
 /** Intervals shorter than this are part of "running": calls in a row. */
 export const MARK_MIN_SECONDS = 0.001;
@@ -71,6 +71,8 @@ export class PathRecorder {
   constructor(
     private readonly task: Pick<Task, 'markList' | 'fds' | 'keepWalk'>,
     private readonly budget: MarkBudget = new MarkBudget(),
+    /** Shares subjects across tasks: thousands of processes exec the same program. */
+    private readonly intern: Interner | null = null,
   ) {
     this.marks = task.markList();
     this.fds = task.fds;
@@ -201,8 +203,10 @@ export class PathRecorder {
   private point(kind: PointMark['kind'], call: Call, t: number, subject: string, n: number | null, detail: string | null): void {
     // A reap is never cited: its line is not kept.
     // The subject and detail are often slices of the line: copies, or they would keep it whole.
+    // An exec's program recurs across processes: one copy (a reap's child is unique).
+    const own = detach(subject);
     this.add({
-      kind, t, file: call.ev.file, line: call.ev.line, subject: detach(subject), text: kind === 'reap' ? '' : keptText(call.ev.text), n,
+      kind, t, file: call.ev.file, line: call.ev.line, subject: this.intern === null || kind !== 'exec' ? own : this.intern.get(own), text: kind === 'reap' ? '' : keptText(call.ev.text), n,
       detail: detail === null ? null : detach(detail),
     });
   }

@@ -254,6 +254,19 @@ describe('what an analysis keeps of its lines', () => {
     expect(bytes).toBeLessThan((N * LONG) / 4);
   });
 
+  it('keeps one copy of a program that many processes exec', () => {
+    // 400 processes exec one program of a 4,000-character path: its name shares the path, and so
+    // must each exec's mark. A copy per process would be 1.6 MB more.
+    const program = `/usr/lib/${'p'.repeat(4000)}`;
+    const text = Array.from({ length: N + 100 }, (_, k) => `${k + 1} 10:00:00.${String(k + 1).padStart(6, '0')} execve("${program}", ["p"], 0x1 /* 1 vars */) = 0 <0.000100>`);
+    const bytes = retained(() => analyzeInputs([{ file: 't', pid: null, lines: [parseText(`${text.join('\n')}\n`, 't')] }], { detectors: [] }));
+    const a = analyzeInputs([{ file: 't', pid: null, lines: [parseText(`${text.join('\n')}\n`, 't')] }], { detectors: [] });
+    expect(a.tasks[7]!.marks.find((m) => m.kind === 'exec')).toMatchObject({ subject: program });
+    // Each task keeps its own first line and mark line (head and tail, about 1 KB each) and its
+    // aggregates: about 3.4 KB a process, 7.4 KB with a copy of the program each.
+    expect(bytes).toBeLessThan((N + 100) * 5000);
+  });
+
   it('interns a copy, not a view into the line it came from', () => {
     const intern = new Interner();
     const bytes = retained(() => {
