@@ -184,7 +184,7 @@ export function criticalPath(index: TaskIndex, from: number, ready: ReadyPoint, 
       t = before.at;
       continue;
     }
-    const clone = parent.children.find((c) => c.pid === task.pid) ?? null;
+    const clone = parent.cloneOf(task.pid);
     const at = clone?.at ?? t;
     if (at < t) seg(parent, at, t, 'running', null, { what: `clone of pid ${task.pid}`, evidence: clone === null ? [] : [{ file: parent.file, line: clone.line }] });
     t = Math.min(at, t);

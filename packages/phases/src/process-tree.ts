@@ -13,7 +13,8 @@ export function linkTree(tasks: readonly Task[], aligned: boolean): void {
   const byPid = new TasksByPid(tasks);
   const unmatched: { parent: Task; thread: boolean; at: number }[] = [];
   for (const parent of tasks) {
-    for (const c of parent.children) {
+    for (let k = 0; k < parent.childCount; k++) {
+      const c = parent.child(k);
       const child = byPid.find(c.pid, (t) => t !== parent && t.ppid === null && (c.at === null || t.start === null || t.start >= c.at - 1));
       if (child === undefined) {
         if (c.at !== null) unmatched.push({ parent, thread: c.thread, at: c.at });

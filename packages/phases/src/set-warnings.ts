@@ -6,7 +6,7 @@
 import type { SetClockKind } from './clock.js';
 import { formatCount, formatSeconds } from './format.js';
 import type { Warning } from './model.js';
-import type { Task } from './task.js';
+import type { Task, TaskChild } from './task.js';
 
 /** What the rules read of a set. */
 export interface SetFacts {
@@ -76,13 +76,18 @@ function optionWarnings(set: SetFacts, kind: SetClockKind, out: Warning[]): void
   let missing = 0;
   let first: { file: string; line: number; pid: number } | null = null;
   for (const t of set.tasks) {
-    if (t.children.length === 0) continue;
-    const unseen = t.children.filter((c) => !c.thread && !pids.has(c.pid));
-    const n = unseen.length - (guessed.get(t.pid) ?? 0);
-    if (n <= 0) continue;
+    let unseen = 0;
+    let firstUnseen: TaskChild | null = null;
+    for (let k = 0; k < t.childCount; k++) {
+      const c = t.child(k);
+      if (c.thread || pids.has(c.pid)) continue;
+      unseen++;
+      firstUnseen ??= c;
+    }
+    const n = unseen - (guessed.get(t.pid) ?? 0);
+    if (n <= 0 || firstUnseen === null) continue;
     missing += n;
-    const c = unseen[0] as (typeof unseen)[number];
-    if (first === null) first = { file: t.file, line: c.line, pid: c.pid };
+    if (first === null) first = { file: t.file, line: firstUnseen.line, pid: firstUnseen.pid };
   }
   if (missing > 0) {
     out.push({

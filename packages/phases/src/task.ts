@@ -52,8 +52,8 @@ export function execName(path: string, argv: readonly string[], cut: Pick<ExecIn
 
 const NOTHING_CUT = { cutArgs: [], moreArgs: false };
 
-/** A task's children until it has one: most processes of a big capture start none. */
-const NO_CHILDREN: readonly TaskChild[] = Object.freeze([]);
+/** Numbers kept per child (see {@link Task.children}): pid, when (NaN: no time), line, thread (1 or 0). */
+const CHILD_FIELDS = 4;
 
 /** Exits by code (and kills by signal), one object each: thousands of processes exit with 0. */
 const EXITS = new Map<string, ProcessExit>();
@@ -119,12 +119,43 @@ export class Task {
   /** Made on first use and dropped when the task ends: an ended task of a big capture holds none. */
   private fdTable: FdTable | null = null;
   readonly activity = new Activity();
-  /** The children it created. */
-  readonly children: readonly TaskChild[] = NO_CHILDREN;
+  /**
+   * The children it created, as numbers in one packed list ({@link CHILD_FIELDS} each): an object
+   * per child cost 80 bytes, and a spawner of 100,000 processes holds 100,000 of them.
+   */
+  private kids: number[] | null = null;
   /** Its waits, silences and the moments the critical path and the causes read (see path-marks.ts). */
   readonly marks: readonly Mark[] = [];
   /** Its walk over a tree of files, when it made such calls. */
   readonly walk: TreeWalk | null = null;
+
+  /**
+   * The children it created, in the order of their `clone`s: a list made on each read. The
+   * analysis reads them one at a time ({@link childCount}, {@link child}, {@link cloneOf}).
+   */
+  get children(): readonly TaskChild[] {
+    const out: TaskChild[] = [];
+    for (let k = 0; k < this.childCount; k++) out.push(this.child(k));
+    return out;
+  }
+
+  /** How many children it created. */
+  get childCount(): number {
+    return this.kids === null ? 0 : this.kids.length / CHILD_FIELDS;
+  }
+
+  /** Its `k`-th child (0 ≤ k < {@link childCount}). */
+  child(k: number): TaskChild {
+    return childAt(this.kids as number[], k * CHILD_FIELDS);
+  }
+
+  /** The first `clone` that returned `pid`, if it made one. */
+  cloneOf(pid: number): TaskChild | null {
+    const k = this.kids;
+    if (k === null) return null;
+    for (let i = 0; i < k.length; i += CHILD_FIELDS) if (k[i] === pid) return childAt(k, i);
+    return null;
+  }
 
   /** Its open fds, while it runs (an ended task's table is empty). */
   get fds(): FdTable {
@@ -176,6 +207,7 @@ export class Task {
     w.names = this.names.slice();
     // Room kept to grow, dropped: most tasks have a mark or two.
     w.marks = this.marks.slice();
+    if (this.kids !== null) this.kids = this.kids.slice();
   }
 
   /**
@@ -227,8 +259,8 @@ export class Task {
 
   /** The analysis: it created `child`. */
   addChild(child: TaskChild): void {
-    if (this.children === NO_CHILDREN) (this as Writable<Task>).children = [child];
-    else (this.children as TaskChild[]).push(child);
+    this.kids ??= [];
+    this.kids.push(child.pid, child.at ?? Number.NaN, child.line, child.thread ? 1 : 0);
   }
 
   /** The process tree (process-tree.ts): its parent, and whether it is a thread of the parent's process. */
@@ -319,6 +351,11 @@ export class Task {
       if (Number.isFinite(code)) (this as Writable<Task>).exitCallCode = code;
     }
   }
+}
+
+function childAt(k: readonly number[], i: number): TaskChild {
+  const at = k[i + 1] as number;
+  return { pid: k[i] as number, thread: k[i + 3] === 1, at: Number.isNaN(at) ? null : at, line: k[i + 2] as number };
 }
 
 /** A call's first line as a citation. */

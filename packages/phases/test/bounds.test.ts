@@ -198,6 +198,28 @@ describe('bounded per-process state', () => {
     expect(stats.get('futex')).toEqual({ name: 'futex', count: 1, seconds: 2, max: 2, errors: 1 });
   });
 
+  it('keeps children as numbers, read back the same: in order, after compacting, after a structured clone', () => {
+    const t = new Task(0, 10, 'f', 1);
+    expect(t.children).toEqual([]);
+    expect(t.cloneOf(11)).toBeNull();
+    const kids = [
+      { pid: 11, thread: false, at: 1.000001, line: 3 },
+      { pid: 12, thread: true, at: null, line: 7 },
+      { pid: 11, thread: false, at: 2.5, line: 9 },
+    ];
+    for (const c of kids) t.addChild(c);
+    expect(t.children).toEqual(kids);
+    // The first clone that returned a pid (a pid can be reused).
+    expect(t.cloneOf(11)).toEqual(kids[0]);
+    expect(t.cloneOf(12)).toEqual(kids[1]);
+    expect(t.cloneOf(13)).toBeNull();
+    t.compact();
+    expect(t.children).toEqual(kids);
+    const back = Task.revive(structuredClone(t), 0, null);
+    expect(back.children).toEqual(kids);
+    expect(back.cloneOf(12)).toEqual(kids[1]);
+  });
+
   it('interns and detaches strings without changing them', () => {
     const intern = new Interner();
     const a = intern.get(['openat', 'under', '/usr/lib'].join(' '));
