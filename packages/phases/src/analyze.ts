@@ -29,7 +29,7 @@ import { formatCount } from './format.js';
 import { GapTracker } from './gaps.js';
 import { MarkBudget, PathRecorder } from './path-marks.js';
 import { findStartup, onSetClock, pendingCalls, type Startup } from './startup.js';
-import { TaskIndex } from './task-index.js';
+import { TaskIndex, TasksByPid } from './task-index.js';
 import type { Call, Diagnosis, LineRef, Phase } from './model.js';
 import { Task, exitOf, nameOfPid, refOf } from './task.js';
 import type { Analysis, AnalysisOptions, ClockInfo, ClockStart, PartialAnalysis, Span, StreamTotals, TaskEvent, TraceListener } from './analysis-types.js';
@@ -312,7 +312,8 @@ export class TraceSetAnalyzer {
     const kind: SetClockKind = clock.kind ?? 'none';
     const aligned = kind === 'time-of-day' || kind === 'epoch' || (kind === 'relative' && this.set.inputs <= 1);
     const clockInfo: ClockInfo = { kind, digits: clock.digits, aligned, rolledOver: clock.rolledOver };
-    linkTree(this.set.tasks, aligned);
+    const byPid = new TasksByPid(this.set.tasks);
+    linkTree(this.set.tasks, aligned, byPid);
     const span = spanOfTasks(this.set.tasks);
     const set = { tasks: this.set.tasks, aligned, waits: this.set.gaps.waiting.values() };
     this.set.detectors.forEach((d, i) => d.finish?.(set, this.contexts[i] as DetectorContext<unknown>, this.set.facts[i] as unknown[]));
@@ -324,7 +325,7 @@ export class TraceSetAnalyzer {
     const idle = aligned && span !== null ? idleWindowsOf(this.set.tasks, span, this.set.gaps.minSeconds, this.top) : [];
     const facts = { tasks: this.set.tasks, inputs: this.set.inputs, timedCalls: this.set.timedCalls, ranges: this.set.ranges, capped: this.set.capped, wantedPids: this.wantedPids };
     this.set.warnings.push(...setWarnings(facts, kind));
-    const index = new TaskIndex(this.set.tasks);
+    const index = new TaskIndex(this.set.tasks, byPid);
     // Calls still waiting when a recording stopped waited until it stopped, past the last line.
     const until = span === null ? null : onSetClock(this.untilOption, clock, span);
     const end = span === null ? 0 : Math.max(span.end, until ?? span.end);

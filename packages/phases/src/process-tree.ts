@@ -9,8 +9,7 @@ import { TasksByPid } from './task-index.js';
 const CLONE_MATCH_SECONDS = 1;
 
 /** Parents from `clone`/`fork` results; names inherited at fork. */
-export function linkTree(tasks: readonly Task[], aligned: boolean): void {
-  const byPid = new TasksByPid(tasks);
+export function linkTree(tasks: readonly Task[], aligned: boolean, byPid: TasksByPid = new TasksByPid(tasks)): void {
   const unmatched: { parent: Task; thread: boolean; at: number }[] = [];
   for (const parent of tasks) {
     for (let k = 0; k < parent.childCount; k++) {
