@@ -201,14 +201,13 @@ export class PathRecorder {
   }
 
   private point(kind: PointMark['kind'], call: Call, t: number, subject: string, n: number | null, detail: string | null): void {
-    // A reap is never cited: its line is not kept.
     // The subject and detail are often slices of the line: copies, or they would keep it whole.
     // An exec's program recurs across processes: one copy (a reap's child is unique).
     const own = detach(subject);
-    this.add({
-      kind, t, file: call.ev.file, line: call.ev.line, subject: this.intern === null || kind !== 'exec' ? own : this.intern.get(own), text: kind === 'reap' ? '' : keptText(call.ev.text), n,
-      detail: detail === null ? null : detach(detail),
-    });
+    const shared = this.intern === null || kind !== 'exec' ? own : this.intern.get(own);
+    // A reap is never cited: its line is not kept.
+    const text = kind === 'reap' ? '' : keptText(call.ev.text);
+    this.add({ kind, t, file: call.ev.file, line: call.ev.line, subject: shared, text, n, detail: detail === null ? null : detach(detail) });
   }
 
   /** A successful exec: the program, and how many variables its environment had (`/* 4029 vars *\/`). */
