@@ -195,12 +195,28 @@ function drained(io: CliIo): Promise<void> {
 }
 
 /**
- * Writes a document piece by piece, waiting whenever the output is backed up: into a pipe whose
+ * Pieces are joined up to this many characters before each write: into a file every write is a
+ * system call, and one per piece was a quarter of the time of a report of 100,000 processes.
+ */
+const WRITE_CHARS = 16 * 1024;
+
+/**
+ * Writes a document in pieces, waiting whenever the output is backed up: into a pipe whose
  * reader is slower (`strace-gaps --json … | jq`), Node queues what it cannot write yet, and a
  * 150 MB report queued whole took 1.4 GB where a file took 330 MB.
  */
 async function writeAll(io: CliIo, pieces: Iterable<string>): Promise<void> {
-  for (const piece of pieces) if (io.stdout.write(piece) === false && io.stdout.once !== undefined) await drained(io);
+  let joined = '';
+  const flush = async () => {
+    const more = io.stdout.write(joined);
+    joined = '';
+    if (!more && io.stdout.once !== undefined) await drained(io);
+  };
+  for (const piece of pieces) {
+    joined += piece;
+    if (joined.length >= WRITE_CHARS) await flush();
+  }
+  if (joined !== '') await flush();
 }
 
 /**

@@ -35,16 +35,19 @@ export async function runCli(
 
 /**
  * Runs the CLI in-process into a pipe whose reader is always behind: every write fills it, and a
- * drain comes a tick later. Reports how much was ever queued at once, and the biggest write.
+ * drain comes a tick later. Reports how much was ever queued at once, the biggest write, and how
+ * many writes there were.
  */
 export async function runIntoSlowPipe(argv: string[]) {
   let stdout = '';
   let queued = 0;
   let mostQueued = 0;
   let biggestWrite = 0;
+  let writes = 0;
   const io: CliIo = {
     stdout: {
       write: (s: string) => {
+        writes++;
         stdout += s;
         queued += s.length;
         mostQueued = Math.max(mostQueued, queued);
@@ -62,7 +65,7 @@ export async function runIntoSlowPipe(argv: string[]) {
     cwd: ROOT,
   };
   const code = await run(argv, io);
-  return { code, stdout, mostQueued, biggestWrite };
+  return { code, stdout, mostQueued, biggestWrite, writes };
 }
 
 /** Markdown with its fenced blocks and inline code spans removed: what a renderer shows as markup. */

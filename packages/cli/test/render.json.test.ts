@@ -55,6 +55,9 @@ describe('the chunked JSON writer', () => {
     expect(r.stdout).toBe(expected);
     expect(r.mostQueued).toBe(r.biggestWrite);
     expect(r.biggestWrite).toBeLessThan(expected.length / 4);
+    // Pieces are joined into writes of 16 K characters or more (a system call each into a file).
+    expect(r.writes).toBeGreaterThan(2);
+    expect(r.writes).toBeLessThanOrEqual(Math.ceil(expected.length / (16 * 1024)));
   });
 
   it('writes an array inside an object (the critical path in startup) one element per piece too', async () => {
