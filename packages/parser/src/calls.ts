@@ -104,7 +104,9 @@ export function cloneFlags(call: CallLike): string[] {
 
 /** Does this call create a thread (CLONE_THREAD) rather than a process? */
 export function createsThread(call: CallLike): boolean {
-  return cloneFlags(call).includes('CLONE_THREAD');
+  // Not in the text, not in the flags: most clones of a build or a shell script fork processes,
+  // and decoding their arguments was a tenth of reading 100,000 of them.
+  return call.args.includes('CLONE_THREAD') && cloneFlags(call).includes('CLONE_THREAD');
 }
 
 /** Argument positions that hold paths, per call. */
