@@ -210,7 +210,7 @@ async function writeAll(io: CliIo, pieces: Iterable<string>): Promise<void> {
   const flush = async () => {
     const more = io.stdout.write(joined);
     joined = '';
-    if (!more && io.stdout.once !== undefined) await drained(io);
+    if (more === false && io.stdout.once !== undefined) await drained(io);
   };
   for (const piece of pieces) {
     joined += piece;
