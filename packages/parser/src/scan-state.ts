@@ -5,6 +5,7 @@
  * never share it, whatever they interleave.
  */
 import { CallTail } from './call-tail.js';
+import { detach } from './detach.js';
 import { emptyPrefix, type MutablePrefix } from './prefix.js';
 
 /** Distinct names kept: a garbage input with endless "names" stops adding to the table. */
@@ -34,9 +35,8 @@ export class ScanState {
     if (known !== undefined && known.length === end - b && text.startsWith(known, b)) return known;
     const name = text.slice(b, end);
     if (known !== undefined || names.size >= MAX_NAMES) return name;
-    // V8 makes a slice of 13 or more characters a view that keeps its whole line alive: the table
-    // keeps a copy (a JSON round trip makes one), once per distinct name.
-    const own = name.length < 13 ? name : (JSON.parse(JSON.stringify(name)) as string);
+    // The table keeps a copy, once per distinct name: a slice would keep its whole line alive.
+    const own = detach(name);
     names.set(hash, own);
     return own;
   }

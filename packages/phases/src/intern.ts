@@ -2,7 +2,9 @@
  * One shared copy of strings that recur across tasks and segments: syscall names and blame
  * actions (`openat under /usr/lib`). Each parsed line makes its own copies of them; kept as map
  * keys for every task of a large capture, the copies cost more than the counts stored under them.
+ * And the lines a task keeps to cite, cut to their head and tail when long.
  */
+import { detach } from '@strace-gaps/parser/internal';
 
 /** Distinct strings kept; past it, strings are returned as given (still correct, just not shared). */
 const MAX_STRINGS = 65_536;
@@ -38,14 +40,6 @@ export class Interner {
   }
 }
 
-/**
- * A copy of `s` that keeps no other string alive. V8 makes a substring of 13 or more characters a
- * view into its parent; an argument kept from an `execve` line would keep the whole line (often
- * kilobytes of argv) for as long as the analysis runs.
- */
-export function detach(s: string): string {
-  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
-}
 
 /** Lines kept to be cited: whole up to this length… */
 const KEEP_CHARS = 512;

@@ -12,7 +12,8 @@ import type { Call } from './model.js';
 import type { FdTable } from './paths.js';
 import type { Task } from './task.js';
 import { CallMoments, MOMENT_CALLS } from './call-moments.js';
-import { detach, keptText, type Interner } from './intern.js';
+import { detach } from '@strace-gaps/parser/internal';
+import { keptText, type Interner } from './intern.js';
 
 /** Intervals shorter than this are part of "running": calls in a row. */
 export const MARK_MIN_SECONDS = 0.001;

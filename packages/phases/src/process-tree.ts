@@ -3,13 +3,13 @@
  * inside a pid namespace (where `clone` returns another pid), the closest earlier unmatched clone.
  */
 import type { Task } from './task.js';
-import { TasksByPid } from './task-index.js';
+import type { TasksByPid } from './task-index.js';
 
 /** A child whose pid no `clone` returned (it was made inside a pid namespace) is matched by time. */
 const CLONE_MATCH_SECONDS = 1;
 
 /** Parents from `clone`/`fork` results; names inherited at fork. */
-export function linkTree(tasks: readonly Task[], aligned: boolean, byPid: TasksByPid = new TasksByPid(tasks)): void {
+export function linkTree(tasks: readonly Task[], aligned: boolean, byPid: TasksByPid): void {
   const unmatched: { parent: Task; thread: boolean; at: number }[] = [];
   for (const parent of tasks) {
     for (let k = 0; k < parent.childCount; k++) {

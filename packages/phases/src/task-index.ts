@@ -61,7 +61,6 @@ export interface TaskWait {
  * 100,000 tasks each scan cost tens of milliseconds). A task's own lists are made when asked.
  */
 export class TaskIndex {
-  private readonly byPid: TasksByPid;
   private readonly kids = new Map<Task, Task[]>();
   private readonly everyPoint = new Map<PointMark['kind'], { task: Task; m: PointMark }[]>();
   private readonly bySyscall = new Map<string, TaskWait[]>();
@@ -74,10 +73,9 @@ export class TaskIndex {
 
   constructor(
     readonly tasks: readonly Task[],
-    /** The same tasks by pid, when the caller has them already (100,000 tasks make a map of 7 MB). */
-    byPid: TasksByPid = new TasksByPid(tasks),
+    /** The same tasks by pid: the process tree has made the map already (7 MB for 100,000 tasks). */
+    private readonly byPid: TasksByPid,
   ) {
-    this.byPid = byPid;
     for (const t of tasks) {
       for (const m of t.marks) {
         if (m.kind === 'silent') continue;

@@ -6,7 +6,8 @@
 import { failed, prctlName, type ExecInfo, type SyscallEvent } from '@strace-gaps/parser';
 import { Activity } from './activity.js';
 import type { Call, LineRef, ProcessExit, ProcessName } from './model.js';
-import { detach, keptText, type Interner } from './intern.js';
+import { detach } from '@strace-gaps/parser/internal';
+import { keptText, type Interner } from './intern.js';
 import { FdTable } from './paths.js';
 import type { Mark, TreeWalk } from './marks.js';
 import { SyscallStats } from './syscall-stats.js';
