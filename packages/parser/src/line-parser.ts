@@ -138,7 +138,8 @@ export class TraceLineParser {
     // A clean line: the parser's arguments are the entry's (the usual write, to another file).
     if (r.kind === 'syscall' || r.kind === 'unfinished') {
       if (r.args === entry.args.trimEnd()) {
-        if (r.kind === 'unfinished' && r.stop === 'unfinished') this.owed.set(r.pid, { text, line, reader: owedReader(entry) });
+        const reader = r.kind === 'unfinished' && r.stop === 'unfinished' ? owedReader(entry) : null;
+        if (reader !== null) this.owed.set(r.pid, { text, line, reader });
         return r;
       }
     }
@@ -199,10 +200,15 @@ export class TraceLineParser {
    */
   private owedLine(r: ParsedLine, text: string, line: number): ProgramOutputEvent | null {
     for (const [pid, o] of this.owed) {
-      if (o.reader === undefined) o.reader = owedReader(readEntry(o.text));
-      const reader = o.reader;
-      const piece = reader?.nextLine ?? null;
-      if (reader === null || piece === null) continue;
+      const reader = o.reader ?? owedReader(readEntry(o.text));
+      if (reader === null) {
+        // Its line shows no bytes it still owes.
+        this.owed.delete(pid);
+        continue;
+      }
+      o.reader = reader;
+      const piece = reader.nextLine;
+      if (piece === null) continue;
       const whole = piece === text;
       if (!whole && !(r.kind === 'issue' && r.code === 'truncated' && piece !== '' && text.endsWith(piece) && this.carried === null)) continue;
       reader.read(piece, 0);
@@ -245,8 +251,8 @@ interface OwedOutput {
   /** The writer's line. */
   readonly text: string;
   readonly line: number;
-  /** Its bytes' reader: `undefined` until a line asks (see `owedLine`), `null` when it owes none. */
-  reader: OutputReader | null | undefined;
+  /** Its bytes' reader: `undefined` until a line that is not strace's asks (see `owedLine`). */
+  reader: OutputReader | undefined;
 }
 
 /** A reader of the bytes a writer cut by `<unfinished ...>` still owes: `null` when it owes none it printed whole. */

@@ -130,6 +130,16 @@ describe('with -f and processes writing at once', () => {
     expect(r[2]).toMatchObject({ kind: 'unfinished', name: 'rt_sigsuspend', pid: 14758, args: '[], 8', line: 2 });
   });
 
+  it('another writer than write (writev) owes its bytes the same way', () => {
+    const r = both([
+      '[pid  9477] 12:20:18.187836 writev(1, [{iov_base="b1\\n", iov_len=3}], 1 <unfinished ...>',
+      'b1',
+      '[pid  9477] 12:20:18.187889 <... writev resumed>) = 3 <0.000053>',
+    ].join('\n'));
+    expect(r.map((e) => e.kind)).toEqual(['unfinished', 'output', 'resumed']);
+    expect(r[1]).toMatchObject({ output: 'b1', pid: 9477, callLine: 1, cutCall: null });
+  });
+
   it('a line that is not the owed bytes stays unparsed', () => {
     const r = both(lines.replace('\nb1\n', '\nb2\n'));
     expect(r[4]).toMatchObject({ kind: 'issue', code: 'unrecognized' });
