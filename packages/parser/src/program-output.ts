@@ -231,12 +231,13 @@ function pieces(bytes: Uint8Array, complete: boolean): { known: string[]; knownB
 
 /**
  * The first end of the last argument `text[from, e)`, within its run of token characters, that
- * reads as `valid` and after which the printed data follows (a clean line: `)` follows).
+ * reads as `valid` and after which the printed data follows (a clean line: `)` follows; a call that
+ * still owes its bytes: ` <unfinished ...>` ends the line).
  */
 function firstEnd(text: string, from: number, run: number, first: string, valid: (t: string) => boolean): number {
   for (let e = from + 1; e <= run; e++) {
     if (!valid(text.slice(from, e))) continue;
-    if (text.charCodeAt(e) === 41 /* ) */ && e === run) return e;
+    if (e === run && (text.charCodeAt(e) === 41 /* ) */ || (text.startsWith(SPACED_UNFINISHED, e) && e + SPACED_UNFINISHED.length === text.length))) return e;
     if (first === '' || text.startsWith(first, e)) return e;
   }
   return -1;

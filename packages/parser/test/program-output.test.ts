@@ -140,6 +140,17 @@ describe('with -f and processes writing at once', () => {
     expect(r[1]).toMatchObject({ output: 'b1', pid: 9477, callLine: 1, cutCall: null });
   });
 
+  // Their last argument is an offset, not a count: the entry print ends where ` <unfinished ...>` begins.
+  it.each([
+    ['pwrite64', 'pwrite64(1, "b1\\n", 3, 0 <unfinished ...>'],
+    ['pwritev', 'pwritev(1, [{iov_base="b1\\n", iov_len=3}], 1, 4096 <unfinished ...>'],
+    ['pwritev2', 'pwritev2(1, [{iov_base="b1\\n", iov_len=3}], 1, 4096, RWF_APPEND <unfinished ...>'],
+  ])('a positioned writer (%s) owes its bytes the same way', (name, entry) => {
+    const r = both([`[pid  9477] 12:20:18.187836 ${entry}`, 'b1', `[pid  9477] 12:20:18.187889 <... ${name} resumed>) = 3 <0.000053>`].join('\n'));
+    expect(r.map((e) => e.kind)).toEqual(['unfinished', 'output', 'resumed']);
+    expect(r[1]).toMatchObject({ output: 'b1', pid: 9477, callLine: 1, call: name });
+  });
+
   it('a line that is not the owed bytes stays unparsed', () => {
     const r = both(lines.replace('\nb1\n', '\nb2\n'));
     expect(r[4]).toMatchObject({ kind: 'issue', code: 'unrecognized' });
