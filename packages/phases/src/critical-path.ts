@@ -110,17 +110,17 @@ function wakerOf(index: TaskIndex, t: Task, m: IntervalMark, end: number): Waker
 
 /** Walks back from ready to the start. */
 export function criticalPath(index: TaskIndex, from: number, ready: ReadyPoint, fallback: Task | null): PathSegment[] {
-  const out: PathSegment[] = [];
+  const out: Step[] = [];
   let cur: Task | null = ready.task ?? fallback;
   let t = ready.t;
-  if (cur === null || t <= from) return out;
+  if (cur === null || t <= from) return [];
   if (ready.rule === 'time-option') cur = activeAt(index, t) ?? cur;
-  const seg = (task: Task, start: number, end: number, state: PathState, m: IntervalMark | null, extra: Partial<PathSegment> = {}): void => {
+  const seg = (task: Task, start: number, end: number, state: PathState, m: IntervalMark | null, extra: StepFacts = {}): void => {
     if (end <= start) return;
-    out.push({
-      pid: task.pid, name: '', start, end, state, what: m?.what ?? '', syscall: m?.syscall ?? null, wake: m === null ? null : m.wake, inferred: false, untraced: false,
-      cause: null, evidence: m === null ? [] : evidenceOf(m), marks: m === null ? [] : [m], task, ...extra,
-    });
+    out.push(
+      new Step(task, start, end, state, m, extra.what ?? m?.what ?? '', extra.syscall ?? m?.syscall ?? null, extra.wake === undefined ? (m === null ? null : m.wake) : extra.wake,
+        extra.inferred ?? false, extra.untraced ?? false, extra.evidence ?? null),
+    );
   };
   for (let steps = 0; t > from && steps < MAX_STEPS; steps++) {
     const task: Task = cur;
@@ -194,25 +194,29 @@ export function criticalPath(index: TaskIndex, from: number, ready: ReadyPoint, 
   return splitAtExecs(index, fold(absorb(out, Math.max(MIN_STEP_SECONDS, MIN_STEP_SHARE * (ready.t - from)))));
 }
 
-/** A run of calls across an `execve` is two programs' work: one step each. */
-function splitAtExecs(index: TaskIndex, path: PathSegment[]): PathSegment[] {
+/** A run of calls across an `execve` is two programs' work: one step each. The path's segments are made here. */
+function splitAtExecs(index: TaskIndex, path: readonly Step[]): PathSegment[] {
   const out: PathSegment[] = [];
   for (const s of path) {
     if (s.state !== 'running') {
-      out.push(s);
+      out.push(s.segment(s.start, s.what, s.cited()));
       continue;
     }
-    let cur = s;
+    let start = s.start;
+    let what = s.what;
+    let evidence = s.cited();
     const execs = index.points(s.task, 'exec');
     // From the first exec after the step's start (execs are in time order).
     for (let k = lastBefore(execs, s.start) + 1; k < execs.length; k++) {
       const m = execs[k] as PointMark;
-      if (m.t >= cur.end) break;
-      if (m.t <= cur.start) continue;
-      out.push({ ...cur, end: m.t, what: '' });
-      cur = { ...cur, start: m.t, what: '', evidence: [{ file: m.file, line: m.line }] };
+      if (m.t >= s.end) break;
+      if (m.t <= start) continue;
+      out.push({ ...s.segment(start, '', evidence), end: m.t });
+      start = m.t;
+      what = '';
+      evidence = [{ file: m.file, line: m.line }];
     }
-    out.push(cur);
+    out.push(s.segment(start, what, evidence));
   }
   return out;
 }
@@ -225,20 +229,20 @@ const MIN_STEP_SHARE = 0.01;
  * Short waits and silences between calls of one task read as that task running: the path names
  * what took time, and a dump of 4,000 files has a 1 ms `fsync` or a scheduling hiccup every few files.
  */
-function absorb(path: PathSegment[], min: number): PathSegment[] {
-  const out: PathSegment[] = [];
+function absorb(path: readonly Step[], min: number): Step[] {
+  const out: Step[] = [];
   for (let i = 0; i < path.length; i++) {
-    const s = path[i] as PathSegment;
+    const s = path[i] as Step;
     const short = s.state !== 'running' && s.wake !== 'child' && s.end - s.start < min;
     const prev = out[out.length - 1];
     const next = path[i + 1];
     const inRun = prev !== undefined && prev.task === s.task && prev.state === 'running' && (next === undefined || (next.task === s.task && next.wake !== 'child'));
     if (short && inRun) {
-      out[out.length - 1] = { ...prev, end: s.end };
+      prev.end = s.end;
       continue;
     }
     if (s.state === 'running' && prev !== undefined && prev.task === s.task && prev.state === 'running') {
-      out[out.length - 1] = { ...prev, end: s.end, evidence: [...prev.evidence, ...s.evidence].slice(0, 2) };
+      prev.runOn(s);
       continue;
     }
     out.push(s);
@@ -301,49 +305,104 @@ function evidenceOf(m: IntervalMark): { file: string; line: number }[] {
   return m.otherLine !== m.line ? [{ file: m.file, line: m.line }, { file: m.file, line: m.otherLine }] : [{ file: m.file, line: m.line }];
 }
 
+/** Lines a step cites. */
+type Evidence = { file: string; line: number }[];
+
+/** What a step of the walk says beyond its mark's own words. */
+type StepFacts = Partial<Pick<PathSegment, 'what' | 'syscall' | 'wake' | 'inferred' | 'untraced' | 'evidence'>>;
+
+/**
+ * A step while the path is walked, joined and folded: the walk makes two or three for every step
+ * the path keeps (28,000 for a path of 14,000 through a big capture), so a step holds its mark and
+ * leaves its lines and the marks it covers to be listed once it is kept ({@link segment}).
+ */
+class Step {
+  /** The marks it covers, once folded; else its own mark's. */
+  marks: IntervalMark[] | null = null;
+
+  constructor(
+    readonly task: Task,
+    readonly start: number,
+    public end: number,
+    readonly state: PathState,
+    private readonly mark: IntervalMark | null,
+    public what: string,
+    readonly syscall: string | null,
+    readonly wake: PathSegment['wake'],
+    readonly inferred: boolean,
+    readonly untraced: boolean,
+    /** `null`: its mark's lines. */
+    public evidence: Evidence | null,
+  ) {}
+
+  /** The lines it cites. */
+  cited(): Evidence {
+    this.evidence ??= this.mark === null ? [] : evidenceOf(this.mark);
+    return this.evidence;
+  }
+
+  covered(): IntervalMark[] {
+    return this.marks ?? (this.mark === null ? [] : [this.mark]);
+  }
+
+  /** A run of the same task's calls goes on in `next`. */
+  runOn(next: Step): void {
+    this.end = next.end;
+    // Its first two lines: a run of thousands of steps lists the later ones' only when it has fewer.
+    const own = this.cited();
+    if (own.length < 2) this.evidence = [...own, ...next.cited()].slice(0, 2);
+  }
+
+  /** The step as the path keeps it, from `start` to its end. */
+  segment(start: number, what: string, evidence: Evidence): PathSegment {
+    return {
+      pid: this.task.pid, name: '', start, end: this.end, state: this.state, what, syscall: this.syscall, wake: this.wake, inferred: this.inferred,
+      untraced: this.untraced, cause: null, evidence, marks: this.covered(), task: this.task,
+    };
+  }
+}
+
 /**
  * Joins what reads as one step: running after running of one task, and a run of the same wait
  * with short runs of calls between (`2× poll on UDP 127.0.0.53:53`, a retry's sleeps).
  */
-function fold(path: PathSegment[]): PathSegment[] {
-  const out: PathSegment[] = [];
+function fold(path: readonly Step[]): Step[] {
+  const out: Step[] = [];
   for (const s of path) {
     const last = out[out.length - 1];
     if (last !== undefined && last.task === s.task && last.state === 'running' && s.state === 'running') {
-      out[out.length - 1] = { ...last, end: s.end, evidence: [...last.evidence, ...s.evidence].slice(0, 2) };
+      last.runOn(s);
       continue;
     }
     out.push(s);
   }
   // blocked X, short running, blocked X → one blocked step of N waits.
-  const folded: PathSegment[] = [];
+  const folded: Step[] = [];
   for (let i = 0; i < out.length; i++) {
-    const s = out[i] as PathSegment;
+    const s = out[i] as Step;
     if (s.state !== 'blocked' || s.wake === 'child') {
       folded.push(s);
       continue;
     }
     let j = i;
     let n = 1;
-    const marks = [...s.marks];
+    const marks = s.covered().slice();
     while (j + 2 < out.length) {
-      const gap = out[j + 1] as PathSegment;
-      const next = out[j + 2] as PathSegment;
+      const gap = out[j + 1] as Step;
+      const next = out[j + 2] as Step;
       if (gap.task !== s.task || gap.state !== 'running' || next.task !== s.task || next.state !== 'blocked' || next.what !== s.what || next.wake === 'child') break;
       if (gap.end - gap.start > 0.1 * (next.end - next.start)) break;
       j += 2;
       n++;
-      marks.push(...next.marks);
+      marks.push(...next.covered());
     }
-    const end = (out[j] as PathSegment).end;
+    const last = out[j] as Step;
     const timed = marks.every((m) => m.timedOut) && !SLEEP_NAMES.has(s.syscall ?? '');
-    folded.push({
-      ...s,
-      end,
-      what: `${n > 1 ? `${formatCount(n)}× ` : ''}${s.what}${timed ? ', timed out' : ''}`,
-      evidence: n > 1 ? [...s.evidence.slice(0, 1), ...(out[j] as PathSegment).evidence.slice(-1)] : s.evidence,
-      marks,
-    });
+    if (n > 1) s.evidence = [...s.cited().slice(0, 1), ...last.cited().slice(-1)];
+    s.end = last.end;
+    s.what = `${n > 1 ? `${formatCount(n)}× ` : ''}${s.what}${timed ? ', timed out' : ''}`;
+    s.marks = marks;
+    folded.push(s);
     i = j;
   }
   return folded;
