@@ -237,7 +237,7 @@ function pieces(bytes: Uint8Array, complete: boolean): { known: string[]; knownB
 function firstEnd(text: string, from: number, run: number, first: string, valid: (t: string) => boolean): number {
   for (let e = from + 1; e <= run; e++) {
     if (!valid(text.slice(from, e))) continue;
-    if (e === run && (text.charCodeAt(e) === 41 /* ) */ || (text.startsWith(SPACED_UNFINISHED, e) && e + SPACED_UNFINISHED.length === text.length))) return e;
+    if (e === run && (text.charCodeAt(e) === 41 /* ) */ || (e === text.length - SPACED_UNFINISHED.length && text.endsWith(SPACED_UNFINISHED)))) return e;
     if (first === '' || text.startsWith(first, e)) return e;
   }
   return -1;

@@ -13,6 +13,9 @@ import type { Task } from './task.js';
 
 export type PathState = 'running' | 'blocked' | 'silent';
 
+/** Lines a step cites. */
+type Evidence = { file: string; line: number }[];
+
 /** One step of the critical path. */
 export interface PathSegment {
   readonly pid: number;
@@ -32,7 +35,7 @@ export interface PathSegment {
   readonly untraced: boolean;
   /** The id of the diagnosis that explains the step, once the causes are found. */
   cause: string | null;
-  readonly evidence: { file: string; line: number }[];
+  readonly evidence: Evidence;
   /** The marks the step covers (the causes read them). */
   readonly marks: readonly IntervalMark[];
   /** The task it ran in (internal: the report shows the pid). */
@@ -199,7 +202,7 @@ function splitAtExecs(index: TaskIndex, path: readonly Step[]): PathSegment[] {
   const out: PathSegment[] = [];
   for (const s of path) {
     if (s.state !== 'running') {
-      out.push(s.segment(s.start, s.what, s.cited()));
+      out.push(s.segment(s.start, s.end, s.what, s.cited()));
       continue;
     }
     let start = s.start;
@@ -211,12 +214,12 @@ function splitAtExecs(index: TaskIndex, path: readonly Step[]): PathSegment[] {
       const m = execs[k] as PointMark;
       if (m.t >= s.end) break;
       if (m.t <= start) continue;
-      out.push({ ...s.segment(start, '', evidence), end: m.t });
+      out.push(s.segment(start, m.t, '', evidence));
       start = m.t;
       what = '';
       evidence = [{ file: m.file, line: m.line }];
     }
-    out.push(s.segment(start, what, evidence));
+    out.push(s.segment(start, s.end, what, evidence));
   }
   return out;
 }
@@ -300,13 +303,11 @@ function activeAt(index: TaskIndex, t: number): Task | null {
 }
 
 
-function evidenceOf(m: IntervalMark): { file: string; line: number }[] {
+function evidenceOf(m: IntervalMark): Evidence {
   if (m.kind === 'silent') return [{ file: m.file, line: m.otherLine }, { file: m.file, line: m.line }];
   return m.otherLine !== m.line ? [{ file: m.file, line: m.line }, { file: m.file, line: m.otherLine }] : [{ file: m.file, line: m.line }];
 }
 
-/** Lines a step cites. */
-type Evidence = { file: string; line: number }[];
 
 /** What a step of the walk says beyond its mark's own words. */
 type StepFacts = Partial<Pick<PathSegment, 'what' | 'syscall' | 'wake' | 'inferred' | 'untraced' | 'evidence'>>;
@@ -353,33 +354,24 @@ class Step {
     if (own.length < 2) this.evidence = [...own, ...next.cited()].slice(0, 2);
   }
 
-  /** The step as the path keeps it, from `start` to its end. */
-  segment(start: number, what: string, evidence: Evidence): PathSegment {
+  /** The step, or a part of it (`start` to `end`), as the path keeps it. */
+  segment(start: number, end: number, what: string, evidence: Evidence): PathSegment {
     return {
-      pid: this.task.pid, name: '', start, end: this.end, state: this.state, what, syscall: this.syscall, wake: this.wake, inferred: this.inferred,
+      pid: this.task.pid, name: '', start, end, state: this.state, what, syscall: this.syscall, wake: this.wake, inferred: this.inferred,
       untraced: this.untraced, cause: null, evidence, marks: this.covered(), task: this.task,
     };
   }
 }
 
 /**
- * Joins what reads as one step: running after running of one task, and a run of the same wait
- * with short runs of calls between (`2× poll on UDP 127.0.0.53:53`, a retry's sleeps).
+ * Joins a run of the same wait with short runs of calls between into one step (`2× poll on UDP
+ * 127.0.0.53:53`, a retry's sleeps): blocked X, short running, blocked X. Running after running
+ * of one task, the other kind of one step, {@link absorb} has joined already.
  */
 function fold(path: readonly Step[]): Step[] {
-  const out: Step[] = [];
-  for (const s of path) {
-    const last = out[out.length - 1];
-    if (last !== undefined && last.task === s.task && last.state === 'running' && s.state === 'running') {
-      last.runOn(s);
-      continue;
-    }
-    out.push(s);
-  }
-  // blocked X, short running, blocked X → one blocked step of N waits.
   const folded: Step[] = [];
-  for (let i = 0; i < out.length; i++) {
-    const s = out[i] as Step;
+  for (let i = 0; i < path.length; i++) {
+    const s = path[i] as Step;
     if (s.state !== 'blocked' || s.wake === 'child') {
       folded.push(s);
       continue;
@@ -387,16 +379,16 @@ function fold(path: readonly Step[]): Step[] {
     let j = i;
     let n = 1;
     const marks = s.covered().slice();
-    while (j + 2 < out.length) {
-      const gap = out[j + 1] as Step;
-      const next = out[j + 2] as Step;
+    while (j + 2 < path.length) {
+      const gap = path[j + 1] as Step;
+      const next = path[j + 2] as Step;
       if (gap.task !== s.task || gap.state !== 'running' || next.task !== s.task || next.state !== 'blocked' || next.what !== s.what || next.wake === 'child') break;
       if (gap.end - gap.start > 0.1 * (next.end - next.start)) break;
       j += 2;
       n++;
       marks.push(...next.covered());
     }
-    const last = out[j] as Step;
+    const last = path[j] as Step;
     const timed = marks.every((m) => m.timedOut) && !SLEEP_NAMES.has(s.syscall ?? '');
     if (n > 1) s.evidence = [...s.cited().slice(0, 1), ...last.cited().slice(-1)];
     s.end = last.end;
