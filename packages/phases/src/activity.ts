@@ -4,7 +4,8 @@
  * `write`, …). Blame ("who was busy while pid 1 waited?") and whole-set idle windows are answered
  * from these segments after the whole set is read, without keeping events.
  */
-import { bisector } from 'd3-array';
+import { bisectRight, bisector } from 'd3-array';
+import type { SegmentColumns } from './segment-columns.js';
 
 /** Segments per task before they are coarsened (merge distance ×4). */
 const MAX_SEGMENTS = 1024;
@@ -72,9 +73,18 @@ let added = 0;
 
 const byStart = bisector((s: Segment) => s.start);
 
-/** One task's busy segments, in time order. */
+/**
+ * One task's busy segments, in time order: a list of its own while the task runs, rows of the
+ * set's {@link SegmentColumns} once it has ended (see {@link compact}). Read through
+ * {@link length}, {@link startOf}, {@link endOf}, {@link callsOf} and {@link eachAction}, the same
+ * in both states.
+ */
 export class Activity {
-  segments: Segment[] = [];
+  /** While the task runs; `null` once its segments are rows of {@link columns}. */
+  private live: Segment[] | null = [];
+  /** Its first row in {@link columns} once packed. */
+  private from = 0;
+  private rows = 0;
   /**
    * The merge distance once coarsened; `null` for the default. A number field holds a box of its
    * own in every object, and most of a big capture's thousands of tasks are never coarsened.
@@ -83,12 +93,50 @@ export class Activity {
   /** Where in the last segment's actions the last call's action was counted. */
   private lastAction = 0;
 
+  /** `columns`: where an ended task's segments go; without them it keeps its own list. */
+  constructor(private columns: SegmentColumns | null = null) {}
+
+  /**
+   * Activity that crossed a thread boundary as a structured clone (see `Task.revive`): its class
+   * back, and its rows in the receiver's columns, where the sender's row 0 went to `base`.
+   */
+  static revive(data: Activity, columns: SegmentColumns | null, base: number): Activity {
+    const a = Object.setPrototypeOf(data, Activity.prototype) as Activity;
+    if (a.live === null) a.from += base;
+    a.columns = columns;
+    return a;
+  }
+
+  /** How many segments. */
+  get length(): number {
+    return this.live === null ? this.rows : this.live.length;
+  }
+
+  startOf(k: number): number {
+    return this.live === null ? (this.columns as SegmentColumns).start(this.from + k) : (this.live[k] as Segment).start;
+  }
+
+  endOf(k: number): number {
+    return this.live === null ? (this.columns as SegmentColumns).end(this.from + k) : (this.live[k] as Segment).end;
+  }
+
+  callsOf(k: number): number {
+    return this.live === null ? (this.columns as SegmentColumns).callsOf(this.from + k) : (this.live[k] as Segment).calls;
+  }
+
+  /** Calls `fn` with each action of segment `k` and its count. */
+  eachAction(k: number, fn: (what: string, n: number) => void): void {
+    if (this.live === null) (this.columns as SegmentColumns).eachAction(this.from + k, fn);
+    else forEachAction((this.live[k] as Segment).actions, fn);
+  }
+
   /**
    * Records a call busy from `start` to `end` (for a blocking call, only its entry: the task was
    * waiting, not working, for the rest).
    */
   add(start: number, end: number, what: string): void {
-    const last = this.segments[this.segments.length - 1];
+    const segments = this.live ?? this.thaw();
+    const last = segments[segments.length - 1];
     if (last !== undefined && start - last.end <= (this.merged ?? DEFAULT_MERGE_SECONDS) && start >= last.start) {
       if (end > last.end) last.end = end;
       last.calls++;
@@ -106,24 +154,49 @@ export class Activity {
     // The last segment is closed: its list drops the room it kept to grow (tens of thousands of
     // segments are kept to the end of a big capture).
     if (last !== undefined) fit(last);
-    this.segments.push({ start, end, calls: 1, actions: [what, 1] });
-    if (this.segments.length > MAX_SEGMENTS) this.coarsen();
+    segments.push({ start, end, calls: 1, actions: [what, 1] });
+    if (segments.length > MAX_SEGMENTS) this.coarsen(segments);
   }
 
-  /** For a task that has ended: the list of segments without the room it kept to grow. */
+  /**
+   * For a task that has ended: its segments become rows of the set's columns, or without columns
+   * a list without the room it kept to grow.
+   */
   compact(): void {
-    this.segments = this.segments.slice();
-    const last = this.segments[this.segments.length - 1];
-    if (last !== undefined) fit(last);
+    const live = this.live;
+    if (live === null) return;
+    if (this.columns === null) {
+      this.live = live.slice();
+      const last = live[live.length - 1];
+      if (last !== undefined) fit(last);
+      return;
+    }
+    this.from = this.columns.add(live);
+    this.rows = live.length;
+    this.live = null;
+  }
+
+  /** A list of its own again, for a call after {@link compact} (not expected: an ended task makes none). */
+  private thaw(): Segment[] {
+    const live: Segment[] = [];
+    for (let k = 0; k < this.rows; k++) {
+      const row = this.from + k;
+      const c = this.columns as SegmentColumns;
+      live.push({ start: c.start(row), end: c.end(row), calls: c.callsOf(row), actions: c.actions(row) });
+    }
+    this.live = live;
+    this.rows = 0;
+    this.lastAction = 0;
+    return live;
   }
 
   /** Merges segments closer than four times the current distance, until under the cap. */
-  private coarsen(): void {
-    while (this.segments.length > MAX_SEGMENTS / 2) {
+  private coarsen(segments: Segment[]): void {
+    while (segments.length > MAX_SEGMENTS / 2) {
       const merge = 4 * (this.merged ?? DEFAULT_MERGE_SECONDS);
       this.merged = merge;
       const out: Segment[] = [];
-      for (const s of this.segments) {
+      for (const s of segments) {
         const last = out[out.length - 1];
         if (last !== undefined && s.start - last.end <= merge) {
           if (s.end > last.end) last.end = s.end;
@@ -134,8 +207,14 @@ export class Activity {
         } else out.push(s);
       }
       for (const s of out) fit(s);
-      this.segments = out;
+      segments = out;
     }
+    this.live = segments;
+  }
+
+  /** The first segment that starts after `t`. */
+  private after(t: number): number {
+    return this.live === null ? bisectRight((this.columns as SegmentColumns).startsOf(this.from, this.rows), t) : byStart.right(this.live, t);
   }
 
   /** Seconds busy within [a, b], calls there (pro rata for partly overlapping segments), actions, and when most happened. */
@@ -146,23 +225,25 @@ export class Activity {
     let peak = a;
     let peakCalls = -1;
     const actions = new Map<string, number>();
+    const n = this.length;
     // Segments are ordered and disjoint, so the first that can overlap is just before `a`.
-    let k = Math.max(0, byStart.right(this.segments, a) - 1);
-    for (; k < this.segments.length; k++) {
-      const s = this.segments[k] as Segment;
-      if (s.start > b) break;
-      const lo = Math.max(a, s.start);
-      const hi = Math.min(b, s.end);
-      if (hi < lo || (hi === lo && s.end > s.start)) continue;
-      const length = s.end - s.start;
+    for (let k = Math.max(0, this.after(a) - 1); k < n; k++) {
+      const start = this.startOf(k);
+      const end = this.endOf(k);
+      if (start > b) break;
+      const lo = Math.max(a, start);
+      const hi = Math.min(b, end);
+      if (hi < lo || (hi === lo && end > start)) continue;
+      const length = end - start;
       const share = length > 0 ? (hi - lo) / length : 1;
+      const c = this.callsOf(k);
       busy += hi - lo;
-      calls += s.calls * share;
-      if (s.calls * share > peakCalls) {
-        peakCalls = s.calls * share;
+      calls += c * share;
+      if (c * share > peakCalls) {
+        peakCalls = c * share;
         peak = (lo + hi) / 2;
       }
-      forEachAction(s.actions, (w, n) => actions.set(w, (actions.get(w) ?? 0) + n * share));
+      this.eachAction(k, (w, m) => actions.set(w, (actions.get(w) ?? 0) + m * share));
     }
     return { busy, calls: Math.round(calls), actions, peak };
   }
@@ -191,14 +272,23 @@ export function wholeCounts(actions: ReadonlyMap<string, number>): [string, numb
 
 /** Windows of at least `min` seconds in [from, to] covered by no task's busy segment. */
 export function idleWindows(all: readonly Activity[], from: number, to: number, min: number): { start: number; end: number }[] {
-  const segs: Segment[] = [];
-  for (const a of all) for (const s of a.segments) segs.push(s);
-  segs.sort((x, y) => x.start - y.start);
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (const a of all) {
+    for (let k = 0; k < a.length; k++) {
+      starts.push(a.startOf(k));
+      ends.push(a.endOf(k));
+    }
+  }
+  // Segments that start together can come in any order: only the furthest end counts.
+  const order = Array.from(starts.keys()).sort((x, y) => (starts[x] as number) - (starts[y] as number));
   const out: { start: number; end: number }[] = [];
   let covered = from;
-  for (const s of segs) {
-    if (s.start - covered >= min) out.push({ start: covered, end: s.start });
-    if (s.end > covered) covered = s.end;
+  for (const k of order) {
+    const start = starts[k] as number;
+    const end = ends[k] as number;
+    if (start - covered >= min) out.push({ start: covered, end: start });
+    if (end > covered) covered = end;
   }
   if (to - covered >= min) out.push({ start: covered, end: to });
   return out;

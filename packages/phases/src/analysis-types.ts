@@ -6,6 +6,7 @@ import type { ExitEvent, KilledEvent, SignalEvent } from '@strace-gaps/parser';
 import type { SetClockKind } from './clock.js';
 import type { PhaseDetector } from './detector.js';
 import type { Call, Diagnosis, Finding, Gap, IdleWindow, LineRef, Phase, Warning } from './model.js';
+import type { SegmentColumns } from './segment-columns.js';
 import type { PendingCall, Startup } from './startup.js';
 import type { Task } from './task.js';
 
@@ -70,6 +71,8 @@ export interface PartialAnalysis {
   readonly timedCalls: number;
   /** Ended tasks, as data (revived with `Task.revive`). */
   readonly tasks: readonly Task[];
+  /** The busy segments of those tasks (their rows, see segment-columns.ts). */
+  readonly segments: SegmentColumns;
   readonly phases: readonly Phase[];
   /** Per capped kind (`exec`, `loader`, `repeat`): the longest phases kept, and how many there were. */
   readonly capped: readonly { kind: string; top: readonly Phase[]; seen: number }[];

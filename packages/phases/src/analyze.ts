@@ -183,7 +183,7 @@ export class TraceSetAnalyzer {
   }
 
   private newTask(s: InputStream, pid: number, lifetime: number): Task {
-    const task = new Task(this.set.tasks.length, pid, s.file, lifetime, this.set.intern);
+    const task = new Task(this.set.tasks.length, pid, s.file, lifetime, this.set.intern, this.set.segments);
     this.set.tasks.push(task);
     const path = new PathRecorder(task, this.markBudget, this.set.intern);
     const watchers: TaskWatcher[] = [];

@@ -258,12 +258,11 @@ function busyBefore(index: TaskIndex, task: Task, t: number, from: number): { ta
   let best: { task: Task; at: number } | null = null;
   for (const x of index.tasks) {
     if (x === task || x.tgid === task.tgid || x.start === null || x.start >= t) continue;
-    const segs = x.activity.segments;
+    const act = x.activity;
     let at: number | null = null;
-    for (let k = segs.length - 1; k >= 0; k--) {
-      const sg = segs[k] as (typeof segs)[number];
-      if (sg.start >= t) continue;
-      at = Math.min(sg.end, t);
+    for (let k = act.length - 1; k >= 0; k--) {
+      if (act.startOf(k) >= t) continue;
+      at = Math.min(act.endOf(k), t);
       break;
     }
     if (at === null || at < from) continue;

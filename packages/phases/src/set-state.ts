@@ -12,6 +12,7 @@ import { formatCount } from './format.js';
 import { GapCollector } from './gaps.js';
 import { Interner } from './intern.js';
 import type { Finding, Phase, Warning } from './model.js';
+import { SegmentColumns } from './segment-columns.js';
 import { Task } from './task.js';
 import { TopK } from './top-k.js';
 
@@ -34,6 +35,8 @@ const CAPPED_KINDS: ReadonlyMap<string, number> = new Map([
 export class SetState {
   readonly clock = new SetClock();
   readonly intern = new Interner();
+  /** The busy segments of ended tasks. */
+  readonly segments = new SegmentColumns();
   readonly tasks: Task[] = [];
   readonly phases: Phase[] = [];
   /** Per capped kind: the longest phases, and how many there were. */
@@ -103,6 +106,7 @@ export class SetState {
       inputs: this.inputs,
       timedCalls: this.timedCalls,
       tasks: this.tasks,
+      segments: this.segments,
       phases: this.phases,
       capped: [...this.capped].map(([kind, { top, seen }]) => ({ kind, top: top.values(), seen })),
       findings: this.findings,
@@ -130,7 +134,8 @@ export class SetState {
     c.relativeStreams += part.clock.relativeStreams;
     this.inputs += part.inputs;
     this.timedCalls += part.timedCalls;
-    for (const t of part.tasks) this.tasks.push(Task.revive(t, this.tasks.length, this.intern));
+    const base = this.segments.append(SegmentColumns.revive(part.segments), this.intern);
+    for (const t of part.tasks) this.tasks.push(Task.revive(t, this.tasks.length, this.intern, this.segments, base));
     this.phases.push(...part.phases);
     for (const { kind, top, seen } of part.capped) {
       const mine = this.capped.get(kind);

@@ -10,6 +10,7 @@ import { detach } from '@strace-gaps/parser/internal';
 import { keptText, type Interner } from './intern.js';
 import { FdTable } from './paths.js';
 import type { Mark, TreeWalk } from './marks.js';
+import type { SegmentColumns } from './segment-columns.js';
 import { SyscallStats } from './syscall-stats.js';
 
 /** Names kept per task; a process that execs more often keeps its first ones and its latest. */
@@ -119,7 +120,7 @@ export class Task {
   readonly stats: SyscallStats;
   /** Made on first use and dropped when the task ends: an ended task of a big capture holds none. */
   private fdTable: FdTable | null = null;
-  readonly activity = new Activity();
+  readonly activity: Activity;
   /**
    * The children it created, as numbers in one packed list ({@link CHILD_FIELDS} each): an object
    * per child cost 80 bytes, and a spawner of 100,000 processes holds 100,000 of them.
@@ -175,21 +176,25 @@ export class Task {
     readonly lifetime: number,
     /** Shares syscall names between tasks (see intern.ts). */
     private readonly intern: Interner | null = null,
+    /** Where its busy segments go when it ends (see segment-columns.ts). */
+    segments: SegmentColumns | null = null,
   ) {
     this.tgid = pid;
     this.stats = new SyscallStats(intern);
+    this.activity = new Activity(segments);
   }
 
   /**
    * A task that crossed a thread boundary as a structured clone (plain data, see
    * `TraceSetAnalyzer.absorb`): its classes back, its place among this set's tasks, this
-   * analysis's interner. Only ended tasks travel, so their fd tables are empty.
+   * analysis's interner and columns (where the sender's segment row 0 went to `base`). Only ended
+   * tasks travel, so their fd tables are empty.
    */
-  static revive(data: Task, index: number, intern: Interner | null): Task {
+  static revive(data: Task, index: number, intern: Interner | null, segments: SegmentColumns | null, base: number): Task {
     const t = Object.setPrototypeOf(data, Task.prototype) as Task;
     (t as { index: number }).index = index;
     (t as unknown as { intern: Interner | null }).intern = intern;
-    Object.setPrototypeOf(t.activity, Activity.prototype);
+    Activity.revive(t.activity, segments, base);
     if (t.fdTable !== null) Object.setPrototypeOf(t.fdTable, FdTable.prototype);
     SyscallStats.revive(t.stats, intern);
     return t;

@@ -27,7 +27,8 @@ export function buildLanes(a: Analysis, options: LaneOptions = {}): Lane[] {
   for (const t of a.tasks) {
     if (wanted !== null && !wanted.has(t.pid) && !wanted.has(t.tgid)) continue;
     const busy: number[] = [];
-    for (const s of t.activity.segments) busy.push(a.absolute(s.start), a.absolute(s.end), s.calls);
+    const act = t.activity;
+    for (let k = 0; k < act.length; k++) busy.push(a.absolute(act.startOf(k)), a.absolute(act.endOf(k)), act.callsOf(k));
     lanes.push({ pid: t.pid, tgid: t.tgid, lifetime: t.lifetime, busy });
   }
   return lanes;

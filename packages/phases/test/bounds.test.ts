@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parseText } from '@strace-gaps/parser';
 import { analyzeInputs } from '@strace-gaps/phases';
 import { Activity } from '../src/activity.js';
+import { SegmentColumns } from '../src/segment-columns.js';
 import { detach } from '@strace-gaps/parser/internal';
 import { Interner } from '../src/intern.js';
 import { SyscallStats } from '../src/syscall-stats.js';
@@ -131,10 +132,44 @@ describe('bounded per-process state', () => {
     const what = ['openat under /a', 'write under /a', 'close', 'fcntl under /a'];
     // 5,000 calls 30 ms apart: each its own segment until coarsening merges them.
     for (let i = 0; i < 5000; i++) act.add(i * 0.03, i * 0.03 + 0.0001, what[i % what.length] as string);
-    expect(act.segments.length).toBeLessThanOrEqual(1024);
+    expect(act.length).toBeLessThanOrEqual(1024);
     const all = act.within(0, 200);
     expect(all.calls).toBe(5000);
     for (const w of what) expect(all.actions.get(w)).toBe(1250);
+  });
+
+  it('busy segments read back the same once packed into the set\'s columns, and after crossing to another set', () => {
+    /** Everything a reader sees of an activity. */
+    const seen = (a: Activity) =>
+      Array.from({ length: a.length }, (_, k) => {
+        const actions: (string | number)[] = [];
+        a.eachAction(k, (w, n) => actions.push(w, n));
+        return { start: a.startOf(k), end: a.endOf(k), calls: a.callsOf(k), actions, within: a.within(a.startOf(k) - 0.001, a.endOf(k)) };
+      });
+    const columns = new SegmentColumns();
+    const fill = (a: Activity, t0: number, n: number) => {
+      for (let i = 0; i < n; i++) a.add(t0 + i * 0.05, t0 + i * 0.05 + 0.001 * (i % 3), i % 4 === 0 ? 'write' : `openat under /d${i % 3}`);
+      return a;
+    };
+    const a = fill(new Activity(columns), 0, 7);
+    const b = fill(new Activity(columns), 1, 4);
+    const before = [seen(a), seen(b)];
+    a.compact();
+    b.compact();
+    expect(columns.rows).toBe(11);
+    expect([seen(a), seen(b)]).toEqual(before);
+    // Read on another thread: its rows go after the receiver's own.
+    const mine = new SegmentColumns();
+    fill(new Activity(mine), 5, 3).compact();
+    const sent = structuredClone({ columns, a, b });
+    const base = mine.append(SegmentColumns.revive(sent.columns), new Interner());
+    expect(base).toBe(3);
+    const [a2, b2] = [Activity.revive(sent.a, mine, base), Activity.revive(sent.b, mine, base)];
+    expect([seen(a2), seen(b2)]).toEqual(before);
+    expect(mine.rows).toBe(14);
+    // A call after packing (not expected of an ended task) still counts.
+    a2.add(0.301, 0.302, 'write');
+    expect(a2.within(0, 1).calls).toBe(8);
   });
 
   it('a segment keeps the 64 most frequent actions, counts overestimated by at most the smallest', () => {
@@ -145,8 +180,10 @@ describe('bounded per-process state', () => {
       act.add((t += 0.001), t, `rare ${i}`);
       act.add((t += 0.001), t, 'hot');
     }
-    expect(act.segments).toHaveLength(1);
-    expect(act.segments[0]!.actions.length).toBe(128);
+    expect(act.length).toBe(1);
+    let actions = 0;
+    act.eachAction(0, () => actions++);
+    expect(actions).toBe(64);
     const kept = act.within(0, 1);
     act.compact();
     expect(act.within(0, 1)).toEqual(kept);
@@ -216,7 +253,7 @@ describe('bounded per-process state', () => {
     expect(t.cloneOf(13)).toBeNull();
     t.compact();
     expect(t.children).toEqual(kids);
-    const back = Task.revive(structuredClone(t), 0, null);
+    const back = Task.revive(structuredClone(t), 0, null, null, 0);
     expect(back.children).toEqual(kids);
     expect(back.cloneOf(12)).toEqual(kids[1]);
   });

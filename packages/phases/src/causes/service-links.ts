@@ -32,15 +32,16 @@ export function readsOf(t: Task, dir: string): { start: number; end: number; cal
   let start = Infinity;
   let end = -Infinity;
   let calls = 0;
-  for (const s of t.activity.segments) {
+  const act = t.activity;
+  for (let k = 0; k < act.length; k++) {
     let n = 0;
-    for (let i = 0; i < s.actions.length; i += 2) {
-      if ((s.actions[i] as string).endsWith(suffix)) n += s.actions[i + 1] as number;
-    }
+    act.eachAction(k, (what, count) => {
+      if (what.endsWith(suffix)) n += count;
+    });
     if (n === 0) continue;
     calls += n;
-    if (s.start < start) start = s.start;
-    if (s.end > end) end = s.end;
+    start = Math.min(start, act.startOf(k));
+    end = Math.max(end, act.endOf(k));
   }
   return calls === 0 ? null : { start, end, calls };
 }
