@@ -36,12 +36,6 @@ export class Progress {
     this.maybeDraw();
   }
 
-  /** Starts counting again (the input is read again, on one thread). */
-  restart(): void {
-    this.bytes = 0;
-    this.files = 0;
-  }
-
   /** Erases the line. */
   done(): void {
     if (this.drawn > 0) this.out.write(`\r${' '.repeat(this.drawn)}\r`);

@@ -374,11 +374,6 @@ export class OutputReader {
     return this.bytes > this.entry.bound ? { kind: 'not' } : { kind: 'more' };
   }
 
-  /** Is the data printed whole, and all of it read? (Then nothing more of it can come.) */
-  get doneKnown(): boolean {
-    return this.entry.complete && this.piece >= this.entry.known.length;
-  }
-
   /** The next line's piece of the printed data, when a whole line of it is next; else null. */
   get nextLine(): string | null {
     return this.piece < this.entry.known.length - 1 ? (this.entry.known[this.piece] as string) : null;

@@ -60,60 +60,6 @@ export function precisionOf(digits: number): Timestamp['digits'] | null {
   return digits === 0 || digits === 3 || digits === 6 || digits === 9 ? digits : null;
 }
 
-/** A parsed field and the index just past it. */
-export interface Scanned<T> {
-  readonly value: T;
-  readonly end: number;
-}
-
-/**
- * Reads a `-t`/`-tt`/`--timestamps=time,…` timestamp at `pos`: `11:01:35`, `11:01:35.040`,
- * `11:01:35.040609`, `11:01:35.040609123`.
- */
-export function scanTimeOfDay(s: string, pos: number): Scanned<Timestamp> | null {
-  // "11:01:35.040609": fixed two-digit fields, so check the colons by position.
-  if (s.length < pos + 8 || s.charCodeAt(pos + 2) !== 58 || s.charCodeAt(pos + 5) !== 58) return null;
-  const h = twoDigits(s, pos);
-  const m = twoDigits(s, pos + 3);
-  const sec = twoDigits(s, pos + 6);
-  if (h < 0 || m < 0 || sec < 0 || h > 23 || m > 59 || sec > 60) return null;
-  let end = pos + 8;
-  let nsec = 0;
-  let digits: Timestamp['digits'] = 0;
-  if (s.charCodeAt(end) === 46 /* . */) {
-    const fracEnd = scanDigits(s, end + 1);
-    const d = precisionOf(fracEnd - end - 1);
-    if (d === null || d === 0) return null;
-    nsec = fractionToNanos(s, end + 1, fracEnd);
-    digits = d;
-    end = fracEnd;
-  }
-  return { value: { sec: h * 3600 + m * 60 + sec, nsec, digits, clock: 'time-of-day' }, end };
-}
-
-/**
- * Reads a decimal `SECONDS[.FRACTION]` at `pos` (an epoch timestamp or a `-r` delta); returns whole
- * seconds, nanoseconds and digits, or `null` if there is no number there.
- */
-export function scanDecimal(
-  s: string,
-  pos: number,
-): Scanned<{ sec: number; nsec: number; digits: Timestamp['digits'] }> | null {
-  const intEnd = scanDigits(s, pos);
-  if (intEnd === pos) return null;
-  const sec = Number(s.slice(pos, intEnd));
-  if (s.charCodeAt(intEnd) !== 46 /* . */) return { value: { sec, nsec: 0, digits: 0 }, end: intEnd };
-  const fracEnd = scanDigits(s, intEnd + 1);
-  const digits = precisionOf(fracEnd - intEnd - 1);
-  if (digits === null || digits === 0) return null;
-  return { value: { sec, nsec: fractionToNanos(s, intEnd + 1, fracEnd), digits }, end: fracEnd };
-}
-
-/** Builds an epoch timestamp from a scanned decimal. */
-export function epochTimestamp(d: { sec: number; nsec: number; digits: Timestamp['digits'] }): Timestamp {
-  return { sec: d.sec, nsec: d.nsec, digits: d.digits, clock: 'epoch' };
-}
-
 /** Seconds as a double: exact enough for differences, not for printing epoch nanoseconds. */
 export function toSeconds(t: Timestamp): number {
   return t.sec + t.nsec / 1e9;

@@ -19,7 +19,7 @@ import { formatCount, formatSeconds, formatShare } from './format.js';
 import { isPhase } from './phase-facts.js';
 import type { Diagnosis, Gap, Phase, Warning } from './model.js';
 import type { ClockInfo, Span } from './analyze.js';
-import type { PendingCall, Startup } from './startup.js';
+import type { Startup } from './startup.js';
 import type { TaskIndex } from './task-index.js';
 import type { Task } from './task.js';
 
@@ -35,7 +35,6 @@ export interface DiagnosisInput {
   /** The start and its critical path; `null` without a common clock (then only the dump's own length is judged). */
   readonly startup?: Startup | null;
   readonly index?: TaskIndex | null;
-  readonly pending?: readonly PendingCall[];
 }
 
 /** A wait is blamed on others when they were busy for at least this share of it… */
