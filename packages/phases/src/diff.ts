@@ -5,7 +5,7 @@
  * name, with run-specific parts such as temp-dir suffixes masked). The document is
  * `schemaVersion` 1, documented in docs/diff-schema.md.
  */
-import { formatCount, formatSeconds } from './format.js';
+import { formatCount, formatSeconds, round9 } from './format.js';
 import { factsOf } from './phase-facts.js';
 import type { GapReport, ReportGap, ReportPhase, ReportProcess } from './report.js';
 
@@ -346,7 +346,8 @@ function startupDiff(fast: GapReport, slow: GapReport): StartupDiff | null {
   return { fast: fast.startup.seconds, slow: slow.startup.seconds, delta: round9(delta), causes, other: round9(delta - explained) };
 }
 
-function signed(x: number): string {
+/** `+1.2 s`, `−300 ms`: a difference with its sign. */
+export function signed(x: number): string {
   return x >= 0 ? `+${formatSeconds(x)}` : `−${formatSeconds(-x)}`;
 }
 
@@ -387,8 +388,4 @@ export function buildDiff(fast: GapReport, slow: GapReport, options: DiffOptions
   // The starts lead when they differ; two starts as long as each other leave the words to the spans.
   const lead = body.startup !== null && Math.abs(body.startup.delta) >= Math.max(NOISE_SECONDS, 0.05 * body.startup.fast) ? `${startupLine(body.startup)} ` : '';
   return { schemaVersion: 1, kind: 'strace-gaps-diff', headline: `${lead}${head}`, ...body };
-}
-
-function round9(x: number): number {
-  return Math.round(x * 1e9) / 1e9;
 }

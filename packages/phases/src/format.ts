@@ -35,3 +35,8 @@ export function formatCount(n: number): string {
 export function formatShare(part: number, whole: number): string {
   return whole > 0 ? `${Math.round((100 * part) / whole)}%` : '-';
 }
+
+/** Durations without float noise (nanoseconds are the finest strace prints). */
+export function round9(x: number): number {
+  return Math.round(x * 1e9) / 1e9;
+}

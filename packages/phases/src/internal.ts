@@ -8,7 +8,7 @@ export { CAPTURE_FILE, captureEndText, captureLines, captureSummary, captureTarg
 export type { CaptureEnd, CaptureManifest, CaptureTarget } from './capture.js';
 export { buildLanes } from './timeline.js';
 export type { Lane, LaneOptions } from './timeline.js';
-export { measureText, roleOf } from './diff.js';
+export { measureText, roleOf, signed } from './diff.js';
 export { simpleOpenArgs } from './paths.js';
 export type { SimpleOpenArgs } from './paths.js';
 export { isServiceLink } from './detectors/index.js';

@@ -12,6 +12,7 @@ import type { PathState } from './critical-path.js';
 import type { ReadyRule } from './ready.js';
 import type { Startup } from './startup.js';
 import { captureWarnings, type CaptureManifest } from './capture.js';
+import { round9 } from './format.js';
 
 export interface ReportLine {
   readonly file: string;
@@ -158,11 +159,6 @@ export interface ReportOptions {
   readonly processes?: boolean;
   /** The manifest `strace-gaps record` wrote next to the capture: its options replace guesses. */
   readonly capture?: CaptureManifest | null;
-}
-
-/** Durations without float noise (nanoseconds are the finest strace prints). */
-function round9(x: number): number {
-  return Math.round(x * 1e9) / 1e9;
 }
 
 function line(r: LineRef): ReportLine {

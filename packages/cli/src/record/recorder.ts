@@ -5,6 +5,7 @@
  * command's process group. `--pid` runs strace as a plain child, which detaches on SIGINT.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import type { CaptureEnd } from '@strace-gaps/phases';
 import { alive, groupMembers, liveProcesses, type ProcessTable } from './procfs.js';
 
@@ -119,10 +120,7 @@ export class CommandRecording {
     const done = exited(child);
     this.done = done;
     done.then((e) => (this.exit = e)).catch(() => undefined);
-    await new Promise<void>((resolve, reject) => {
-      child.once('spawn', resolve);
-      child.once('error', reject);
-    });
+    await once(child, 'spawn');
     this.child = child;
     const pid = child.pid as number;
     const argvKey = `${[this.strace, ...this.argv].join('\u0000')}\u0000`;
@@ -197,10 +195,7 @@ export class AttachRecording {
     child.stderr?.setEncoding('utf8').on('data', (s: string) => (stderr += s));
     const done = exited(child);
     done.then((e) => (this.exit = e)).catch(() => undefined);
-    await new Promise<void>((resolve, reject) => {
-      child.once('spawn', resolve);
-      child.once('error', reject);
-    });
+    await once(child, 'spawn');
     this.child = child;
     let told = false;
     while (this.exit === null) {

@@ -1,7 +1,7 @@
 /** A diff as GitHub-flavoured Markdown: the headline, tables by growth, gaps and diagnoses. */
 import { formatCount as n, formatSeconds as secs, type DiffReport, type DiffRow } from '@strace-gaps/phases';
-import { measureText } from '@strace-gaps/phases/internal';
-import { amount, signed } from './diff-text.js';
+import { measureText, signed } from '@strace-gaps/phases/internal';
+import { amount } from './diff-text.js';
 import { mdBlock, mdCode, mdProse, mdText } from './markdown.js';
 
 function table(title: string, what: string, rows: readonly DiffRow[]): string[] {

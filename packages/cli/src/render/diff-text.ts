@@ -4,7 +4,7 @@
  * only one side has.
  */
 import { formatCount as n, formatSeconds as secs, type DiffReport, type DiffRow, type DiffSideInfo, type GapRow } from '@strace-gaps/phases';
-import { measureText } from '@strace-gaps/phases/internal';
+import { measureText, signed } from '@strace-gaps/phases/internal';
 import { ANSI_STYLE, NO_STYLE, paintSpan, type Style } from './style.js';
 import { fit, short, wrap } from './text.js';
 
@@ -19,10 +19,6 @@ const KEY_WIDTH = 44;
 
 function side(label: string, s: DiffSideInfo): string {
   return `${label} ${n(s.inputs.length)} ${s.inputs.length === 1 ? 'input' : 'inputs'}, ${n(s.processes)} ${s.processes === 1 ? 'process' : 'processes'}${s.seconds === null ? '' : `, ${secs(s.seconds)}`}`;
-}
-
-export function signed(x: number): string {
-  return x >= 0 ? `+${secs(x)}` : `−${secs(-x)}`;
 }
 
 /** A side's seconds, with the count when more than one phase or process adds up to them. */

@@ -9,7 +9,7 @@ import { captureLines } from '@strace-gaps/phases/internal';
 import { afterText, foldedText, offset, pathRows, readyLine, readyRuleText, stepText } from './path.js';
 import { safeText } from './safe.js';
 import { timelinePhases } from './select.js';
-import { clockLabel, tree } from './text.js';
+import { clockLabel, inputCounts, tree } from './text.js';
 
 /** Lines in code blocks are cut at this width (a ticket's page, not a terminal). */
 const MD_WIDTH = 100;
@@ -65,13 +65,11 @@ export function mdBlock(lines: readonly string[], info = 'text'): string[] {
 }
 
 function header(r: GapReport): string[] {
-  const i = r.input;
   const span = r.span === null ? '' : ` · span ${mdCode(r.span.startText ?? '?')} → ${mdCode(r.span.endText ?? '?')} (${secs(r.span.seconds)})`;
   return [
     '# strace-gaps report',
     '',
-    `${n(i.files.length)} ${i.files.length === 1 ? 'input' : 'inputs'}, ${n(i.lines)} ${i.lines === 1 ? 'line' : 'lines'} (${n(i.unparsed)} unparsed${programOutput(i)}), ` +
-      `${n(r.processes.length)} ${r.processes.length === 1 ? 'task' : 'tasks'} · clock: ${mdText(clockLabel(r))}${span}`,
+    `${inputCounts(r)} · clock: ${mdText(clockLabel(r))}${span}`,
     ...(r.capture === undefined ? [] : ['', ...captureLines(r.capture).map((l) => `- ${mdText(l)}`)]),
   ];
 }
@@ -196,9 +194,4 @@ export function renderMarkdown(report: GapReport, options: MarkdownOptions): str
     .filter((s) => s.length > 0)
     .map((s) => s.join('\n'))
     .join('\n\n')}\n`;
-}
-
-/** `, 4 of program output` when the traced program's own output was printed into the trace. */
-function programOutput(i: GapReport['input']): string {
-  return i.programOutput === undefined ? '' : `, ${n(i.programOutput)} of program output`;
 }

@@ -73,15 +73,7 @@ export function clockLabel(r: GapReport): string {
 }
 
 function header(r: GapReport, w: number): string[] {
-  const i = r.input;
-  const out = [
-    fit(
-      `strace-gaps: ${n(i.files.length)} ${i.files.length === 1 ? 'input' : 'inputs'}, ${n(i.lines)} ${i.lines === 1 ? 'line' : 'lines'} ` +
-        `(${n(i.unparsed)} unparsed${programOutput(i)}), ${n(r.processes.length)} ${r.processes.length === 1 ? 'task' : 'tasks'}`,
-      w,
-    ),
-    fit(`clock: ${clockLabel(r)}`, w),
-  ];
+  const out = [fit(`strace-gaps: ${inputCounts(r)}`, w), fit(`clock: ${clockLabel(r)}`, w)];
   if (r.span !== null) out.push(fit(`span:  ${r.span.startText ?? '?'} → ${r.span.endText ?? '?'}  (${secs(r.span.seconds)})`, w));
   if (r.capture !== undefined) for (const l of captureLines(r.capture)) out.push(...wrap(l, '', '    ', w));
   return out;
@@ -349,7 +341,12 @@ function titled(line: string, st: Style): string {
   return end < 0 ? st.heading(line) : paintSpan(line, 0, end, st.heading);
 }
 
-/** `, 4 of program output` when the traced program's own output was printed into the trace. */
-function programOutput(i: GapReport['input']): string {
-  return i.programOutput === undefined ? '' : `, ${n(i.programOutput)} of program output`;
+/** `2 inputs, 1,024 lines (0 unparsed, 4 of program output), 7 tasks`: the header's counts. */
+export function inputCounts(r: GapReport): string {
+  const i = r.input;
+  const output = i.programOutput === undefined ? '' : `, ${n(i.programOutput)} of program output`;
+  return (
+    `${n(i.files.length)} ${i.files.length === 1 ? 'input' : 'inputs'}, ${n(i.lines)} ${i.lines === 1 ? 'line' : 'lines'} ` +
+    `(${n(i.unparsed)} unparsed${output}), ${n(r.processes.length)} ${r.processes.length === 1 ? 'task' : 'tasks'}`
+  );
 }

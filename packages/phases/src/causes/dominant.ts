@@ -14,7 +14,8 @@ export const DOMINANT_MIN_SECONDS = 1;
 /** …and this share of the time to ready to be called dominant. */
 export const DOMINANT_MIN_SHARE = 0.2;
 
-function largest(ctx: CauseContext, id: string, state: PathSegment['state']): { s: PathSegment; free: number } | null {
+/** The longest step in `state` not yet claimed by another cause, when it dominates: claimed for `id`. */
+function largest(ctx: CauseContext, id: string, state: PathSegment['state']): { s: PathSegment; seconds: number } | null {
   let best: { s: PathSegment; free: number } | null = null;
   for (const s of ctx.startup.criticalPath) {
     if (s.state !== state || s.wake === 'child' || s.untraced) continue;
@@ -23,7 +24,9 @@ function largest(ctx: CauseContext, id: string, state: PathSegment['state']): { 
   }
   if (best === null) return null;
   const sure = best.free - ctx.resolution;
-  return sure >= DOMINANT_MIN_SECONDS && best.free >= DOMINANT_MIN_SHARE * ctx.startup.seconds ? best : null;
+  if (sure < DOMINANT_MIN_SECONDS || best.free < DOMINANT_MIN_SHARE * ctx.startup.seconds) return null;
+  const s = best.s;
+  return { s, seconds: ctx.ledger.take(id, s.pid, s.start, s.end, (x) => x === s) };
 }
 
 function linesOf(s: PathSegment, gaps: readonly Gap[]): LineRef[] {
@@ -36,8 +39,7 @@ export function dominantWait(ctx: CauseContext, gaps: readonly Gap[]): Diagnosis
   const id = 'dominant-wait';
   const b = largest(ctx, id, 'blocked');
   if (b === null) return null;
-  const { s } = b;
-  const seconds = ctx.ledger.take(id, s.pid, s.start, s.end, (x) => x === s);
+  const { s, seconds } = b;
   const timer = s.wake === 'timer';
   const g = gaps.find((x) => x.pid === s.pid && x.kind === 'waiting' && x.start <= s.start + 1e-6 && x.end >= s.end - 1e-6);
   const busy = g?.blame[0];
@@ -76,8 +78,7 @@ export function dominantSilence(ctx: CauseContext, gaps: readonly Gap[], filtere
   const id = 'dominant-silent-gap';
   const b = largest(ctx, id, 'silent');
   if (b === null) return null;
-  const { s } = b;
-  const seconds = ctx.ledger.take(id, s.pid, s.start, s.end, (x) => x === s);
+  const { s, seconds } = b;
   const lines = linesOf(s, gaps);
   return diagnosis(ctx, {
     id,
@@ -101,8 +102,7 @@ export function dominantWork(ctx: CauseContext): Diagnosis | null {
   const id = 'dominant-work';
   const b = largest(ctx, id, 'running');
   if (b === null) return null;
-  const { s } = b;
-  const seconds = ctx.ledger.take(id, s.pid, s.start, s.end, (x) => x === s);
+  const { s, seconds } = b;
   return diagnosis(ctx, {
     id,
     severity: 'warning',

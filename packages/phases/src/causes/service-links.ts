@@ -100,19 +100,28 @@ export function serviceLinks(ctx: CauseContext): Diagnosis | null {
     id,
     severity: severityOf(ctx, seconds, CRITICAL),
     summary:
-      `s6 wrote ${formatCount(vars)} environment variables one file each into ${dir}, and ${formatCount(links)} of them are Kubernetes service links` +
-      (services > 0 ? ` (about ${formatCount(services)} Services in the namespace)` : '') +
+      dumpWords(vars, dir, links, services) +
       `: ${formatSeconds(seconds)} of the start (${formatShare(seconds, ctx.startup.seconds)}), the dump ${formatSeconds(dumpPart.seconds)}` +
       (readers > 0 ? ` and ${formatCount(readers)} ${readers === 1 ? 'process' : 'processes'} reading it back (with-contenv/s6-envdir) ${formatSeconds(reread)}` : '') +
       (bigExecs > 0 ? `; ${formatCount(bigExecs)} execs carried ${formatCount(LARGE_ENV_VARS)}+ variables` : ''),
-    fix:
-      'set `enableServiceLinks: false` in the pod spec (services are then found through DNS); ' +
-      'deleting Services the namespace no longer uses also shrinks the list',
+    fix: FIX,
     seconds,
     totalSeconds: total,
     parts,
     evidence,
   });
+}
+
+const FIX =
+  'set `enableServiceLinks: false` in the pod spec (services are then found through DNS); ' +
+  'deleting Services the namespace no longer uses also shrinks the list';
+
+/** What the dump was, as a diagnosis's summary begins. */
+function dumpWords(vars: number, dir: string, links: number, services: number): string {
+  return (
+    `s6 wrote ${formatCount(vars)} environment variables one file each into ${dir}, and ${formatCount(links)} of them are Kubernetes service links` +
+    (services > 0 ? ` (about ${formatCount(services)} Services in the namespace)` : '')
+  );
 }
 
 /** Without a start to measure against (`-r` files that share no clock): the dump's own length. */
@@ -125,12 +134,9 @@ export function serviceLinksAlone(p: KnownPhase<'env-dump'>, resolution: number)
     id: 'k8s-service-links',
     severity: 'warning',
     summary:
-      `s6 wrote ${formatCount(vars)} environment variables one file each into ${p.extra.dir}, and ${formatCount(links)} of them are Kubernetes service links` +
-      (services > 0 ? ` (about ${formatCount(services)} Services in the namespace)` : '') +
+      dumpWords(vars, p.extra.dir, links, services) +
       `: the dump took ${formatSeconds(seconds)}, ${formatSeconds(seconds / Math.max(vars, 1))} per variable`,
-    fix:
-      'set `enableServiceLinks: false` in the pod spec (services are then found through DNS); ' +
-      'deleting Services the namespace no longer uses also shrinks the list',
+    fix: FIX,
     seconds,
     share: null,
     totalSeconds: seconds,

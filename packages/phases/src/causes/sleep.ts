@@ -6,10 +6,10 @@ import { formatSeconds, formatShare } from '../format.js';
 import type { Diagnosis, DiagnosisPart, LineRef } from '../model.js';
 import { basename } from '../paths.js';
 import type { PathSegment } from '../critical-path.js';
+import { SLEEP_CALLS } from '../call-facts.js';
 import type { Task } from '../task.js';
 import { cite, costly, diagnosis, pointsOf, type CauseContext } from './context.js';
 
-const SLEEP_CALLS = new Set(['nanosleep', 'clock_nanosleep', 'clock_nanosleep_time64']);
 const SLEEP_PROGRAMS = new Set(['sleep', 'usleep']);
 
 function isSleepProgram(ctx: CauseContext, t: Task, at: number): boolean {
