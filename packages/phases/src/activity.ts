@@ -4,7 +4,7 @@
  * `write`, …). Blame ("who was busy while pid 1 waited?") and whole-set idle windows are answered
  * from these segments after the whole set is read, without keeping events.
  */
-import { bisectRight, bisector } from 'd3-array';
+import { bisector } from 'd3-array';
 import type { SegmentColumns } from './segment-columns.js';
 
 /** Segments per task before they are coarsened (merge distance ×4). */
@@ -179,9 +179,9 @@ export class Activity {
   /** A list of its own again, for a call after {@link compact} (not expected: an ended task makes none). */
   private thaw(): Segment[] {
     const live: Segment[] = [];
+    const c = this.columns as SegmentColumns;
     for (let k = 0; k < this.rows; k++) {
       const row = this.from + k;
-      const c = this.columns as SegmentColumns;
       live.push({ start: c.start(row), end: c.end(row), calls: c.callsOf(row), actions: c.actions(row) });
     }
     this.live = live;
@@ -214,7 +214,7 @@ export class Activity {
 
   /** The first segment that starts after `t`. */
   private after(t: number): number {
-    return this.live === null ? bisectRight((this.columns as SegmentColumns).startsOf(this.from, this.rows), t) : byStart.right(this.live, t);
+    return this.live === null ? (this.columns as SegmentColumns).startingBy(this.from, this.rows, t) : byStart.right(this.live, t);
   }
 
   /** Seconds busy within [a, b], calls there (pro rata for partly overlapping segments), actions, and when most happened. */

@@ -139,13 +139,15 @@ describe('bounded per-process state', () => {
   });
 
   it('busy segments read back the same once packed into the set\'s columns, and after crossing to another set', () => {
-    /** Everything a reader sees of an activity. */
-    const seen = (a: Activity) =>
-      Array.from({ length: a.length }, (_, k) => {
+    /** Everything a reader sees of an activity, and a window over several segments from inside the third. */
+    const seen = (a: Activity) => ({
+      segments: Array.from({ length: a.length }, (_, k) => {
         const actions: (string | number)[] = [];
         a.eachAction(k, (w, n) => actions.push(w, n));
         return { start: a.startOf(k), end: a.endOf(k), calls: a.callsOf(k), actions, within: a.within(a.startOf(k) - 0.001, a.endOf(k)) };
-      });
+      }),
+      span: a.within(a.startOf(2) + 0.0005, a.endOf(a.length - 1)),
+    });
     const columns = new SegmentColumns();
     const fill = (a: Activity, t0: number, n: number) => {
       for (let i = 0; i < n; i++) a.add(t0 + i * 0.05, t0 + i * 0.05 + 0.001 * (i % 3), i % 4 === 0 ? 'write' : `openat under /d${i % 3}`);
